@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import type { Database } from './db/client.js';
+import { seedPlans } from './db/plans.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { ApiError } from './domain/errors.js';
+import { purgeIdempotencyRecords } from './domain/idempotency.js';
+import { RequestLogWriter } from './domain/logs/writer.js';
+import { createSealer } from './domain/sealer.js';
+import { Gateway } from './gateway/gateway.js';
+import { DEFAULT_IP_BLOCK_POLICY, MemoryIpBlocker, type IpBlockPolicy } from './gateway/ip-blocker.js';
+import type { ServerContext } from './graphql/context.js';
+import { createGraphQLServer } from './graphql/yoga.js';
+import { sendJson } from './rest/http.js';
+import { createRestHandler } from './rest/router.js';
+
+export interface AppOptions {
+  database: Database;
+  /** ≥32 bytes; keys the sealing of idempotent replays at rest. */
+  serverSecret: Buffer;
+  clock?: Clock;
+  logger?: Logger;
+  trustProxy?: boolean;
+  ipBlock?: IpBlockPolicy;
+  /** 0 disables the timer (tests flush explicitly). */
+  logFlushIntervalMs?: number;
+  maintenanceIntervalMs?: number;
+}
+
+export interface App {
+  server: Server;
+  gateway: Gateway;
+  database: Database;
+  logWriter: RequestLogWriter;
+  clock: Clock;
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops accepting requests, flushes request logs, closes the database. */
+  close(opts?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+/** Migrates and seeds: run once per process before serving. */
+export async function prepareDatabase(database: Database): Promise<void> {
+  await database.migrate();
+  await seedPlans(database.db);
+}
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? pino({ level: 'silent' });
+  const onUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error');
+  const logWriter = new RequestLogWriter(opts.database.db, {
+    flushIntervalMs: opts.logFlushIntervalMs,
+    onError: (err) => logger.error({ err }, 'request log flush failed; will retry'),
+  });
+  const gateway = new Gateway({
+    database: opts.database,
+    clock,
+    sealer: createSealer(opts.serverSecret, 'idempotency'),
+    logWriter,
+    blocker: new MemoryIpBlocker(opts.ipBlock ?? DEFAULT_IP_BLOCK_POLICY),
+    trustProxy: opts.trustProxy ?? false,
+  });
+  await gateway.start();
+  const yoga = createGraphQLServer(onUnexpected);
+  const rest = createRestHandler(gateway, onUnexpected);
+  // Yoga's node listener merges extra arguments into the server context; its typings omit them.
+  const yogaListener = yoga.requestListener as unknown as (req: IncomingMessage, res: ServerResponse, ctx: ServerContext) => Promise<void>;
+
+  async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const state = gateway.begin(req, res, `${req.method ?? 'GET'} /graphql`);
+    const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+    const authorization = req.headers.authorization;
+    if (!wantsPage && authorization !== undefined) {
+      try {
+        await gateway.authenticate(state, authorization);
+      } catch (err) {
+        gateway.recordError(state, err);
+        if (!(err instanceof ApiError)) throw err;
+        const body = { errors: [{ message: err.message, extensions: { code: err.code } }] };
+        return sendJson(res, err.status, body, { ...err.headers });
+      }
+    }
+    const idem = req.headers['idempotency-key'];
+    await yogaListener(req, res, {
+      gateway,
+      state,
+      res,
+      idempotencyKey: typeof idem === 'string' ? idem : null,
+    });
+  }
+
+  const server = createServer((req, res) => {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    let work: Promise<void> | void;
+    if (path === '/graphql') work = graphql(req, res);
+    else if (path.startsWith('/v1/') || path === '/v1') work = rest(req, res, new URL(raw, 'http://localhost'));
+    else if (path === '/healthz') work = sendJson(res, 200, { status: 'ok' });
+    else work = sendJson(res, 404, { error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
+    if (work) {
+      work.catch((err: unknown) => {
+        onUnexpected(err);
+        if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal_error', message: 'Internal error' } });
+        else res.destroy();
+      });
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+
+  const maintenance = setInterval(() => {
+    purgeIdempotencyRecords(opts.database.db, clock.now()).catch(onUnexpected);
+  }, opts.maintenanceIntervalMs ?? 600_000);
+  maintenance.unref();
+
+  let closed = false;
+  return {
+    server,
+    gateway,
+    database: opts.database,
+    logWriter,
+    clock,
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const a = server.address() as AddressInfo;
+          resolve(`http://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`);
+        });
+      });
+    },
+    async close(closeOpts = {}) {
+      if (closed) return;
+      closed = true;
+      clearInterval(maintenance);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await logWriter.close();
+      await gateway.stop();
+      if (!closeOpts.keepDatabase) await opts.database.close();
+    },
+  };
+}
+

@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { prepareDatabase } from './app.js';
+import { loadEnv } from './config.js';
+import { openDatabase } from './db/client.js';
+import { systemClock } from './domain/clock.js';
+import { ApiError } from './domain/errors.js';
+import { bootstrapWorkspace, listPlans } from './domain/workspaces.js';
+
+const USAGE = `Usage: npm run --silent cli -- <command> [options]
+
+Commands:
+  bootstrap --workspace NAME --plan PLAN [--json]   Create a workspace and an admin key holding every scope
+  plans [--json]                                    List the plans and their limits
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: { workspace: { type: 'string' }, plan: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const env = loadEnv();
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    await prepareDatabase(database);
+    switch (command) {
+      case 'bootstrap': {
+        if (!values.workspace || !values.plan) throw new Error('bootstrap needs --workspace NAME and --plan PLAN');
+        const { workspace, admin } = await bootstrapWorkspace(database.db, systemClock, { name: values.workspace, plan: values.plan });
+        if (values.json) process.stdout.write(`${JSON.stringify({ workspace: { id: workspace.id }, key: admin.secret })}\n`);
+        else process.stdout.write(`Workspace ${workspace.name} (${workspace.id})\nAdmin key (shown once): ${admin.secret}\n`);
+        return 0;
+      }
+      case 'plans': {
+        const plans = await listPlans(database.db);
+        process.stdout.write(values.json ? `${JSON.stringify(plans)}\n` : plans.map((p) => `${p.id}\t${p.name}\t${p.requestsPerMinute}/min\t${p.requestsPerDay}/day`).join('\n') + '\n');
+        return 0;
+      }
+      default:
+        process.stderr.write(USAGE);
+        return 2;
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`error: ${err instanceof ApiError || err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const intFrom = (def: number) => z.coerce.number().int().min(0).default(def);
+
+const envSchema = z.object({
+  PORT: intFrom(4000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  DATA_DIR: z.string().default('./.data'),
+  /** Base64 or hex, ≥32 bytes; seals idempotent replays at rest. Default: a file in DATA_DIR. */
+  APP_SECRET: z.string().min(32).optional(),
+  /** Use the left-most X-Forwarded-For address as the caller's IP (behind a trusted proxy only). */
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  IP_BLOCK_MAX_FAILURES: intFrom(20),
+  IP_BLOCK_WINDOW_SECONDS: intFrom(60),
+  IP_BLOCK_COOLDOWN_SECONDS: intFrom(300),
+  LOG_RETENTION_DAYS: intFrom(90),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_PLAN: z.string().default('enterprise'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * APP_SECRET if set; otherwise a random secret kept in DATA_DIR/app-secret (0600), created on
+ * first start. It lives outside the database so a database dump alone opens nothing.
+ */
+export function loadServerSecret(env: Env): Buffer {
+  if (env.APP_SECRET) return Buffer.from(env.APP_SECRET, 'utf8');
+  const file = join(env.DATA_DIR, 'app-secret');
+  if (!existsSync(file)) {
+    mkdirSync(env.DATA_DIR, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another process created it first: read theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+}

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+import { migratePgliteInstance, migratePostgresUrl } from './migrate.js';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** Both drivers speak the same drizzle dialect; code never needs to know which one it has. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Runs `fn` for every NOTIFY on `channel` (from any process sharing the database). */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  /** Raw SQL for the migration runner and bulk paths. */
+  exec(sqlText: string): Promise<void>;
+  /** Applies drizzle/ migrations; safe to run from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openPostgres(url: string, opts: { max?: number } = {}): Database {
+  const client = postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, fn) {
+      const sub = await client.listen(channel, fn);
+      return () => sub.unlisten();
+    },
+    async notify(channel, payload) {
+      await client.notify(channel, payload);
+    },
+    async exec(sqlText) {
+      await client.unsafe(sqlText);
+    },
+    migrate: () => migratePostgresUrl(url),
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+export function wrapPglite(pg: PGlite): Database {
+  const db = drizzlePglite(pg, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, fn) {
+      const unsub = await pg.listen(channel, fn);
+      return unsub;
+    },
+    async notify(channel, payload) {
+      await pg.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    async exec(sqlText) {
+      await pg.exec(sqlText);
+    },
+    migrate: () => migratePgliteInstance(pg),
+    async close() {
+      if (!pg.closed) await pg.close();
+    },
+  };
+}
+
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create(dataDir);
+  return wrapPglite(pg);
+}
+
+export async function openDatabase(cfg: { databaseUrl?: string; dataDir?: string }): Promise<Database> {
+  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPglite(cfg.dataDir);
+}

@@ -1,0 +1,151 @@
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const plans = pgTable('plans', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  sortOrder: integer('sort_order').notNull(),
+  requestsPerSecond: integer('requests_per_second').notNull(),
+  requestsPerMinute: integer('requests_per_minute').notNull(),
+  requestsPerDay: integer('requests_per_day').notNull(),
+  aiRequestsPerMinute: integer('ai_requests_per_minute').notNull(),
+  allowsUnmetered: boolean('allows_unmetered').notNull(),
+});
+
+export const workspaces = pgTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  planId: text('plan_id')
+    .notNull()
+    .references(() => plans.id),
+  creditBalance: bigint('credit_balance', { mode: 'number' }).notNull().default(0),
+  createdAt: ts('created_at').notNull(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    name: text('name').notNull(),
+    description: text('description'),
+    category: text('category'),
+    permissions: text('permissions').array().notNull(),
+    rateLimitTier: text('rate_limit_tier').notNull(),
+    /** SHA-256 (hex) of the full secret; the secret itself is never stored. */
+    keyHash: text('key_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    last4: text('last4').notNull(),
+    /** active | inactive | revoked; "expired" is derived from expiresAt. */
+    status: text('status').notNull(),
+    expiresAt: ts('expires_at'),
+    quotaTotal: integer('quota_total'),
+    quotaDaily: integer('quota_daily'),
+    quotaWeekly: integer('quota_weekly'),
+    quotaMonthly: integer('quota_monthly'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    deactivatedAt: ts('deactivated_at'),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+    rotatedFromId: text('rotated_from_id'),
+    replacedById: text('replaced_by_id'),
+    rotatedAt: ts('rotated_at'),
+    createdByKeyId: text('created_by_key_id'),
+  },
+  (t) => [
+    uniqueIndex('api_keys_key_hash_idx').on(t.keyHash),
+    index('api_keys_workspace_idx').on(t.workspaceId, t.id),
+    index('api_keys_workspace_name_idx').on(t.workspaceId, t.name),
+  ],
+);
+
+/** Audit trail of a key's lifecycle: who created, deactivated, revoked or rotated it, and when. */
+export const apiKeyEvents = pgTable(
+  'api_key_events',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    keyId: text('key_id').notNull(),
+    type: text('type').notNull(),
+    actorKeyId: text('actor_key_id'),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+    at: ts('at').notNull(),
+  },
+  (t) => [index('api_key_events_key_idx').on(t.keyId, t.at)],
+);
+
+export const requestLogs = pgTable(
+  'request_logs',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id'),
+    keyId: text('key_id'),
+    keyPrefix: text('key_prefix'),
+    requestId: text('request_id').notNull(),
+    method: text('method').notNull(),
+    endpoint: text('endpoint').notNull(),
+    operationType: text('operation_type'),
+    operationName: text('operation_name'),
+    status: integer('status').notNull(),
+    durationMs: real('duration_ms').notNull(),
+    ip: text('ip').notNull(),
+    credits: integer('credits').notNull().default(0),
+    errorCode: text('error_code'),
+    at: ts('at').notNull(),
+  },
+  (t) => [
+    index('request_logs_workspace_at_idx').on(t.workspaceId, t.at),
+    index('request_logs_key_at_idx').on(t.keyId, t.at),
+    index('request_logs_at_idx').on(t.at),
+  ],
+);
+
+export const idempotencyRecords = pgTable(
+  'idempotency_records',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** Which operation the key was first used for, e.g. "createApiKey". */
+    operation: text('operation').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** in_flight until the first request finishes, then done. */
+    state: text('state').notNull(),
+    responseStatus: integer('response_status'),
+    /** AES-256-GCM sealed response body: it may hold a plaintext secret. */
+    responseSealed: bytea('response_sealed'),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.idempotencyKey] }),
+    index('idempotency_expires_idx').on(t.expiresAt),
+  ],
+);
+
+export type PlanRow = typeof plans.$inferSelect;
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type RequestLogRow = typeof requestLogs.$inferSelect;
+export type NewRequestLog = typeof requestLogs.$inferInsert;

@@ -1,0 +1,21 @@
+import type { Db } from '../db/client.js';
+import type { Clock } from './clock.js';
+import { errors } from './errors.js';
+import type { Principal } from './principal.js';
+import type { Sealer } from './sealer.js';
+
+/** Everything a domain function may touch; both surfaces build one per request. */
+export interface ServiceContext {
+  db: Db;
+  clock: Clock;
+  principal: Principal;
+  sealer: Sealer;
+  /** Called after a key's row changed in a committed transaction: drops it from every instance's cache. */
+  keyChanged(keyHash: string): Promise<void>;
+  /** Makes pending request logs visible to queries (e.g. before deciding a key was never used). */
+  flushLogs(): Promise<void>;
+}
+
+export function requireScope(ctx: Pick<ServiceContext, 'principal'>, scope: string): void {
+  if (!ctx.principal.permissionSet.has(scope)) throw errors.missingPermission(scope);
+}

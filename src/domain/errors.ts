@@ -1,0 +1,77 @@
+/**
+ * The error catalog (DESIGN.md). Every failure a caller can see is one of these codes; both
+ * surfaces render the same code, status and message.
+ */
+export const ERROR_STATUS = {
+  missing_auth: 401,
+  invalid_key: 401,
+  inactive_key: 401,
+  expired_key: 401,
+  revoked_key: 401,
+  insufficient_permissions: 403,
+  ip_blocked: 403,
+  validation_error: 400,
+  not_found: 404,
+  method_not_allowed: 405,
+  duplicate_name: 409,
+  invalid_state: 409,
+  key_in_use: 409,
+  idempotency_in_flight: 409,
+  idempotency_mismatch: 422,
+  insufficient_credits: 402,
+  rate_limited: 429,
+  quota_exceeded: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Codes whose HTTP status GraphQL also sets: the request itself was refused. */
+export const REQUEST_LEVEL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'missing_auth',
+  'invalid_key',
+  'inactive_key',
+  'expired_key',
+  'revoked_key',
+  'ip_blocked',
+  'rate_limited',
+  'quota_exceeded',
+  'service_unavailable',
+]);
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra response headers, e.g. Retry-After. */
+    readonly headers: Readonly<Record<string, string>> = {},
+    /** For validation errors: the offending field, as a path in the domain's camelCase. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export const errors = {
+  missingAuth: () => new ApiError('missing_auth', 'Missing or invalid Authorization header'),
+  invalidKey: () => new ApiError('invalid_key', 'Invalid API key'),
+  inactiveKey: () => new ApiError('inactive_key', 'API key is inactive'),
+  expiredKey: () => new ApiError('expired_key', 'API key has expired'),
+  revokedKey: () => new ApiError('revoked_key', 'API key has been revoked'),
+  ipBlocked: (retryAfterSeconds: number) =>
+    new ApiError('ip_blocked', 'IP temporarily blocked', { 'Retry-After': String(retryAfterSeconds) }),
+  missingPermission: (scope: string) =>
+    new ApiError('insufficient_permissions', `Missing required permission: ${scope}`),
+  notFound: (what: string) => new ApiError('not_found', `${what} not found`),
+  /** `field` is a camelCase path; the REST surface renders it in snake_case. */
+  validation: (field: string, problem: string) => new ApiError('validation_error', `${field} ${problem}`, {}, field),
+  duplicateName: (name: string) =>
+    new ApiError('duplicate_name', `An active API key named "${name}" already exists in this workspace`),
+  invalidState: (message: string) => new ApiError('invalid_state', message),
+  keyInUse: () =>
+    new ApiError('key_in_use', 'API key has request history and cannot be deleted; deactivate or revoke it instead'),
+};

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { isoTimestamp } from '../validation.js';
+
+const name = z
+  .string({ error: 'is required and must be a string' })
+  .trim()
+  .min(1, { error: 'must be 1 to 120 characters' })
+  .max(120, { error: 'must be 1 to 120 characters' });
+
+const description = z.string({ error: 'must be a string' }).max(1000, { error: 'must be at most 1000 characters' });
+
+/** Seed 001: production, development, staging or any custom label. */
+const category = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, { error: 'must be 1 to 64 characters' })
+  .max(64, { error: 'must be 1 to 64 characters' });
+
+const quotaLimit = z
+  .number({ error: 'must be a positive integer or null' })
+  .int({ error: 'must be a positive integer or null' })
+  .min(1, { error: 'must be a positive integer or null' })
+  .max(2_147_483_647, { error: 'must be at most 2147483647' })
+  .nullable();
+
+export const quotasInput = z.strictObject(
+  {
+    total: quotaLimit.optional(),
+    daily: quotaLimit.optional(),
+    weekly: quotaLimit.optional(),
+    monthly: quotaLimit.optional(),
+  },
+  { error: 'must be an object with total, daily, weekly and monthly' },
+);
+
+export const rateLimitTier = z.enum(['standard', 'high', 'unmetered'], {
+  error: 'must be one of standard, high, unmetered',
+});
+
+export const createKeyInput = z.strictObject(
+  {
+    name,
+    permissions: z
+      .array(z.string({ error: 'must be scope strings' }), { error: 'is required and must be an array of scopes' })
+      .min(1, { error: 'must hold at least one scope' })
+      .max(64, { error: 'must hold at most 64 scopes' }),
+    description: description.nullish(),
+    category: category.nullish(),
+    rateLimitTier: rateLimitTier.optional(),
+    expiresAt: isoTimestamp.nullish(),
+    quotas: quotasInput.nullish(),
+  },
+  { error: 'must be a JSON object' },
+);
+
+export const updateKeyInput = z.strictObject(
+  {
+    name: name.optional(),
+    description: description.nullish(),
+    category: category.nullish(),
+    expiresAt: isoTimestamp.nullish(),
+    quotas: quotasInput.nullish(),
+  },
+  { error: 'must be a JSON object' },
+);
+
+export const rotateKeyInput = z.strictObject(
+  {
+    name: name.optional(),
+    /** Seconds the old key keeps working; 0 or absent stops it at once. At most 30 days. */
+    gracePeriodSeconds: z
+      .number({ error: 'must be a whole number of seconds' })
+      .int({ error: 'must be a whole number of seconds' })
+      .min(0, { error: 'must be 0 or more' })
+      .max(30 * 86_400, { error: 'must be at most 2592000 (30 days)' })
+      .optional(),
+    expiresAt: isoTimestamp.nullish(),
+  },
+  { error: 'must be a JSON object' },
+);
+
+export const keyStateFilter = z.enum(['active', 'inactive', 'revoked', 'expired'], {
+  error: 'must be one of active, inactive, revoked, expired',
+});
+
+export const listKeysInput = z.strictObject({
+  category: z.string().optional(),
+  state: keyStateFilter.optional(),
+  name: z.string().max(120).optional(),
+  limit: z.number().int().min(1, { error: 'must be 1 to 100' }).max(100, { error: 'must be 1 to 100' }).optional(),
+  after: z.string().max(64).optional(),
+  before: z.string().max(64).optional(),
+});
+
+export type CreateKeyInput = z.input<typeof createKeyInput>;
+export type UpdateKeyInput = z.input<typeof updateKeyInput>;
+export type RotateKeyInput = z.input<typeof rotateKeyInput>;
+export type ListKeysInput = z.input<typeof listKeysInput>;

@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+
+/**
+ * Key secrets: `wbk_live_` + 32 base62 characters from the CSPRNG (190 bits) + a 6-character
+ * base62 CRC32 of everything before it, as GitHub's tokens do. A mistyped or invented key
+ * fails the checksum and is refused without a database lookup.
+ */
+export const SECRET_PREFIX = 'wbk_live_';
+const RANDOM_CHARS = 32;
+const CHECKSUM_CHARS = 6;
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+export const SECRET_LENGTH = SECRET_PREFIX.length + RANDOM_CHARS + CHECKSUM_CHARS;
+const SHAPE = new RegExp(`^${SECRET_PREFIX}[0-9A-Za-z]{${RANDOM_CHARS + CHECKSUM_CHARS}}$`);
+
+function randomBase62(n: number): string {
+  let out = '';
+  while (out.length < n) {
+    for (const b of randomBytes(n * 2)) {
+      // 248 = 62 * 4: rejecting the top bytes keeps every character equally likely.
+      if (b < 248) out += ALPHABET[b % 62];
+      if (out.length === n) break;
+    }
+  }
+  return out;
+}
+
+function checksum(body: string): string {
+  let n = crc32(body);
+  let out = '';
+  for (let i = 0; i < CHECKSUM_CHARS; i++) {
+    out = ALPHABET[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+export function generateSecret(): string {
+  const body = SECRET_PREFIX + randomBase62(RANDOM_CHARS);
+  return body + checksum(body);
+}
+
+/** Shape and checksum only: says nothing about whether the key exists. */
+export function isWellFormedSecret(token: string): boolean {
+  if (token.length !== SECRET_LENGTH || !SHAPE.test(token)) return false;
+  const body = token.slice(0, -CHECKSUM_CHARS);
+  return checksum(body) === token.slice(-CHECKSUM_CHARS);
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Seed 003: the prefix is the secret's first 8 characters. */
+export function displayPrefix(secret: string): string {
+  return secret.slice(0, 8);
+}
+
+export function lastFour(secret: string): string {
+  return secret.slice(-4);
+}

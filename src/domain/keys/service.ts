@@ -1,0 +1,432 @@
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { apiKeys, plans, requestLogs, type ApiKeyRow } from '../../db/schema.js';
+import { requireScope, type ServiceContext } from '../context.js';
+import { errors } from '../errors.js';
+import { newId } from '../ids.js';
+import { runIdempotent } from '../idempotency.js';
+import type { KeyQuotas, RateLimitTier } from '../principal.js';
+import { expandScopes, type Scope } from '../scopes.js';
+import { parseInput } from '../validation.js';
+import { recordKeyEvent } from './events.js';
+import {
+  createKeyInput,
+  listKeysInput,
+  rotateKeyInput,
+  updateKeyInput,
+  type CreateKeyInput,
+  type ListKeysInput,
+  type RotateKeyInput,
+  type UpdateKeyInput,
+} from './inputs.js';
+import { displayPrefix, generateSecret, hashSecret, lastFour } from './secret.js';
+import { deserializeKeyRow, keyState, serializeKeyRow } from './state.js';
+
+const ADMIN_SCOPE = 'admin:api_keys';
+
+export interface IssuedKey {
+  key: ApiKeyRow;
+  /** The plaintext secret: returned by create and rotate, never stored, never shown again. */
+  secret: string;
+}
+
+export interface NewKeyFields {
+  workspaceId: string;
+  name: string;
+  description: string | null;
+  category: string | null;
+  permissions: readonly Scope[];
+  rateLimitTier: RateLimitTier;
+  expiresAt: Date | null;
+  quotas: KeyQuotas;
+  createdByKeyId: string | null;
+  rotatedFromId?: string | null;
+}
+
+/** Serialises name checks and renames within a workspace (the partial "active" condition depends on time). */
+async function lockWorkspaceKeys(tx: Db, workspaceId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${workspaceId}, 7))`);
+}
+
+/** Seed 003: names are unique among active keys only; rotated-out keys in their grace period don't count. */
+async function assertNameFree(tx: Db, workspaceId: string, name: string, now: number, exceptId?: string): Promise<void> {
+  const conds: SQL[] = [
+    eq(apiKeys.workspaceId, workspaceId),
+    eq(apiKeys.name, name),
+    eq(apiKeys.status, 'active'),
+    isNull(apiKeys.replacedById),
+    or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date(now)))!,
+  ];
+  if (exceptId) conds.push(ne(apiKeys.id, exceptId));
+  const [clash] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(...conds)).limit(1);
+  if (clash) throw errors.duplicateName(name);
+}
+
+/** Inserts a key row with a fresh secret. Used by create, rotate and the CLI's bootstrap. */
+export async function insertKey(tx: Db, fields: NewKeyFields, now: number): Promise<IssuedKey> {
+  const secret = generateSecret();
+  const at = new Date(now);
+  const [key] = await tx
+    .insert(apiKeys)
+    .values({
+      id: newId('apiKey', now),
+      workspaceId: fields.workspaceId,
+      name: fields.name,
+      description: fields.description,
+      category: fields.category,
+      permissions: [...fields.permissions],
+      rateLimitTier: fields.rateLimitTier,
+      keyHash: hashSecret(secret),
+      prefix: displayPrefix(secret),
+      last4: lastFour(secret),
+      status: 'active',
+      expiresAt: fields.expiresAt,
+      quotaTotal: fields.quotas.total,
+      quotaDaily: fields.quotas.daily,
+      quotaWeekly: fields.quotas.weekly,
+      quotaMonthly: fields.quotas.monthly,
+      createdAt: at,
+      updatedAt: at,
+      createdByKeyId: fields.createdByKeyId,
+      rotatedFromId: fields.rotatedFromId ?? null,
+    })
+    .returning();
+  await recordKeyEvent(tx, {
+    workspaceId: fields.workspaceId,
+    keyId: key!.id,
+    type: 'created',
+    actorKeyId: fields.createdByKeyId,
+    at: now,
+    detail: fields.rotatedFromId ? { rotatedFrom: fields.rotatedFromId } : undefined,
+  });
+  return { key: key!, secret };
+}
+
+/** A key can never hand out a scope it does not hold itself. */
+function assertCanGrant(ctx: ServiceContext, scopes: readonly string[]): void {
+  for (const s of scopes) if (!ctx.principal.permissionSet.has(s)) throw errors.missingPermission(s);
+}
+
+function assertFuture(field: string, at: Date | null | undefined, now: number): void {
+  if (at && at.getTime() <= now) throw errors.validation(field, 'must be in the future');
+}
+
+async function planAllowsUnmetered(tx: Db, planId: string): Promise<boolean> {
+  const [plan] = await tx.select({ u: plans.allowsUnmetered }).from(plans).where(eq(plans.id, planId));
+  return plan?.u ?? false;
+}
+
+async function prepareCreate(ctx: ServiceContext, raw: unknown) {
+  const input = parseInput(createKeyInput, raw);
+  const { scopes, unknown } = expandScopes(input.permissions);
+  if (unknown.length) throw errors.validation('permissions', `has an unknown scope "${unknown[0]}"`);
+  assertCanGrant(ctx, scopes);
+  assertFuture('expiresAt', input.expiresAt, ctx.clock.now());
+  const tier = input.rateLimitTier ?? 'standard';
+  if (tier === 'unmetered' && !(await planAllowsUnmetered(ctx.db, ctx.principal.planId))) {
+    throw errors.validation('rateLimitTier', 'unmetered is only available on enterprise plans');
+  }
+  return { input, scopes, tier };
+}
+
+async function createInTx(ctx: ServiceContext, tx: Db, prepared: Awaited<ReturnType<typeof prepareCreate>>): Promise<IssuedKey> {
+  const { input, scopes, tier } = prepared;
+  const now = ctx.clock.now();
+  await lockWorkspaceKeys(tx, ctx.principal.workspaceId);
+  await assertNameFree(tx, ctx.principal.workspaceId, input.name, now);
+  return insertKey(
+    tx,
+    {
+      workspaceId: ctx.principal.workspaceId,
+      name: input.name,
+      description: input.description ?? null,
+      category: input.category ?? null,
+      permissions: scopes,
+      rateLimitTier: tier,
+      expiresAt: input.expiresAt ?? null,
+      quotas: {
+        total: input.quotas?.total ?? null,
+        daily: input.quotas?.daily ?? null,
+        weekly: input.quotas?.weekly ?? null,
+        monthly: input.quotas?.monthly ?? null,
+      },
+      createdByKeyId: ctx.principal.keyId,
+    },
+    now,
+  );
+}
+
+export async function createKey(
+  ctx: ServiceContext,
+  raw: CreateKeyInput | unknown,
+  opts: { idempotencyKey?: string | null } = {},
+): Promise<IssuedKey & { replayed: boolean }> {
+  requireScope(ctx, ADMIN_SCOPE);
+  const serialize = (v: IssuedKey) => JSON.stringify({ key: serializeKeyRow(v.key), secret: v.secret });
+  const deserialize = (s: string): IssuedKey => {
+    const o = JSON.parse(s) as { key: string; secret: string };
+    return { key: deserializeKeyRow(o.key), secret: o.secret };
+  };
+  let issued: IssuedKey;
+  let replayed = false;
+  if (opts.idempotencyKey != null) {
+    const out = await runIdempotent(ctx, {
+      key: opts.idempotencyKey,
+      operation: 'createApiKey',
+      request: raw,
+      successStatus: 201,
+      execute: async (tx) => createInTx(ctx, tx, await prepareCreate(ctx, raw)),
+      serialize,
+      deserialize,
+    });
+    issued = out.value;
+    replayed = out.replayed;
+  } else {
+    const prepared = await prepareCreate(ctx, raw);
+    issued = await ctx.db.transaction((tx) => createInTx(ctx, tx, prepared));
+  }
+  // Drops a cached "unknown key" verdict for this hash, however unlikely.
+  if (!replayed) await ctx.keyChanged(issued.key.keyHash);
+  return { ...issued, replayed };
+}
+
+function byIdInWorkspace(ctx: ServiceContext, id: string): SQL {
+  return and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, ctx.principal.workspaceId))!;
+}
+
+export async function getKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
+  requireScope(ctx, ADMIN_SCOPE);
+  const [row] = await ctx.db.select().from(apiKeys).where(byIdInWorkspace(ctx, id));
+  if (!row) throw errors.notFound('API key');
+  return row;
+}
+
+/** For loaders: keys of the caller's workspace by id, other workspaces' ids silently absent. */
+export async function getKeysByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Map<string, ApiKeyRow>> {
+  const rows = ids.length
+    ? await ctx.db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.workspaceId, ctx.principal.workspaceId), sql`${apiKeys.id} = any(${sql.param([...ids])}::text[])`))
+    : [];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export interface KeyPageQuery {
+  after?: string | null;
+  before?: string | null;
+  limit: number;
+  /** Walk from the oldest end (Relay's `last`). */
+  inverted?: boolean;
+}
+
+function stateCondition(state: string, now: Date): SQL {
+  const unexpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))!;
+  switch (state) {
+    case 'active':
+      return and(eq(apiKeys.status, 'active'), unexpired)!;
+    case 'expired':
+      return and(ne(apiKeys.status, 'revoked'), ne(apiKeys.status, 'inactive'), isNotNull(apiKeys.expiresAt), lte(apiKeys.expiresAt, now))!;
+    default:
+      return eq(apiKeys.status, state);
+  }
+}
+
+/** Newest first; cursors are key ids (ULIDs sort by creation). */
+export async function listKeys(
+  ctx: ServiceContext,
+  rawFilter: Pick<ListKeysInput, 'category' | 'state' | 'name'>,
+  page: KeyPageQuery,
+): Promise<ApiKeyRow[]> {
+  requireScope(ctx, ADMIN_SCOPE);
+  const filter = parseInput(listKeysInput, rawFilter);
+  const conds: SQL[] = [eq(apiKeys.workspaceId, ctx.principal.workspaceId)];
+  if (filter.category !== undefined) conds.push(eq(apiKeys.category, filter.category));
+  if (filter.name !== undefined) conds.push(sql`${apiKeys.name} ilike ${'%' + filter.name.replace(/[\\%_]/g, '\\$&') + '%'}`);
+  if (filter.state) conds.push(stateCondition(filter.state, new Date(ctx.clock.now())));
+  if (page.after) conds.push(lt(apiKeys.id, page.after));
+  if (page.before) conds.push(gt(apiKeys.id, page.before));
+  return ctx.db
+    .select()
+    .from(apiKeys)
+    .where(and(...conds))
+    .orderBy(page.inverted ? asc(apiKeys.id) : desc(apiKeys.id))
+    .limit(page.limit);
+}
+
+/** Loads a key of the caller's workspace inside `tx`, with the workspace's key lock held. */
+async function lockedKey(ctx: ServiceContext, tx: Db, id: string): Promise<ApiKeyRow> {
+  await lockWorkspaceKeys(tx, ctx.principal.workspaceId);
+  const [row] = await tx.select().from(apiKeys).where(byIdInWorkspace(ctx, id));
+  if (!row) throw errors.notFound('API key');
+  return row;
+}
+
+async function mutateKey(
+  ctx: ServiceContext,
+  id: string,
+  change: (tx: Db, row: ApiKeyRow, now: number) => Promise<ApiKeyRow>,
+): Promise<ApiKeyRow> {
+  requireScope(ctx, ADMIN_SCOPE);
+  const now = ctx.clock.now();
+  const row = await ctx.db.transaction(async (tx) => change(tx, await lockedKey(ctx, tx, id), now));
+  await ctx.keyChanged(row.keyHash);
+  return row;
+}
+
+async function saveKey(tx: Db, id: string, set: Partial<ApiKeyRow>): Promise<ApiKeyRow> {
+  const [row] = await tx.update(apiKeys).set(set).where(eq(apiKeys.id, id)).returning();
+  return row!;
+}
+
+export async function updateKey(ctx: ServiceContext, id: string, raw: UpdateKeyInput | unknown): Promise<ApiKeyRow> {
+  requireScope(ctx, ADMIN_SCOPE);
+  const input = parseInput(updateKeyInput, raw);
+  return mutateKey(ctx, id, async (tx, row, now) => {
+    if (row.status === 'revoked') throw errors.invalidState('A revoked API key cannot be changed');
+    assertFuture('expiresAt', input.expiresAt, now);
+    if (input.name !== undefined && input.name !== row.name && row.status === 'active' && !row.replacedById) {
+      await assertNameFree(tx, row.workspaceId, input.name, now, row.id);
+    }
+    const set: Partial<ApiKeyRow> = { updatedAt: new Date(now) };
+    if (input.name !== undefined) set.name = input.name;
+    if (input.description !== undefined) set.description = input.description;
+    if (input.category !== undefined) set.category = input.category;
+    if (input.expiresAt !== undefined) set.expiresAt = input.expiresAt;
+    if (input.quotas === null) Object.assign(set, { quotaTotal: null, quotaDaily: null, quotaWeekly: null, quotaMonthly: null });
+    else if (input.quotas) {
+      const q = input.quotas;
+      if (q.total !== undefined) set.quotaTotal = q.total;
+      if (q.daily !== undefined) set.quotaDaily = q.daily;
+      if (q.weekly !== undefined) set.quotaWeekly = q.weekly;
+      if (q.monthly !== undefined) set.quotaMonthly = q.monthly;
+    }
+    const saved = await saveKey(tx, row.id, set);
+    await recordKeyEvent(tx, {
+      workspaceId: row.workspaceId,
+      keyId: row.id,
+      type: 'updated',
+      actorKeyId: ctx.principal.keyId,
+      at: now,
+      detail: { fields: Object.keys(input) },
+    });
+    return saved;
+  });
+}
+
+export async function deactivateKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
+  return mutateKey(ctx, id, async (tx, row, now) => {
+    if (row.status === 'revoked') throw errors.invalidState('A revoked API key cannot be deactivated');
+    if (row.status === 'inactive') return row;
+    const saved = await saveKey(tx, row.id, { status: 'inactive', deactivatedAt: new Date(now), updatedAt: new Date(now) });
+    await recordKeyEvent(tx, { workspaceId: row.workspaceId, keyId: row.id, type: 'deactivated', actorKeyId: ctx.principal.keyId, at: now });
+    return saved;
+  });
+}
+
+export async function reactivateKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
+  return mutateKey(ctx, id, async (tx, row, now) => {
+    if (row.status === 'revoked') throw errors.invalidState('A revoked API key cannot be reactivated');
+    if (row.status === 'active') return row;
+    assertCanGrant(ctx, row.permissions);
+    if (!row.replacedById) await assertNameFree(tx, row.workspaceId, row.name, now, row.id);
+    const saved = await saveKey(tx, row.id, { status: 'active', deactivatedAt: null, updatedAt: new Date(now) });
+    await recordKeyEvent(tx, { workspaceId: row.workspaceId, keyId: row.id, type: 'reactivated', actorKeyId: ctx.principal.keyId, at: now });
+    return saved;
+  });
+}
+
+export async function revokeKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
+  return mutateKey(ctx, id, async (tx, row, now) => {
+    if (row.status === 'revoked') return row;
+    const saved = await saveKey(tx, row.id, { status: 'revoked', revokedAt: new Date(now), updatedAt: new Date(now) });
+    await recordKeyEvent(tx, { workspaceId: row.workspaceId, keyId: row.id, type: 'revoked', actorKeyId: ctx.principal.keyId, at: now });
+    return saved;
+  });
+}
+
+export interface RotatedKey extends IssuedKey {
+  previous: ApiKeyRow;
+}
+
+/**
+ * A new key with the old one's permissions, category, tier, quotas and description. The old
+ * key is revoked at once, or keeps working for `gracePeriodSeconds` (never past its own expiry).
+ */
+export async function rotateKey(ctx: ServiceContext, id: string, raw: RotateKeyInput | unknown): Promise<RotatedKey> {
+  requireScope(ctx, ADMIN_SCOPE);
+  const input = parseInput(rotateKeyInput, raw ?? {});
+  const now = ctx.clock.now();
+  assertFuture('expiresAt', input.expiresAt, now);
+  const out = await ctx.db.transaction(async (tx) => {
+    const old = await lockedKey(ctx, tx, id);
+    if (old.status === 'revoked') throw errors.invalidState('A revoked API key cannot be rotated');
+    if (old.replacedById) throw errors.invalidState('This API key was already rotated');
+    assertCanGrant(ctx, old.permissions);
+    const name = input.name ?? old.name;
+    await assertNameFree(tx, old.workspaceId, name, now, old.id);
+    const issued = await insertKey(
+      tx,
+      {
+        workspaceId: old.workspaceId,
+        name,
+        description: old.description,
+        category: old.category,
+        permissions: old.permissions as Scope[],
+        rateLimitTier: old.rateLimitTier as RateLimitTier,
+        expiresAt: input.expiresAt ?? null,
+        quotas: { total: old.quotaTotal, daily: old.quotaDaily, weekly: old.quotaWeekly, monthly: old.quotaMonthly },
+        createdByKeyId: ctx.principal.keyId,
+        rotatedFromId: old.id,
+      },
+      now,
+    );
+    const grace = input.gracePeriodSeconds ?? 0;
+    const at = new Date(now);
+    const oldSet: Partial<ApiKeyRow> = { replacedById: issued.key.id, rotatedAt: at, updatedAt: at };
+    if (grace === 0) Object.assign(oldSet, { status: 'revoked', revokedAt: at });
+    else {
+      const graceEnd = now + grace * 1000;
+      if (!old.expiresAt || old.expiresAt.getTime() > graceEnd) oldSet.expiresAt = new Date(graceEnd);
+    }
+    const previous = await saveKey(tx, old.id, oldSet);
+    await recordKeyEvent(tx, {
+      workspaceId: old.workspaceId,
+      keyId: old.id,
+      type: 'rotated',
+      actorKeyId: ctx.principal.keyId,
+      at: now,
+      detail: { replacedBy: issued.key.id, gracePeriodSeconds: grace },
+    });
+    return { ...issued, previous };
+  });
+  await ctx.keyChanged(out.previous.keyHash);
+  await ctx.keyChanged(out.key.keyHash);
+  return out;
+}
+
+/** Seed 001: only a key that was never used can be deleted; history is kept for billing and audit. */
+export async function deleteKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
+  requireScope(ctx, ADMIN_SCOPE);
+  await ctx.flushLogs();
+  const now = ctx.clock.now();
+  const row = await ctx.db.transaction(async (tx) => {
+    const key = await lockedKey(ctx, tx, id);
+    const [used] = await tx.select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.keyId, key.id)).limit(1);
+    if (key.lastUsedAt || used) throw errors.keyInUse();
+    await tx.delete(apiKeys).where(eq(apiKeys.id, key.id));
+    await recordKeyEvent(tx, { workspaceId: key.workspaceId, keyId: key.id, type: 'deleted', actorKeyId: ctx.principal.keyId, at: now });
+    return key;
+  });
+  await ctx.keyChanged(row.keyHash);
+  return row;
+}
+
+export { keyState };
+
+/** The calling key's own record: every key may read itself, no admin scope needed. */
+export async function getOwnKey(ctx: ServiceContext): Promise<ApiKeyRow> {
+  const [row] = await ctx.db.select().from(apiKeys).where(byIdInWorkspace(ctx, ctx.principal.keyId));
+  if (!row) throw errors.notFound('API key');
+  return row;
+}

@@ -1,0 +1,178 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Database } from '../db/client.js';
+import type { Clock } from '../domain/clock.js';
+import type { ServiceContext } from '../domain/context.js';
+import { ApiError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { RequestLogWriter } from '../domain/logs/writer.js';
+import type { Principal } from '../domain/principal.js';
+import type { Sealer } from '../domain/sealer.js';
+import { AuthFailed, Authenticator } from './authenticate.js';
+import { InvalidationBus, type InvalidationMessage } from './invalidation.js';
+import type { IpBlocker } from './ip-blocker.js';
+import { KeyCache } from './key-cache.js';
+import { requestIdFor } from './request-id.js';
+
+/** Per-request facts the gateway gathers for enforcement and the request log. */
+export interface RequestState {
+  readonly requestId: string;
+  readonly ip: string;
+  readonly method: string;
+  readonly startedAt: number;
+  readonly startedPerf: number;
+  /** "GET /v1/api-keys/:id" or, for GraphQL, "mutation createApiKey". */
+  endpoint: string;
+  operationType: string | null;
+  operationName: string | null;
+  principal: Principal | null;
+  /** Set when a key was presented but refused: its display prefix, never the secret. */
+  keyPrefix: string | null;
+  refusedKeyId: string | null;
+  refusedWorkspaceId: string | null;
+  credits: number;
+  errorCode: string | null;
+  ttfbMs: number | null;
+  /** Only requests that reached authentication are logged (not GraphiQL's page or health checks). */
+  logged: boolean;
+}
+
+export interface GatewayDeps {
+  database: Database;
+  clock: Clock;
+  sealer: Sealer;
+  logWriter: RequestLogWriter;
+  blocker: IpBlocker;
+  trustProxy: boolean;
+  keyCacheTtlMs?: number;
+}
+
+export class Gateway {
+  readonly cache: KeyCache;
+  private readonly authenticator: Authenticator;
+  private readonly bus: InvalidationBus;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.cache = new KeyCache({ ttlMs: deps.keyCacheTtlMs });
+    this.authenticator = new Authenticator(deps.database.db, deps.clock, this.cache, deps.blocker);
+    this.bus = new InvalidationBus(deps.database);
+  }
+
+  async start(): Promise<void> {
+    await this.bus.start((m) => this.applyInvalidation(m));
+  }
+
+  async stop(): Promise<void> {
+    await this.bus.stop();
+  }
+
+  private applyInvalidation(m: InvalidationMessage): void {
+    if ('hash' in m) this.cache.invalidate(m.hash);
+    else this.cache.invalidateWorkspace(m.workspaceId);
+  }
+
+  clientIp(req: IncomingMessage): string {
+    if (this.deps.trustProxy) {
+      const xff = req.headers['x-forwarded-for'];
+      const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
+      if (first) return first;
+    }
+    const addr = req.socket.remoteAddress ?? 'unknown';
+    return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+  }
+
+  /** Starts a request: assigns its id (echoed on the response) and arranges its log entry. */
+  begin(req: IncomingMessage, res: ServerResponse, endpoint: string): RequestState {
+    const now = this.deps.clock.now();
+    const state: RequestState = {
+      requestId: requestIdFor(req.headers['x-request-id'], now),
+      ip: this.clientIp(req),
+      method: req.method ?? 'GET',
+      startedAt: now,
+      startedPerf: performance.now(),
+      endpoint,
+      operationType: null,
+      operationName: null,
+      principal: null,
+      keyPrefix: null,
+      refusedKeyId: null,
+      refusedWorkspaceId: null,
+      credits: 0,
+      errorCode: null,
+      ttfbMs: null,
+      logged: false,
+    };
+    res.setHeader('X-Request-ID', state.requestId);
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+      state.ttfbMs ??= performance.now() - state.startedPerf;
+      return writeHead.apply(this, args);
+    } as ServerResponse['writeHead'];
+    res.once('finish', () => this.log(state, res.statusCode));
+    return state;
+  }
+
+  /** Authenticates the request's bearer key; on refusal records why (for the log) and rethrows the catalog error. */
+  async authenticate(state: RequestState, authorization: string | undefined): Promise<Principal> {
+    state.logged = true;
+    try {
+      const p = await this.authenticator.authenticate(authorization, state.ip);
+      state.principal = p;
+      return p;
+    } catch (err) {
+      if (err instanceof AuthFailed) {
+        const f = err.failure;
+        state.keyPrefix = f.keyPrefix;
+        state.refusedKeyId = f.principal?.keyId ?? null;
+        state.refusedWorkspaceId = f.principal?.workspaceId ?? null;
+        state.errorCode = f.error.code;
+        throw f.error;
+      }
+      throw err;
+    }
+  }
+
+  context(principal: Principal): ServiceContext {
+    return {
+      db: this.deps.database.db,
+      clock: this.deps.clock,
+      sealer: this.deps.sealer,
+      principal,
+      keyChanged: (hash) => this.keyChanged(hash),
+      flushLogs: () => this.deps.logWriter.flush(),
+    };
+  }
+
+  /** At once on this instance; within a notification's latency on every other one. */
+  async keyChanged(hash: string): Promise<void> {
+    this.cache.invalidate(hash);
+    await this.bus.publish({ hash });
+  }
+
+  recordError(state: RequestState, err: unknown): void {
+    state.errorCode = err instanceof ApiError ? err.code : 'internal_error';
+  }
+
+  private log(state: RequestState, status: number): void {
+    if (!state.logged) return;
+    const p = state.principal;
+    this.deps.logWriter.enqueue({
+      id: newId('requestLog', state.startedAt),
+      workspaceId: p?.workspaceId ?? state.refusedWorkspaceId,
+      keyId: p?.keyId ?? state.refusedKeyId,
+      keyPrefix: p?.prefix ?? state.keyPrefix,
+      requestId: state.requestId,
+      method: state.method,
+      endpoint: state.endpoint,
+      operationType: state.operationType,
+      operationName: state.operationName,
+      status,
+      durationMs: Math.round((state.ttfbMs ?? performance.now() - state.startedPerf) * 1000) / 1000,
+      ip: state.ip,
+      credits: state.credits,
+      errorCode: state.errorCode,
+      at: new Date(state.startedAt),
+      authenticated: p !== null,
+    });
+  }
+}

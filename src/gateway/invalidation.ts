@@ -1,0 +1,35 @@
+import type { Database } from '../db/client.js';
+
+const CHANNEL = 'api_key_changed';
+
+export type InvalidationMessage = { hash: string } | { workspaceId: string };
+
+/**
+ * Cache invalidation across instances that share a database, over PostgreSQL LISTEN/NOTIFY
+ * (PGlite speaks it too). A message reaches every listener, this instance's included, in
+ * well under a second; the local cache is also dropped synchronously by the caller.
+ */
+export class InvalidationBus {
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(private readonly database: Database) {}
+
+  async start(onMessage: (m: InvalidationMessage) => void): Promise<void> {
+    this.unlisten = await this.database.listen(CHANNEL, (payload) => {
+      try {
+        onMessage(JSON.parse(payload) as InvalidationMessage);
+      } catch {
+        // A malformed payload is not ours to act on.
+      }
+    });
+  }
+
+  async publish(m: InvalidationMessage): Promise<void> {
+    await this.database.notify(CHANNEL, JSON.stringify(m));
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = undefined;
+  }
+}

@@ -1,0 +1,53 @@
+import { LRUCache } from 'lru-cache';
+import type { Principal } from '../domain/principal.js';
+
+/**
+ * Verified keys and unknown hashes, in process, so that authenticating a request costs a
+ * SHA-256 and a map lookup. Entries are dropped on every change (locally at once, on other
+ * instances through the invalidation bus); the TTL only bounds staleness if a message is lost.
+ */
+export class KeyCache {
+  private readonly known: LRUCache<string, Principal>;
+  private readonly unknown: LRUCache<string, true>;
+  /** Bumped by every invalidation, so a lookup that raced one does not cache what it read. */
+  epoch = 0;
+
+  constructor(opts: { max?: number; ttlMs?: number } = {}) {
+    const max = opts.max ?? 50_000;
+    const ttl = opts.ttlMs ?? 60_000;
+    this.known = new LRUCache({ max, ttl, ttlAutopurge: false });
+    this.unknown = new LRUCache({ max, ttl, ttlAutopurge: false });
+  }
+
+  get(hash: string): Principal | null | undefined {
+    const hit = this.known.get(hash);
+    if (hit) return hit;
+    return this.unknown.get(hash) ? null : undefined;
+  }
+
+  setKnown(hash: string, p: Principal): void {
+    this.unknown.delete(hash);
+    this.known.set(hash, p);
+  }
+
+  setUnknown(hash: string): void {
+    this.unknown.set(hash, true);
+  }
+
+  invalidate(hash: string): void {
+    this.epoch++;
+    this.known.delete(hash);
+    this.unknown.delete(hash);
+  }
+
+  /** Drops every key of a workspace, e.g. after its plan changed. */
+  invalidateWorkspace(workspaceId: string): void {
+    this.epoch++;
+    for (const [hash, p] of this.known.entries()) if (p.workspaceId === workspaceId) this.known.delete(hash);
+  }
+
+  clear(): void {
+    this.known.clear();
+    this.unknown.clear();
+  }
+}

@@ -1,0 +1,58 @@
+import type { ServerResponse } from 'node:http';
+import DataLoader from 'dataloader';
+import type { PlanRow, WorkspaceRow } from '../db/schema.js';
+import type { ServiceContext } from '../domain/context.js';
+import { errors } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import { getPlan, getWorkspace } from '../domain/workspaces.js';
+import type { Gateway, RequestState } from '../gateway/gateway.js';
+
+/** What the node handler hands Yoga for each request. */
+export interface ServerContext {
+  gateway: Gateway;
+  state: RequestState;
+  res: ServerResponse;
+  /** The Idempotency-Key header, for mutations that honour it. */
+  idempotencyKey: string | null;
+}
+
+export interface GraphQLContext extends ServerContext {
+  /** The authenticated caller; throws missing_auth when the request carried no key. */
+  principal(): Principal;
+  service(): ServiceContext;
+  workspaces(): DataLoader<string, WorkspaceRow | undefined>;
+  plans(): DataLoader<string, PlanRow | undefined>;
+}
+
+/**
+ * Loaders and the service context are built on first use: most requests need none of them.
+ * Methods, not getters: Yoga copies the context's properties, which would run getters eagerly.
+ */
+export function buildContext(server: ServerContext): GraphQLContext {
+  let service: ServiceContext | undefined;
+  let ws: DataLoader<string, WorkspaceRow | undefined> | undefined;
+  let pl: DataLoader<string, PlanRow | undefined> | undefined;
+  const ctx: GraphQLContext = {
+    ...server,
+    principal() {
+      const p = server.state.principal;
+      if (!p) throw errors.missingAuth();
+      return p;
+    },
+    service() {
+      return (service ??= server.gateway.context(ctx.principal()));
+    },
+    workspaces() {
+      // A key sees its own workspace only; any other id loads as absent.
+      return (ws ??= new DataLoader(async (ids) => {
+        const own = ctx.principal().workspaceId;
+        const row = ids.includes(own) ? await getWorkspace(ctx.service().db, own) : undefined;
+        return ids.map((id) => (id === own ? row : undefined));
+      }));
+    },
+    plans() {
+      return (pl ??= new DataLoader(async (ids) => Promise.all(ids.map((id) => getPlan(ctx.service().db, id)))));
+    },
+  };
+  return ctx;
+}

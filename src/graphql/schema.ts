@@ -1,0 +1,13 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './types/plan.js';
+import './types/workspace.js';
+import './types/api-key.js';
+import './types/viewer.js';
+
+export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });
+
+/** The committed schema.graphql: printed, sorted, so diffs show real changes only. */
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

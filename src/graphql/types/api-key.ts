@@ -1,0 +1,253 @@
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import type { ApiKeyRow } from '../../db/schema.js';
+import { requireScope } from '../../domain/context.js';
+import { errors } from '../../domain/errors.js';
+import * as keys from '../../domain/keys/service.js';
+import { keyState } from '../../domain/keys/state.js';
+import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
+import { WorkspaceRef } from './workspace.js';
+
+export const RateLimitTierEnum = builder.enumType('RateLimitTier', {
+  values: {
+    STANDARD: { value: 'standard', description: "The plan's limits." },
+    HIGH: { value: 'high', description: "A multiple of the plan's limits." },
+    UNMETERED: { value: 'unmetered', description: 'No plan limits (enterprise plans only); key quotas still apply.' },
+  } as const,
+});
+
+export const KeyStateEnum = builder.enumType('ApiKeyState', {
+  values: {
+    ACTIVE: { value: 'active' },
+    INACTIVE: { value: 'inactive', description: 'Deactivated; can be reactivated.' },
+    REVOKED: { value: 'revoked', description: 'Final.' },
+    EXPIRED: { value: 'expired', description: 'Past expiresAt.' },
+  } as const,
+});
+
+interface QuotaShape {
+  total: number | null;
+  daily: number | null;
+  weekly: number | null;
+  monthly: number | null;
+}
+
+export const QuotaRef = builder.objectRef<QuotaShape>('Quota').implement({
+  description: 'Per-key request caps on rolling windows (seed 001). Null means no cap.',
+  fields: (t) => ({
+    total: t.exposeInt('total', { nullable: true, description: 'All time; the key is blocked for good once reached.' }),
+    daily: t.exposeInt('daily', { nullable: true, description: 'Last 24 hours, rolling.' }),
+    weekly: t.exposeInt('weekly', { nullable: true, description: 'Last 7 days, rolling.' }),
+    monthly: t.exposeInt('monthly', { nullable: true, description: 'Last 30 days, rolling.' }),
+  }),
+});
+
+const QuotaInput = builder.inputType('QuotaInput', {
+  description: 'Omit a field to leave it unchanged (on update) or uncapped (on create); null removes the cap.',
+  fields: (t) => ({
+    total: t.int(),
+    daily: t.int(),
+    weekly: t.int(),
+    monthly: t.int(),
+  }),
+});
+
+export const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey');
+
+async function loadKeys(ids: readonly string[], ctx: GraphQLContext): Promise<(ApiKeyRow | null)[]> {
+  requireScope(ctx.service(), 'admin:api_keys');
+  const found = await keys.getKeysByIds(ctx.service(), ids);
+  return ids.map((id) => found.get(id) ?? null);
+}
+
+builder.node(ApiKeyRef, {
+  description: 'An API key. The secret is never readable: only its prefix and last four characters.',
+  id: { resolve: (k) => k.id },
+  loadMany: loadKeys,
+  isTypeOf: (v) => typeof v === 'object' && v !== null && 'keyHash' in v,
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    category: t.exposeString('category', { nullable: true, description: 'production, development, staging or a custom label.' }),
+    permissions: t.exposeStringList('permissions'),
+    rateLimitTier: t.field({ type: RateLimitTierEnum, resolve: (k) => k.rateLimitTier as 'standard' }),
+    prefix: t.exposeString('prefix', { description: "The secret's first 8 characters." }),
+    last4: t.exposeString('last4', { description: "The secret's last 4 characters." }),
+    state: t.field({ type: KeyStateEnum, resolve: (k, _a, ctx) => keyState(k, ctx.service().clock.now()) }),
+    quotas: t.field({
+      type: QuotaRef,
+      resolve: (k) => ({ total: k.quotaTotal, daily: k.quotaDaily, weekly: k.quotaWeekly, monthly: k.quotaMonthly }),
+    }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
+    deactivatedAt: t.expose('deactivatedAt', { type: 'DateTime', nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    rotatedFrom: t.field({
+      type: ApiKeyRef,
+      nullable: true,
+      resolve: async (k, _a, ctx) => (k.rotatedFromId ? ((await loadKeys([k.rotatedFromId], ctx))[0] ?? null) : null),
+    }),
+    replacedBy: t.field({
+      type: ApiKeyRef,
+      nullable: true,
+      resolve: async (k, _a, ctx) => (k.replacedById ? ((await loadKeys([k.replacedById], ctx))[0] ?? null) : null),
+    }),
+    workspace: t.field({
+      type: WorkspaceRef,
+      resolve: async (k, _a, ctx) => (await ctx.workspaces().load(k.workspaceId)) ?? Promise.reject(errors.notFound('Workspace')),
+    }),
+  }),
+});
+
+const ApiKeyFilter = builder.inputType('ApiKeyFilter', {
+  fields: (t) => ({
+    category: t.string(),
+    state: t.field({ type: KeyStateEnum }),
+    name: t.string({ description: 'Case-insensitive substring.' }),
+  }),
+});
+
+builder.queryField('apiKey', (t) =>
+  t.field({
+    type: ApiKeyRef,
+    description: "One key of the caller's workspace. Needs admin:api_keys.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, args, ctx) => keys.getKey(ctx.service(), String(args.id)),
+  }),
+);
+
+builder.queryField('apiKeys', (t) =>
+  t.connection({
+    type: ApiKeyRef,
+    description: "Keys of the caller's workspace, newest first. Needs admin:api_keys.",
+    args: { filter: t.arg({ type: ApiKeyFilter }) },
+    resolve: (_r, args, ctx) =>
+      resolveCursorConnection(
+        { args, toCursor: (k: ApiKeyRow) => k.id, defaultSize: 20, maxSize: 100 },
+        ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
+          keys.listKeys(
+            ctx.service(),
+            { category: args.filter?.category ?? undefined, state: args.filter?.state ?? undefined, name: args.filter?.name ?? undefined },
+            { before, after, limit, inverted },
+          ),
+      ),
+  }),
+);
+
+const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: '1 to 120 characters; unique among active keys.' }),
+    permissions: t.stringList({ required: true, description: 'Scopes, e.g. read:contacts; read, write and lexi are shorthands.' }),
+    description: t.string(),
+    category: t.string(),
+    rateLimitTier: t.field({ type: RateLimitTierEnum }),
+    expiresAt: t.field({ type: 'DateTime' }),
+    quotas: t.field({ type: QuotaInput }),
+  }),
+});
+
+const UpdateApiKeyInput = builder.inputType('UpdateApiKeyInput', {
+  description: 'Omitted fields are left as they are; null clears description, category, expiry or quotas.',
+  fields: (t) => ({
+    name: t.string(),
+    description: t.string(),
+    category: t.string(),
+    expiresAt: t.field({ type: 'DateTime' }),
+    quotas: t.field({ type: QuotaInput }),
+  }),
+});
+
+const RotateApiKeyInput = builder.inputType('RotateApiKeyInput', {
+  fields: (t) => ({
+    name: t.string({ description: "Defaults to the old key's name." }),
+    gracePeriodSeconds: t.int({ description: 'How long the old key keeps working (never past its own expiry); 0 or absent: it stops at once.' }),
+    expiresAt: t.field({ type: 'DateTime', description: 'Expiry of the new key.' }),
+  }),
+});
+
+/** GraphQL input objects carry nulls for "clear"; absent fields are simply missing. Both mean the same to the domain as to REST. */
+const plain = <T extends object>(o: T | null | undefined) => (o ? { ...o } : undefined);
+
+const IssuedKeyRef = builder
+  .objectRef<{ secret: string; key: ApiKeyRow; replayed: boolean }>('CreateApiKeyPayload')
+  .implement({
+    fields: (t) => ({
+      secret: t.exposeString('secret', { description: 'The plaintext key. Shown once: store it now.' }),
+      apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.key }),
+      replayed: t.exposeBoolean('replayed', { description: 'True when an Idempotency-Key replayed an earlier result.' }),
+    }),
+  });
+
+const RotatedKeyRef = builder.objectRef<keys.RotatedKey>('RotateApiKeyPayload').implement({
+  fields: (t) => ({
+    secret: t.exposeString('secret', { description: 'The new plaintext key. Shown once: store it now.' }),
+    apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.key }),
+    previousApiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.previous }),
+  }),
+});
+
+const ApiKeyPayloadRef = builder.objectRef<{ key: ApiKeyRow }>('ApiKeyPayload').implement({
+  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.key }) }),
+});
+
+const DeletePayloadRef = builder.objectRef<{ id: string }>('DeleteApiKeyPayload').implement({
+  fields: (t) => ({ deletedApiKeyId: t.exposeID('id') }),
+});
+
+builder.mutationField('createApiKey', (t) =>
+  t.field({
+    type: IssuedKeyRef,
+    description: 'Needs admin:api_keys, and every scope it grants. Honours the Idempotency-Key header.',
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const idem = ctx.idempotencyKey;
+      const out = await keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }, { idempotencyKey: idem });
+      if (out.replayed) ctx.res.setHeader('Idempotent-Replayed', 'true');
+      return out;
+    },
+  }),
+);
+
+builder.mutationField('updateApiKey', (t) =>
+  t.field({
+    type: ApiKeyPayloadRef,
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateApiKeyInput, required: true }) },
+    resolve: async (_r, { id, input }, ctx) => ({
+      key: await keys.updateKey(ctx.service(), String(id), { ...input, quotas: input.quotas === null ? null : plain(input.quotas) }),
+    }),
+  }),
+);
+
+const lifecycle = (name: string, description: string, run: (ctx: GraphQLContext, id: string) => Promise<ApiKeyRow>) =>
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: ApiKeyPayloadRef,
+      description,
+      args: { id: t.arg.id({ required: true }) },
+      resolve: async (_r, { id }, ctx) => ({ key: await run(ctx, String(id)) }),
+    }),
+  );
+
+lifecycle('deactivateApiKey', 'Blocks the key at once; history and settings are kept.', (ctx, id) => keys.deactivateKey(ctx.service(), id));
+lifecycle('reactivateApiKey', 'Lets a deactivated key work again.', (ctx, id) => keys.reactivateKey(ctx.service(), id));
+lifecycle('revokeApiKey', 'Stops the key for good.', (ctx, id) => keys.revokeKey(ctx.service(), id));
+
+builder.mutationField('rotateApiKey', (t) =>
+  t.field({
+    type: RotatedKeyRef,
+    description: "Issues a replacement with the old key's permissions, category, tier, quotas and description.",
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: RotateApiKeyInput }) },
+    resolve: (_r, { id, input }, ctx) => keys.rotateKey(ctx.service(), String(id), plain(input) ?? {}),
+  }),
+);
+
+builder.mutationField('deleteApiKey', (t) =>
+  t.field({
+    type: DeletePayloadRef,
+    description: 'Only a key that was never used; otherwise key_in_use (deactivate or revoke it instead).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, { id }, ctx) => ({ id: (await keys.deleteKey(ctx.service(), String(id))).id }),
+  }),
+);

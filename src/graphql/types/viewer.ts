@@ -1,0 +1,34 @@
+import type { Principal } from '../../domain/principal.js';
+import { errors } from '../../domain/errors.js';
+import { getOwnKey } from '../../domain/keys/service.js';
+import { builder } from '../builder.js';
+import { ApiKeyRef, RateLimitTierEnum } from './api-key.js';
+import { PlanRef } from './plan.js';
+import { WorkspaceRef } from './workspace.js';
+
+const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
+  description: 'The calling key: who am I. Answered from the gateway cache, without a database query.',
+  fields: (t) => ({
+    id: t.exposeID('keyId', { description: "The calling key's id." }),
+    name: t.exposeString('name'),
+    prefix: t.exposeString('prefix'),
+    permissions: t.exposeStringList('permissions'),
+    rateLimitTier: t.field({ type: RateLimitTierEnum, resolve: (p) => p.rateLimitTier }),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => (p.expiresAt === null ? null : new Date(p.expiresAt)) }),
+    apiKey: t.field({
+      type: ApiKeyRef,
+      description: 'The full record of the calling key (its own, so no admin scope is needed).',
+      resolve: (_p, _a, ctx) => getOwnKey(ctx.service()),
+    }),
+    workspace: t.field({
+      type: WorkspaceRef,
+      resolve: async (p, _a, ctx) => (await ctx.workspaces().load(p.workspaceId)) ?? Promise.reject(errors.notFound('Workspace')),
+    }),
+    plan: t.field({
+      type: PlanRef,
+      resolve: async (p, _a, ctx) => (await ctx.plans().load(p.planId)) ?? Promise.reject(errors.notFound('Plan')),
+    }),
+  }),
+});
+
+builder.queryField('viewer', (t) => t.field({ type: ViewerRef, resolve: (_r, _a, ctx) => ctx.principal() }));

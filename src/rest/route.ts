@@ -1,0 +1,27 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ServiceContext } from '../domain/context.js';
+import type { RequestState } from '../gateway/gateway.js';
+
+export interface RestCall {
+  ctx: ServiceContext;
+  params: Readonly<Record<string, string | undefined>>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  state: RequestState;
+  /** The parsed JSON body, camelCased at the top level; `{}` when the request had none. */
+  body(): Promise<unknown>;
+}
+
+export interface RestReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RestRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  handler(call: RestCall): Promise<RestReply>;
+}
+
+export const ok = (body: unknown, status = 200, headers?: Record<string, string>): RestReply => ({ status, body, headers });

@@ -1,0 +1,91 @@
+import * as keys from '../../domain/keys/service.js';
+import { errors } from '../../domain/errors.js';
+import { restKey } from '../serialize.js';
+import { ok, type RestCall, type RestRoute } from '../route.js';
+
+const id = (c: RestCall) => c.params.id!;
+const now = (c: RestCall) => c.ctx.clock.now();
+
+function intParam(c: RestCall, name: string, def: number, min: number, max: number): number {
+  const raw = c.query.get(name);
+  if (raw === null) return def;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw errors.validation(name, `must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function optionalParam(c: RestCall, name: string): string | undefined {
+  return c.query.get(name) ?? undefined;
+}
+
+export const apiKeyRoutes: RestRoute[] = [
+  {
+    method: 'POST',
+    path: '/v1/api-keys',
+    async handler(c) {
+      const idem = c.headers['idempotency-key'];
+      const out = await keys.createKey(c.ctx, await c.body(), { idempotencyKey: typeof idem === 'string' ? idem : null });
+      return ok({ data: restKey(out.key, now(c), out.secret) }, 201, out.replayed ? { 'Idempotent-Replayed': 'true' } : undefined);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/api-keys',
+    async handler(c) {
+      const limit = intParam(c, 'limit', 20, 1, 100);
+      const rows = await keys.listKeys(
+        c.ctx,
+        { category: optionalParam(c, 'category'), state: optionalParam(c, 'state') as never, name: optionalParam(c, 'name') },
+        { after: optionalParam(c, 'cursor'), limit: limit + 1 },
+      );
+      const page = rows.slice(0, limit);
+      const hasMore = rows.length > limit;
+      return ok({
+        data: page.map((r) => restKey(r, now(c))),
+        has_more: hasMore,
+        next_cursor: hasMore ? page[page.length - 1]!.id : null,
+      });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/api-keys/:id',
+    handler: async (c) => ok({ data: restKey(await keys.getKey(c.ctx, id(c)), now(c)) }),
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/api-keys/:id',
+    handler: async (c) => ok({ data: restKey(await keys.updateKey(c.ctx, id(c), await c.body()), now(c)) }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/api-keys/:id',
+    async handler(c) {
+      const row = await keys.deleteKey(c.ctx, id(c));
+      return ok({ data: { id: row.id, deleted: true } });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/api-keys/:id/deactivate',
+    handler: async (c) => ok({ data: restKey(await keys.deactivateKey(c.ctx, id(c)), now(c)) }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/api-keys/:id/reactivate',
+    handler: async (c) => ok({ data: restKey(await keys.reactivateKey(c.ctx, id(c)), now(c)) }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/api-keys/:id/revoke',
+    handler: async (c) => ok({ data: restKey(await keys.revokeKey(c.ctx, id(c)), now(c)) }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/api-keys/:id/rotate',
+    async handler(c) {
+      const out = await keys.rotateKey(c.ctx, id(c), await c.body());
+      return ok({ data: restKey(out.key, now(c), out.secret), previous: restKey(out.previous, now(c)) }, 201);
+    },
+  },
+];

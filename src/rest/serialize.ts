@@ -1,0 +1,60 @@
+import type { ApiKeyRow, PlanRow, WorkspaceRow } from '../db/schema.js';
+import { keyState } from '../domain/keys/state.js';
+import type { Principal } from '../domain/principal.js';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Seed 003's fields first, in its order; then ours. `key` only where the secret is issued. */
+export function restKey(row: ApiKeyRow, now: number, secret?: string) {
+  return {
+    id: row.id,
+    ...(secret !== undefined ? { key: secret } : {}),
+    prefix: row.prefix,
+    name: row.name,
+    description: row.description,
+    permissions: row.permissions,
+    rate_limit_tier: row.rateLimitTier,
+    expires_at: iso(row.expiresAt),
+    created_at: iso(row.createdAt),
+    category: row.category,
+    quotas: { total: row.quotaTotal, daily: row.quotaDaily, weekly: row.quotaWeekly, monthly: row.quotaMonthly },
+    state: keyState(row, now),
+    last4: row.last4,
+    workspace_id: row.workspaceId,
+    updated_at: iso(row.updatedAt),
+    last_used_at: iso(row.lastUsedAt),
+    deactivated_at: iso(row.deactivatedAt),
+    revoked_at: iso(row.revokedAt),
+    rotated_from_id: row.rotatedFromId,
+    replaced_by_id: row.replacedById,
+  };
+}
+
+export function restPlan(p: PlanRow) {
+  return {
+    id: p.id,
+    name: p.name,
+    requests_per_second: p.requestsPerSecond,
+    requests_per_minute: p.requestsPerMinute,
+    requests_per_day: p.requestsPerDay,
+    ai_requests_per_minute: p.aiRequestsPerMinute,
+    allows_unmetered: p.allowsUnmetered,
+  };
+}
+
+export function restWorkspace(w: WorkspaceRow) {
+  return { id: w.id, name: w.name, plan_id: w.planId, created_at: iso(w.createdAt) };
+}
+
+export function restMe(p: Principal, workspace: WorkspaceRow, plan: PlanRow) {
+  return {
+    id: p.keyId,
+    name: p.name,
+    prefix: p.prefix,
+    permissions: p.permissions,
+    rate_limit_tier: p.rateLimitTier,
+    expires_at: p.expiresAt === null ? null : new Date(p.expiresAt).toISOString(),
+    workspace: restWorkspace(workspace),
+    plan: restPlan(plan),
+  };
+}
