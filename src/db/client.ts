@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { Logger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { migratePgliteInstance, migratePostgresUrl } from './migrate.js';
@@ -14,6 +15,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** Queries issued through drizzle so far: lets tests prove a path touched no database. */
+  readonly stats: { queries: number };
   /** Runs `fn` for every NOTIFY on `channel` (from any process sharing the database). */
   listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
@@ -24,15 +27,23 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const countingLogger = (stats: { queries: number }): Logger => ({
+  logQuery: () => {
+    stats.queries++;
+  },
+});
+
 export function openPostgres(url: string, opts: { max?: number } = {}): Database {
   const client = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => {},
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const stats = { queries: 0 };
+  const db = drizzlePostgres(client, { schema, logger: countingLogger(stats) }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
+    stats,
     async listen(channel, fn) {
       const sub = await client.listen(channel, fn);
       return () => sub.unlisten();
@@ -51,10 +62,12 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Database
 }
 
 export function wrapPglite(pg: PGlite): Database {
-  const db = drizzlePglite(pg, { schema }) as unknown as Db;
+  const stats = { queries: 0 };
+  const db = drizzlePglite(pg, { schema, logger: countingLogger(stats) }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
+    stats,
     async listen(channel, fn) {
       const unsub = await pg.listen(channel, fn);
       return unsub;

@@ -1,0 +1,118 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment KeyFields on ApiKey {\n    id\n    name\n    description\n    category\n    permissions\n    rateLimitTier\n    prefix\n    last4\n    state\n    expiresAt\n    createdAt\n    lastUsedAt\n    quotas {\n      total\n      daily\n      weekly\n      monthly\n    }\n    rotatedFrom {\n      id\n    }\n    replacedBy {\n      id\n    }\n  }\n": typeof types.KeyFieldsFragmentDoc,
+    "\n  mutation CreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      replayed\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": typeof types.CreateKeyDocument,
+    "\n  query GetKey($id: ID!) {\n    apiKey(id: $id) {\n      ...KeyFields\n    }\n  }\n": typeof types.GetKeyDocument,
+    "\n  query ListKeys($first: Int, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node {\n          ...KeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ListKeysDocument,
+    "\n  mutation UpdateKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": typeof types.UpdateKeyDocument,
+    "\n  mutation DeactivateKey($id: ID!) {\n    deactivateApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": typeof types.DeactivateKeyDocument,
+    "\n  mutation ReactivateKey($id: ID!) {\n    reactivateApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": typeof types.ReactivateKeyDocument,
+    "\n  mutation RevokeKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": typeof types.RevokeKeyDocument,
+    "\n  mutation RotateKey($id: ID!, $input: RotateApiKeyInput) {\n    rotateApiKey(id: $id, input: $input) {\n      secret\n      apiKey {\n        ...KeyFields\n      }\n      previousApiKey {\n        ...KeyFields\n      }\n    }\n  }\n": typeof types.RotateKeyDocument,
+    "\n  mutation DeleteKey($id: ID!) {\n    deleteApiKey(id: $id) {\n      deletedApiKeyId\n    }\n  }\n": typeof types.DeleteKeyDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      name\n      prefix\n      permissions\n      rateLimitTier\n      workspace {\n        id\n        name\n      }\n      plan {\n        id\n        name\n        requestsPerDay\n      }\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query ViewerId {\n    viewer {\n      id\n    }\n  }\n": typeof types.ViewerIdDocument,
+    "\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n": typeof types.NodeByIdDocument,
+};
+const documents: Documents = {
+    "\n  fragment KeyFields on ApiKey {\n    id\n    name\n    description\n    category\n    permissions\n    rateLimitTier\n    prefix\n    last4\n    state\n    expiresAt\n    createdAt\n    lastUsedAt\n    quotas {\n      total\n      daily\n      weekly\n      monthly\n    }\n    rotatedFrom {\n      id\n    }\n    replacedBy {\n      id\n    }\n  }\n": types.KeyFieldsFragmentDoc,
+    "\n  mutation CreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      replayed\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": types.CreateKeyDocument,
+    "\n  query GetKey($id: ID!) {\n    apiKey(id: $id) {\n      ...KeyFields\n    }\n  }\n": types.GetKeyDocument,
+    "\n  query ListKeys($first: Int, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node {\n          ...KeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ListKeysDocument,
+    "\n  mutation UpdateKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": types.UpdateKeyDocument,
+    "\n  mutation DeactivateKey($id: ID!) {\n    deactivateApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": types.DeactivateKeyDocument,
+    "\n  mutation ReactivateKey($id: ID!) {\n    reactivateApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": types.ReactivateKeyDocument,
+    "\n  mutation RevokeKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n": types.RevokeKeyDocument,
+    "\n  mutation RotateKey($id: ID!, $input: RotateApiKeyInput) {\n    rotateApiKey(id: $id, input: $input) {\n      secret\n      apiKey {\n        ...KeyFields\n      }\n      previousApiKey {\n        ...KeyFields\n      }\n    }\n  }\n": types.RotateKeyDocument,
+    "\n  mutation DeleteKey($id: ID!) {\n    deleteApiKey(id: $id) {\n      deletedApiKeyId\n    }\n  }\n": types.DeleteKeyDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      name\n      prefix\n      permissions\n      rateLimitTier\n      workspace {\n        id\n        name\n      }\n      plan {\n        id\n        name\n        requestsPerDay\n      }\n    }\n  }\n": types.ViewerDocument,
+    "\n  query ViewerId {\n    viewer {\n      id\n    }\n  }\n": types.ViewerIdDocument,
+    "\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n": types.NodeByIdDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment KeyFields on ApiKey {\n    id\n    name\n    description\n    category\n    permissions\n    rateLimitTier\n    prefix\n    last4\n    state\n    expiresAt\n    createdAt\n    lastUsedAt\n    quotas {\n      total\n      daily\n      weekly\n      monthly\n    }\n    rotatedFrom {\n      id\n    }\n    replacedBy {\n      id\n    }\n  }\n"): (typeof documents)["\n  fragment KeyFields on ApiKey {\n    id\n    name\n    description\n    category\n    permissions\n    rateLimitTier\n    prefix\n    last4\n    state\n    expiresAt\n    createdAt\n    lastUsedAt\n    quotas {\n      total\n      daily\n      weekly\n      monthly\n    }\n    rotatedFrom {\n      id\n    }\n    replacedBy {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      replayed\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      replayed\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetKey($id: ID!) {\n    apiKey(id: $id) {\n      ...KeyFields\n    }\n  }\n"): (typeof documents)["\n  query GetKey($id: ID!) {\n    apiKey(id: $id) {\n      ...KeyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListKeys($first: Int, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node {\n          ...KeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ListKeys($first: Int, $after: String, $filter: ApiKeyFilter) {\n    apiKeys(first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node {\n          ...KeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateKey($id: ID!, $input: UpdateApiKeyInput!) {\n    updateApiKey(id: $id, input: $input) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeactivateKey($id: ID!) {\n    deactivateApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation DeactivateKey($id: ID!) {\n    deactivateApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReactivateKey($id: ID!) {\n    reactivateApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ReactivateKey($id: ID!) {\n    reactivateApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      apiKey {\n        ...KeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateKey($id: ID!, $input: RotateApiKeyInput) {\n    rotateApiKey(id: $id, input: $input) {\n      secret\n      apiKey {\n        ...KeyFields\n      }\n      previousApiKey {\n        ...KeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateKey($id: ID!, $input: RotateApiKeyInput) {\n    rotateApiKey(id: $id, input: $input) {\n      secret\n      apiKey {\n        ...KeyFields\n      }\n      previousApiKey {\n        ...KeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteKey($id: ID!) {\n    deleteApiKey(id: $id) {\n      deletedApiKeyId\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteKey($id: ID!) {\n    deleteApiKey(id: $id) {\n      deletedApiKeyId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      name\n      prefix\n      permissions\n      rateLimitTier\n      workspace {\n        id\n        name\n      }\n      plan {\n        id\n        name\n        requestsPerDay\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      id\n      name\n      prefix\n      permissions\n      rateLimitTier\n      workspace {\n        id\n        name\n      }\n      plan {\n        id\n        name\n        requestsPerDay\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ViewerId {\n    viewer {\n      id\n    }\n  }\n"): (typeof documents)["\n  query ViewerId {\n    viewer {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n"): (typeof documents)["\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type ExecutionResult } from 'graphql';
+import { createApp, type App } from '../../src/app.js';
+import { openPostgres, wrapPglite, type Database } from '../../src/db/client.js';
+import { seedPlans } from '../../src/db/plans.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { bootstrapWorkspace } from '../../src/domain/workspaces.js';
+import type { IpBlockPolicy } from '../../src/gateway/ip-blocker.js';
+
+export const T0 = Date.parse('2026-11-22T12:00:00.000Z');
+
+/** PostgreSQL when TEST_DATABASE_URL is set (shared, migrated by global setup); else a PGlite loaded from the migrated template. */
+export async function openTestDatabase(): Promise<Database> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const db = openPostgres(url, { max: 10 });
+    await seedPlans(db.db);
+    return db;
+  }
+  const template = process.env.PGLITE_TEMPLATE;
+  if (!template) throw new Error('PGLITE_TEMPLATE is not set: run the tests through vitest (global setup)');
+  const pg = await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
+  return wrapPglite(pg);
+}
+
+export interface Reply<B = unknown> {
+  status: number;
+  headers: Headers;
+  body: B;
+}
+
+export interface CallOptions {
+  key?: string;
+  headers?: Record<string, string>;
+  /** Sent as X-Forwarded-For; the test servers trust it. */
+  ip?: string;
+}
+
+export interface Tenant {
+  workspaceId: string;
+  keyId: string;
+  /** Admin key with every scope. */
+  key: string;
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  clock: ManualClock;
+  database: Database;
+  tenant(opts?: { plan?: string; name?: string }): Promise<Tenant>;
+  rest<B = any>(method: string, path: string, opts?: CallOptions & { body?: unknown; rawBody?: string }): Promise<Reply<B>>;
+  gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, opts?: CallOptions): Promise<Reply<ExecutionResult<R>>>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  database?: Database;
+  clock?: ManualClock;
+  ipBlock?: IpBlockPolicy;
+  /** Keep the database open on close (when another server shares it). */
+  sharedDatabase?: boolean;
+}
+
+const NO_IP_BLOCK: IpBlockPolicy = { maxFailures: 1_000_000_000, windowMs: 60_000, cooldownMs: 60_000 };
+
+function headersFor(opts: CallOptions | undefined): Record<string, string> {
+  const h: Record<string, string> = { ...(opts?.headers ?? {}) };
+  if (opts?.key) h.authorization = `Bearer ${opts.key}`;
+  if (opts?.ip) h['x-forwarded-for'] = opts.ip;
+  return h;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  const clock = opts.clock ?? new ManualClock(T0);
+  const database = opts.database ?? (await openTestDatabase());
+  const app = await createApp({
+    database,
+    clock,
+    serverSecret: Buffer.alloc(32, 7),
+    trustProxy: true,
+    ipBlock: opts.ipBlock ?? NO_IP_BLOCK,
+    logFlushIntervalMs: 0,
+    maintenanceIntervalMs: 3_600_000,
+  });
+  const url = await app.listen(0);
+  let n = 0;
+  return {
+    url,
+    app,
+    clock,
+    database,
+    async tenant(t = {}) {
+      const { workspace, admin } = await bootstrapWorkspace(database.db, clock, {
+        name: t.name ?? `Tenant ${++n}`,
+        plan: t.plan ?? 'enterprise',
+      });
+      return { workspaceId: workspace.id, keyId: admin.key.id, key: admin.secret };
+    },
+    async rest(method, path, o = {}) {
+      const headers = headersFor(o);
+      let body: string | undefined = o.rawBody;
+      if (o.body !== undefined) {
+        body = JSON.stringify(o.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(url + path, { method, headers, body });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+    },
+    async gql(doc, variables, o) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headersFor(o) },
+        body: JSON.stringify({ query: print(doc), variables }),
+      });
+      return { status: res.status, headers: res.headers, body: (await res.json()) as ExecutionResult<any> };
+    },
+    async close() {
+      await app.close({ keepDatabase: opts.sharedDatabase });
+    },
+  };
+}

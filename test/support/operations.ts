@@ -1,0 +1,167 @@
+import { graphql } from '../gql/index.js';
+
+export const KeyFields = graphql(`
+  fragment KeyFields on ApiKey {
+    id
+    name
+    description
+    category
+    permissions
+    rateLimitTier
+    prefix
+    last4
+    state
+    expiresAt
+    createdAt
+    lastUsedAt
+    quotas {
+      total
+      daily
+      weekly
+      monthly
+    }
+    rotatedFrom {
+      id
+    }
+    replacedBy {
+      id
+    }
+  }
+`);
+
+export const CreateKey = graphql(`
+  mutation CreateKey($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) {
+      secret
+      replayed
+      apiKey {
+        ...KeyFields
+      }
+    }
+  }
+`);
+
+export const GetKey = graphql(`
+  query GetKey($id: ID!) {
+    apiKey(id: $id) {
+      ...KeyFields
+    }
+  }
+`);
+
+export const ListKeys = graphql(`
+  query ListKeys($first: Int, $after: String, $filter: ApiKeyFilter) {
+    apiKeys(first: $first, after: $after, filter: $filter) {
+      edges {
+        cursor
+        node {
+          ...KeyFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const UpdateKey = graphql(`
+  mutation UpdateKey($id: ID!, $input: UpdateApiKeyInput!) {
+    updateApiKey(id: $id, input: $input) {
+      apiKey {
+        ...KeyFields
+      }
+    }
+  }
+`);
+
+export const DeactivateKey = graphql(`
+  mutation DeactivateKey($id: ID!) {
+    deactivateApiKey(id: $id) {
+      apiKey {
+        ...KeyFields
+      }
+    }
+  }
+`);
+
+export const ReactivateKey = graphql(`
+  mutation ReactivateKey($id: ID!) {
+    reactivateApiKey(id: $id) {
+      apiKey {
+        ...KeyFields
+      }
+    }
+  }
+`);
+
+export const RevokeKey = graphql(`
+  mutation RevokeKey($id: ID!) {
+    revokeApiKey(id: $id) {
+      apiKey {
+        ...KeyFields
+      }
+    }
+  }
+`);
+
+export const RotateKey = graphql(`
+  mutation RotateKey($id: ID!, $input: RotateApiKeyInput) {
+    rotateApiKey(id: $id, input: $input) {
+      secret
+      apiKey {
+        ...KeyFields
+      }
+      previousApiKey {
+        ...KeyFields
+      }
+    }
+  }
+`);
+
+export const DeleteKey = graphql(`
+  mutation DeleteKey($id: ID!) {
+    deleteApiKey(id: $id) {
+      deletedApiKeyId
+    }
+  }
+`);
+
+export const Viewer = graphql(`
+  query Viewer {
+    viewer {
+      id
+      name
+      prefix
+      permissions
+      rateLimitTier
+      workspace {
+        id
+        name
+      }
+      plan {
+        id
+        name
+        requestsPerDay
+      }
+    }
+  }
+`);
+
+export const ViewerId = graphql(`
+  query ViewerId {
+    viewer {
+      id
+    }
+  }
+`);
+
+export const NodeById = graphql(`
+  query NodeById($id: ID!) {
+    node(id: $id) {
+      id
+      __typename
+    }
+  }
+`);

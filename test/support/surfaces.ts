@@ -1,0 +1,205 @@
+import { ERROR_STATUS, type ErrorCode } from '../../src/domain/errors.js';
+import type { KeyFieldsFragment } from '../gql/graphql.js';
+import type { CallOptions, Reply, TestServer } from './harness.js';
+import * as ops from './operations.js';
+
+/**
+ * One driver per surface, so every rule is written once and proven on both. Inputs are the
+ * domain's camelCase; the REST driver sends them in snake_case as a REST client would.
+ */
+export interface KeyView {
+  id: string;
+  name: string;
+  description: string | null;
+  category: string | null;
+  permissions: string[];
+  rateLimitTier: string;
+  prefix: string;
+  last4: string;
+  state: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  quotas: { total: number | null; daily: number | null; weekly: number | null; monthly: number | null };
+  rotatedFromId: string | null;
+  replacedById: string | null;
+}
+
+export interface Outcome<T> {
+  /** The catalog status: the HTTP status on REST, the status of the error code on GraphQL. */
+  status: number;
+  /** The HTTP status actually sent. */
+  httpStatus: number;
+  code?: string;
+  message?: string;
+  data?: T;
+  headers: Headers;
+}
+
+export interface CreateInput {
+  name?: unknown;
+  permissions?: unknown;
+  description?: unknown;
+  category?: unknown;
+  rateLimitTier?: unknown;
+  expiresAt?: unknown;
+  quotas?: unknown;
+}
+
+export interface Surface {
+  name: 'rest' | 'graphql';
+  createKey(key: string, input: CreateInput, opts?: CallOptions): Promise<Outcome<KeyView & { secret: string; replayed: boolean }>>;
+  getKey(key: string, id: string, opts?: CallOptions): Promise<Outcome<KeyView>>;
+  listKeys(key: string, q?: { category?: string; state?: string; name?: string; first?: number; after?: string }): Promise<Outcome<{ items: KeyView[]; next: string | null }>>;
+  updateKey(key: string, id: string, patch: Record<string, unknown>): Promise<Outcome<KeyView>>;
+  deactivateKey(key: string, id: string): Promise<Outcome<KeyView>>;
+  reactivateKey(key: string, id: string): Promise<Outcome<KeyView>>;
+  revokeKey(key: string, id: string): Promise<Outcome<KeyView>>;
+  rotateKey(key: string, id: string, input?: { name?: string; gracePeriodSeconds?: number; expiresAt?: string }): Promise<Outcome<{ key: KeyView; secret: string; previous: KeyView }>>;
+  deleteKey(key: string, id: string): Promise<Outcome<{ id: string }>>;
+  me(key: string | undefined, opts?: CallOptions): Promise<Outcome<{ id: string; name: string; prefix: string; permissions: string[]; workspaceId: string; planName: string }>>;
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snakeKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [snake(k), v]));
+
+type RestKey = Record<string, any>;
+function fromRest(k: RestKey): KeyView {
+  return {
+    id: k.id,
+    name: k.name,
+    description: k.description,
+    category: k.category,
+    permissions: k.permissions,
+    rateLimitTier: k.rate_limit_tier,
+    prefix: k.prefix,
+    last4: k.last4,
+    state: k.state,
+    expiresAt: k.expires_at,
+    lastUsedAt: k.last_used_at,
+    quotas: k.quotas,
+    rotatedFromId: k.rotated_from_id,
+    replacedById: k.replaced_by_id,
+  };
+}
+
+function fromGql(k: KeyFieldsFragment): KeyView {
+  return {
+    id: k.id,
+    name: k.name,
+    description: k.description ?? null,
+    category: k.category ?? null,
+    permissions: k.permissions,
+    rateLimitTier: k.rateLimitTier.toLowerCase(),
+    prefix: k.prefix,
+    last4: k.last4,
+    state: k.state.toLowerCase(),
+    expiresAt: k.expiresAt ? new Date(k.expiresAt).toISOString() : null,
+    lastUsedAt: k.lastUsedAt ? new Date(k.lastUsedAt).toISOString() : null,
+    quotas: { total: k.quotas.total ?? null, daily: k.quotas.daily ?? null, weekly: k.quotas.weekly ?? null, monthly: k.quotas.monthly ?? null },
+    rotatedFromId: k.rotatedFrom?.id ?? null,
+    replacedById: k.replacedBy?.id ?? null,
+  };
+}
+
+function restOutcome<T>(r: Reply<any>, map: (b: any) => T): Outcome<T> {
+  if (r.status >= 400) return { status: r.status, httpStatus: r.status, code: r.body?.error?.code, message: r.body?.error?.message, headers: r.headers };
+  return { status: r.status, httpStatus: r.status, data: map(r.body), headers: r.headers };
+}
+
+function gqlOutcome<R, T>(r: Reply<{ data?: R | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>, map: (d: R) => T, okStatus = 200): Outcome<T> {
+  const err = r.body.errors?.[0];
+  if (err) {
+    const code = String(err.extensions?.code);
+    return { status: ERROR_STATUS[code as ErrorCode] ?? 500, httpStatus: r.status, code, message: err.message, headers: r.headers };
+  }
+  return { status: okStatus, httpStatus: r.status, data: map(r.body.data as R), headers: r.headers };
+}
+
+export function restSurface(t: TestServer): Surface {
+  return {
+    name: 'rest',
+    createKey: async (key, input, opts) =>
+      restOutcome(await t.rest('POST', '/v1/api-keys', { key, body: snakeKeys(input as Record<string, unknown>), ...opts }), (b) => ({
+        ...fromRest(b.data),
+        secret: b.data.key,
+        replayed: false,
+      })),
+    getKey: async (key, id, opts) => restOutcome(await t.rest('GET', `/v1/api-keys/${id}`, { key, ...opts }), (b) => fromRest(b.data)),
+    async listKeys(key, q = {}) {
+      const params = new URLSearchParams();
+      if (q.category !== undefined) params.set('category', q.category);
+      if (q.state !== undefined) params.set('state', q.state);
+      if (q.name !== undefined) params.set('name', q.name);
+      if (q.first !== undefined) params.set('limit', String(q.first));
+      if (q.after !== undefined) params.set('cursor', q.after);
+      return restOutcome(await t.rest('GET', `/v1/api-keys?${params}`, { key }), (b) => ({ items: b.data.map(fromRest), next: b.next_cursor }));
+    },
+    updateKey: async (key, id, patch) => restOutcome(await t.rest('PATCH', `/v1/api-keys/${id}`, { key, body: snakeKeys(patch) }), (b) => fromRest(b.data)),
+    deactivateKey: async (key, id) => restOutcome(await t.rest('POST', `/v1/api-keys/${id}/deactivate`, { key }), (b) => fromRest(b.data)),
+    reactivateKey: async (key, id) => restOutcome(await t.rest('POST', `/v1/api-keys/${id}/reactivate`, { key }), (b) => fromRest(b.data)),
+    revokeKey: async (key, id) => restOutcome(await t.rest('POST', `/v1/api-keys/${id}/revoke`, { key }), (b) => fromRest(b.data)),
+    rotateKey: async (key, id, input) =>
+      restOutcome(await t.rest('POST', `/v1/api-keys/${id}/rotate`, { key, body: input ? snakeKeys(input) : undefined }), (b) => ({
+        key: fromRest(b.data),
+        secret: b.data.key,
+        previous: fromRest(b.previous),
+      })),
+    deleteKey: async (key, id) => restOutcome(await t.rest('DELETE', `/v1/api-keys/${id}`, { key }), (b) => ({ id: b.data.id })),
+    me: async (key, opts) =>
+      restOutcome(await t.rest('GET', '/v1/me', { key, ...opts }), (b) => ({
+        id: b.data.id,
+        name: b.data.name,
+        prefix: b.data.prefix,
+        permissions: b.data.permissions,
+        workspaceId: b.data.workspace.id,
+        planName: b.data.plan.name,
+      })),
+  };
+}
+
+const gqlTier = (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : v);
+
+export function graphqlSurface(t: TestServer): Surface {
+  return {
+    name: 'graphql',
+    async createKey(key, input, opts) {
+      const gi = { ...input, rateLimitTier: input.rateLimitTier === undefined ? undefined : gqlTier(input.rateLimitTier) };
+      const r = await t.gql(ops.CreateKey, { input: gi as never }, { key, ...opts });
+      return gqlOutcome(r, (d) => ({ ...fromGql(d.createApiKey.apiKey), secret: d.createApiKey.secret, replayed: d.createApiKey.replayed }), 201);
+    },
+    getKey: async (key, id, opts) => gqlOutcome(await t.gql(ops.GetKey, { id }, { key, ...opts }), (d) => fromGql(d.apiKey)),
+    async listKeys(key, q = {}) {
+      const filter = { category: q.category, name: q.name, state: q.state?.toUpperCase() as never };
+      const r = await t.gql(ops.ListKeys, { first: q.first, after: q.after, filter }, { key });
+      return gqlOutcome(r, (d) => ({
+        items: d.apiKeys.edges.map((e) => fromGql(e.node)),
+        next: d.apiKeys.pageInfo.hasNextPage ? (d.apiKeys.pageInfo.endCursor ?? null) : null,
+      }));
+    },
+    updateKey: async (key, id, patch) => gqlOutcome(await t.gql(ops.UpdateKey, { id, input: patch as never }, { key }), (d) => fromGql(d.updateApiKey.apiKey)),
+    deactivateKey: async (key, id) => gqlOutcome(await t.gql(ops.DeactivateKey, { id }, { key }), (d) => fromGql(d.deactivateApiKey.apiKey)),
+    reactivateKey: async (key, id) => gqlOutcome(await t.gql(ops.ReactivateKey, { id }, { key }), (d) => fromGql(d.reactivateApiKey.apiKey)),
+    revokeKey: async (key, id) => gqlOutcome(await t.gql(ops.RevokeKey, { id }, { key }), (d) => fromGql(d.revokeApiKey.apiKey)),
+    rotateKey: async (key, id, input) =>
+      gqlOutcome(
+        await t.gql(ops.RotateKey, { id, input }, { key }),
+        (d) => ({ key: fromGql(d.rotateApiKey.apiKey), secret: d.rotateApiKey.secret, previous: fromGql(d.rotateApiKey.previousApiKey) }),
+        201,
+      ),
+    deleteKey: async (key, id) => gqlOutcome(await t.gql(ops.DeleteKey, { id }, { key }), (d) => ({ id: d.deleteApiKey.deletedApiKeyId })),
+    me: async (key, opts) =>
+      gqlOutcome(await t.gql(ops.Viewer, {}, { key, ...opts }), (d) => ({
+        id: d.viewer.id,
+        name: d.viewer.name,
+        prefix: d.viewer.prefix,
+        permissions: d.viewer.permissions,
+        workspaceId: d.viewer.workspace.id,
+        planName: d.viewer.plan.name,
+      })),
+  };
+}
+
+export const SURFACES = [
+  ['rest', restSurface],
+  ['graphql', graphqlSurface],
+] as const;
