@@ -31,6 +31,11 @@ function canonical(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
+/** What "the same request" means: the operation and its input, canonically serialised. */
+export function requestHashFor(operation: string, request: unknown): string {
+  return createHash('sha256').update(canonical({ op: operation, request })).digest('hex');
+}
+
 export function validateIdempotencyKey(key: string): void {
   if (!KEY_SHAPE.test(key)) throw errors.validation('Idempotency-Key', 'must be 1 to 255 visible ASCII characters');
 }
@@ -59,7 +64,7 @@ export async function runIdempotent<T>(
   const { db, clock, sealer } = ctx;
   const workspaceId = ctx.principal.workspaceId;
   const now = clock.now();
-  const requestHash = createHash('sha256').update(canonical({ op: opts.operation, request: opts.request })).digest('hex');
+  const requestHash = requestHashFor(opts.operation, opts.request);
   const recordKey = and(eq(idempotencyRecords.workspaceId, workspaceId), eq(idempotencyRecords.idempotencyKey, opts.key));
 
   // An expired record no longer binds the key.

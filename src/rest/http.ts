@@ -9,7 +9,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** Body fields are camelCase paths in the domain (e.g. quotas.daily); header names are left as they are. */
+const snake = (s: string) => (/^[a-z][A-Za-z0-9.]*$/.test(s) ? s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : s);
 
 /** The catalog's envelope, `{"error":{"code","message"}}`, with field names as REST spells them. */
 export function sendError(res: ServerResponse, err: ApiError): void {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiKeys, plans, requestLogs, type ApiKeyRow } from '../../db/schema.js';
 import { requireScope, type ServiceContext } from '../context.js';
@@ -207,7 +207,7 @@ export async function getKeysByIds(ctx: ServiceContext, ids: readonly string[]):
     ? await ctx.db
         .select()
         .from(apiKeys)
-        .where(and(eq(apiKeys.workspaceId, ctx.principal.workspaceId), sql`${apiKeys.id} = any(${sql.param([...ids])}::text[])`))
+        .where(and(eq(apiKeys.workspaceId, ctx.principal.workspaceId), inArray(apiKeys.id, [...ids])))
     : [];
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -81,11 +81,11 @@ export class RequestLogWriter {
         await tx.insert(requestLogs).values(rows).onConflictDoNothing();
       }
       if (lastUsed.size > 0) {
-        const ids = [...lastUsed.keys()];
-        const ats = ids.map((id) => lastUsed.get(id)!.toISOString());
+        // JSON rather than array parameters: both drivers bind a string the same way.
+        const used = JSON.stringify([...lastUsed].map(([id, at]) => ({ id, at: at.toISOString() })));
         await tx.execute(sql`
           update api_keys k set last_used_at = greatest(k.last_used_at, u.at)
-          from unnest(${sql.param(ids)}::text[], ${sql.param(ats)}::timestamptz[]) as u(id, at)
+          from jsonb_to_recordset(${used}::jsonb) as u(id text, at timestamptz)
           where k.id = u.id`);
       }
     });

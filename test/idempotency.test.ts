@@ -1,0 +1,128 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { apiKeys, idempotencyRecords } from '../src/db/schema.js';
+import { IDEMPOTENCY_TTL_MS, purgeIdempotencyRecords, requestHashFor } from '../src/domain/idempotency.js';
+import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { SURFACES, type Surface } from './support/surfaces.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startServer();
+});
+afterAll(() => t.close());
+
+const body = { name: 'Idempotent worker', permissions: ['read:contacts'] };
+const idem = (k: string) => ({ headers: { 'Idempotency-Key': k } });
+
+async function keysNamed(workspaceId: string, name: string) {
+  return t.database.db.select().from(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.name, name)));
+}
+
+describe.each(SURFACES)('Idempotency-Key on create over %s', (_name, makeSurface) => {
+  let s: Surface;
+  let tenant: Tenant;
+  beforeEach(async () => {
+    s = makeSurface(t);
+    tenant = await t.tenant();
+  });
+
+  it('replays the first status and body, secret included, within 24 h', async () => {
+    const first = await s.createKey(tenant.key, body, idem('create-1'));
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    t.clock.advance(IDEMPOTENCY_TTL_MS - 1000);
+    const again = await s.createKey(tenant.key, body, idem('create-1'));
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.data).toEqual({ ...first.data, replayed: s.name === 'graphql' ? true : false });
+    expect(await keysNamed(tenant.workspaceId, body.name)).toHaveLength(1);
+  });
+
+  it('refuses the same key with another body (422 idempotency_mismatch)', async () => {
+    await s.createKey(tenant.key, body, idem('create-2'));
+    const other = await s.createKey(tenant.key, { ...body, name: 'Someone else' }, idem('create-2'));
+    expect(other).toMatchObject({ status: 422, code: 'idempotency_mismatch' });
+  });
+
+  it('refuses a retry while the first is in flight (409 idempotency_in_flight)', async () => {
+    // The record of a request still running, as the first request leaves it until it finishes.
+    await t.database.db.insert(idempotencyRecords).values({
+      workspaceId: tenant.workspaceId,
+      idempotencyKey: 'create-3',
+      operation: 'createApiKey',
+      requestHash: requestHashFor('createApiKey', body),
+      state: 'in_flight',
+      createdAt: new Date(t.clock.now()),
+      expiresAt: new Date(t.clock.now() + IDEMPOTENCY_TTL_MS),
+    });
+    const r = await s.createKey(tenant.key, body, idem('create-3'));
+    expect(r).toMatchObject({ status: 409, code: 'idempotency_in_flight' });
+  });
+
+  it('replays an error as well, so a retry cannot turn a refusal into a success', async () => {
+    await s.createKey(tenant.key, { name: 'taken', permissions: ['read:contacts'] });
+    const refused = await s.createKey(tenant.key, { name: 'taken', permissions: ['read:contacts'] }, idem('create-4'));
+    expect(refused).toMatchObject({ status: 409, code: 'duplicate_name' });
+    const again = await s.createKey(tenant.key, { name: 'taken', permissions: ['read:contacts'] }, idem('create-4'));
+    expect(again).toMatchObject({ status: 409, code: 'duplicate_name' });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('makes exactly one key from 50 concurrent creates with one Idempotency-Key', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, () => s.createKey(tenant.key, body, idem('burst'))));
+    const created = results.filter((r) => r.status === 201);
+    const inFlight = results.filter((r) => r.status === 409);
+    expect(created.length + inFlight.length).toBe(50);
+    expect(inFlight.every((r) => r.code === 'idempotency_in_flight')).toBe(true);
+    expect(new Set(created.map((r) => r.data!.id)).size).toBe(1);
+    expect(new Set(created.map((r) => r.data!.secret)).size).toBe(1);
+    expect(await keysNamed(tenant.workspaceId, body.name)).toHaveLength(1);
+  });
+
+  it('scopes records to the workspace', async () => {
+    const other = await t.tenant();
+    const a = await s.createKey(tenant.key, body, idem('shared-key'));
+    const b = await s.createKey(other.key, body, idem('shared-key'));
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.data!.id).not.toBe(a.data!.id);
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('rejects a malformed Idempotency-Key', async () => {
+    const r = await s.createKey(tenant.key, body, idem('x'.repeat(300)));
+    expect(r).toMatchObject({ status: 400, code: 'validation_error' });
+    expect(r.message).toMatch(/Idempotency-Key/);
+  });
+});
+
+describe('idempotency records at rest', () => {
+  it('seal the secret and are purged after 24 h', async () => {
+    const tenant = await t.tenant();
+    const r = await t.rest('POST', '/v1/api-keys', { key: tenant.key, body, headers: { 'Idempotency-Key': 'sealed' } });
+    const secret: string = r.body.data.key;
+    const [rec] = await t.database.db.select().from(idempotencyRecords).where(eq(idempotencyRecords.workspaceId, tenant.workspaceId));
+    expect(rec!.state).toBe('done');
+    const raw = Buffer.from(rec!.responseSealed!);
+    expect(raw.includes(Buffer.from(secret))).toBe(false);
+    expect(raw.includes(Buffer.from(secret.slice(9, 30)))).toBe(false);
+
+    // After 24 h the record is gone and the key is free for a new request.
+    t.clock.advance(IDEMPOTENCY_TTL_MS);
+    expect(await purgeIdempotencyRecords(t.database.db, t.clock.now())).toBeGreaterThan(0);
+    const left = await t.database.db.select().from(idempotencyRecords).where(eq(idempotencyRecords.workspaceId, tenant.workspaceId));
+    expect(left).toHaveLength(0);
+    const fresh = await t.rest('POST', '/v1/api-keys', { key: tenant.key, body: { ...body, name: 'after purge' }, headers: { 'Idempotency-Key': 'sealed' } });
+    expect(fresh.status).toBe(201);
+    expect(fresh.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('a REST create and a GraphQL create with the same key and body replay each other', async () => {
+    const tenant = await t.tenant();
+    const rest = await t.rest('POST', '/v1/api-keys', { key: tenant.key, body, headers: { 'Idempotency-Key': 'cross' } });
+    const gql = await SURFACES[1][1](t).createKey(tenant.key, body, idem('cross'));
+    expect(gql.data!.id).toBe(rest.body.data.id);
+    expect(gql.data!.secret).toBe(rest.body.data.key);
+    expect(gql.data!.replayed).toBe(true);
+  });
+});
