@@ -196,7 +196,7 @@ function oursEnv(port: number, dataDir: string): Record<string, string> {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     DEFAULT_PLAN: 'admin',
-    IP_BLOCK_MAX_FAILURES: '1000000000',
+    IP_BLOCK_MAX_FAILURES: '0',
   };
 }
 

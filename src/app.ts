@@ -49,7 +49,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: 'silent' });
   const onUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error');
-  const logWriter = new RequestLogWriter(opts.database.db, {
+  const logWriter = new RequestLogWriter(opts.database, {
     flushIntervalMs: opts.logFlushIntervalMs,
     onError: (err) => logger.error({ err }, 'request log flush failed; will retry'),
   });

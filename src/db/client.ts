@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -24,6 +26,11 @@ export interface Database {
   exec(sqlText: string): Promise<void>;
   /** Applies drizzle/ migrations; safe to run from several processes at once. */
   migrate(): Promise<void>;
+  /**
+   * Bulk insert with COPY ... FROM (CSV): an order of magnitude cheaper than a multi-row
+   * INSERT for request logs. `table` and `columns` are trusted identifiers, never input.
+   */
+  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +62,10 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Database
       await client.unsafe(sqlText);
     },
     migrate: () => migratePostgresUrl(url),
+    async copyCsv(table, columns, csv) {
+      const sink = await client.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
+      await pipeline(Readable.from([csv]), sink);
+    },
     async close() {
       await client.end({ timeout: 5 });
     },
@@ -79,6 +90,9 @@ export function wrapPglite(pg: PGlite): Database {
       await pg.exec(sqlText);
     },
     migrate: () => migratePgliteInstance(pg),
+    async copyCsv(table, columns, csv) {
+      await pg.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+    },
     async close() {
       if (!pg.closed) await pg.close();
     },

@@ -1,8 +1,15 @@
 import type { Db } from '../db/client.js';
+import type { PlanRow, WorkspaceRow } from '../db/schema.js';
 import type { Clock } from './clock.js';
 import { errors } from './errors.js';
 import type { Principal } from './principal.js';
 import type { Sealer } from './sealer.js';
+
+/** Cached reads of plans and workspaces (without the credit balance, which is always read fresh). */
+export interface WorkspaceLookup {
+  plan(id: string): PlanRow | undefined;
+  workspace(id: string): Promise<Omit<WorkspaceRow, 'creditBalance'> | undefined>;
+}
 
 /** Everything a domain function may touch; both surfaces build one per request. */
 export interface ServiceContext {
@@ -10,6 +17,7 @@ export interface ServiceContext {
   clock: Clock;
   principal: Principal;
   sealer: Sealer;
+  lookup: WorkspaceLookup;
   /** Called after a key's row changed in a committed transaction: drops it from every instance's cache. */
   keyChanged(keyHash: string): Promise<void>;
   /** Makes pending request logs visible to queries (e.g. before deciding a key was never used). */

@@ -12,6 +12,7 @@ import { AuthFailed, Authenticator } from './authenticate.js';
 import { InvalidationBus, type InvalidationMessage } from './invalidation.js';
 import type { IpBlocker } from './ip-blocker.js';
 import { KeyCache } from './key-cache.js';
+import { Directory } from './directory.js';
 import { requestIdFor } from './request-id.js';
 
 /** Per-request facts the gateway gathers for enforcement and the request log. */
@@ -49,16 +50,19 @@ export interface GatewayDeps {
 
 export class Gateway {
   readonly cache: KeyCache;
+  readonly directory: Directory;
   private readonly authenticator: Authenticator;
   private readonly bus: InvalidationBus;
 
   constructor(private readonly deps: GatewayDeps) {
     this.cache = new KeyCache({ ttlMs: deps.keyCacheTtlMs });
+    this.directory = new Directory(deps.database.db);
     this.authenticator = new Authenticator(deps.database.db, deps.clock, this.cache, deps.blocker);
     this.bus = new InvalidationBus(deps.database);
   }
 
   async start(): Promise<void> {
+    await this.directory.loadPlans();
     await this.bus.start((m) => this.applyInvalidation(m));
   }
 
@@ -68,7 +72,10 @@ export class Gateway {
 
   private applyInvalidation(m: InvalidationMessage): void {
     if ('hash' in m) this.cache.invalidate(m.hash);
-    else this.cache.invalidateWorkspace(m.workspaceId);
+    else {
+      this.cache.invalidateWorkspace(m.workspaceId);
+      this.directory.invalidateWorkspace(m.workspaceId);
+    }
   }
 
   clientIp(req: IncomingMessage): string {
@@ -137,10 +144,17 @@ export class Gateway {
       db: this.deps.database.db,
       clock: this.deps.clock,
       sealer: this.deps.sealer,
+      lookup: this.directory,
       principal,
       keyChanged: (hash) => this.keyChanged(hash),
       flushLogs: () => this.deps.logWriter.flush(),
     };
+  }
+
+  /** After a workspace's plan or name changed: its keys' cached principals and its cached facts go everywhere. */
+  async workspaceChanged(workspaceId: string): Promise<void> {
+    this.applyInvalidation({ workspaceId });
+    await this.bus.publish({ workspaceId });
   }
 
   /** At once on this instance; within a notification's latency on every other one. */

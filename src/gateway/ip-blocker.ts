@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
 export interface IpBlockPolicy {
-  /** Failed authentications within `windowMs` that block an address. */
+  /** Failed authentications within `windowMs` that block an address; 0 turns blocking off. */
   maxFailures: number;
   windowMs: number;
   /** How long a blocked address stays blocked. */
@@ -33,6 +33,7 @@ export class MemoryIpBlocker implements IpBlocker {
   }
 
   recordFailure(ip: string, now: number): void {
+    if (this.policy.maxFailures === 0) return;
     let e = this.entries.get(ip);
     if (!e) this.entries.set(ip, (e = { failures: [], blockedUntil: 0 }));
     e.failures.push(now);

@@ -4,7 +4,7 @@ import type { PlanRow, WorkspaceRow } from '../db/schema.js';
 import type { ServiceContext } from '../domain/context.js';
 import { errors } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { getPlan, getWorkspace } from '../domain/workspaces.js';
+import { getWorkspace } from '../domain/workspaces.js';
 import type { Gateway, RequestState } from '../gateway/gateway.js';
 
 /** What the node handler hands Yoga for each request. */
@@ -51,7 +51,7 @@ export function buildContext(server: ServerContext): GraphQLContext {
       }));
     },
     plans() {
-      return (pl ??= new DataLoader(async (ids) => Promise.all(ids.map((id) => getPlan(ctx.service().db, id)))));
+      return (pl ??= new DataLoader(async (ids) => ids.map((id) => ctx.service().lookup.plan(id))));
     },
   };
   return ctx;

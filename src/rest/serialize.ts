@@ -42,11 +42,11 @@ export function restPlan(p: PlanRow) {
   };
 }
 
-export function restWorkspace(w: WorkspaceRow) {
+export function restWorkspace(w: Omit<WorkspaceRow, 'creditBalance'>) {
   return { id: w.id, name: w.name, plan_id: w.planId, created_at: iso(w.createdAt) };
 }
 
-export function restMe(p: Principal, workspace: WorkspaceRow, plan: PlanRow) {
+export function restMe(p: Principal, workspace: Omit<WorkspaceRow, 'creditBalance'>, plan: PlanRow) {
   return {
     id: p.keyId,
     name: p.name,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { requestLogs, type NewRequestLog } from '../../db/schema.js';
+import type { Database } from '../../db/client.js';
+import { toCsv } from '../../db/csv.js';
+import type { NewRequestLog } from '../../db/schema.js';
 
 export interface RequestLogEntry extends Omit<NewRequestLog, 'at'> {
   at: Date;
@@ -8,11 +9,22 @@ export interface RequestLogEntry extends Omit<NewRequestLog, 'at'> {
   authenticated: boolean;
 }
 
+/** Column order of the COPY; LOG_FIELDS names the same columns as entry properties. */
+const LOG_COLUMNS = [
+  'id', 'workspace_id', 'key_id', 'key_prefix', 'request_id', 'method', 'endpoint', 'operation_type',
+  'operation_name', 'status', 'duration_ms', 'ip', 'credits', 'error_code', 'at',
+] as const;
+const LOG_FIELDS: readonly (keyof RequestLogEntry)[] = [
+  'id', 'workspaceId', 'keyId', 'keyPrefix', 'requestId', 'method', 'endpoint', 'operationType',
+  'operationName', 'status', 'durationMs', 'ip', 'credits', 'errorCode', 'at',
+];
+
 export interface LogWriterOptions {
-  /** Rows per INSERT; PostgreSQL allows 65,535 parameters, a row has 15. */
+  /** Rows per COPY. */
   batchSize?: number;
   flushIntervalMs?: number;
-  onError?: (err: unknown, dropped: number) => void;
+  /** A failed write leaves its rows queued for the next flush. */
+  onError?: (err: unknown) => void;
 }
 
 /**
@@ -26,10 +38,10 @@ export class RequestLogWriter {
   private readonly batchSize: number;
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     private readonly opts: LogWriterOptions = {},
   ) {
-    this.batchSize = opts.batchSize ?? 2_000;
+    this.batchSize = opts.batchSize ?? 5_000;
     const every = opts.flushIntervalMs ?? 1_000;
     if (every > 0) {
       this.timer = setInterval(() => void this.flush(), every);
@@ -54,16 +66,15 @@ export class RequestLogWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+      // One COPY per chunk, dequeued only once written: a retry never repeats a written row.
+      const chunk = this.queue.slice(0, this.batchSize);
       try {
-        await this.write(batch);
+        await this.write(chunk);
       } catch (err) {
-        // Put the rows back in front: a passing database fault must not lose logs.
-        this.queue = batch.concat(this.queue);
-        this.opts.onError?.(err, 0);
+        this.opts.onError?.(err);
         return;
       }
+      this.queue.splice(0, chunk.length);
     }
   }
 
@@ -75,20 +86,16 @@ export class RequestLogWriter {
         if (!prev || prev < e.at) lastUsed.set(e.keyId, e.at);
       }
     }
-    await this.db.transaction(async (tx) => {
-      for (let i = 0; i < batch.length; i += this.batchSize) {
-        const rows = batch.slice(i, i + this.batchSize).map(({ authenticated: _a, ...row }) => row);
-        await tx.insert(requestLogs).values(rows).onConflictDoNothing();
-      }
-      if (lastUsed.size > 0) {
-        // JSON rather than array parameters: both drivers bind a string the same way.
-        const used = JSON.stringify([...lastUsed].map(([id, at]) => ({ id, at: at.toISOString() })));
-        await tx.execute(sql`
-          update api_keys k set last_used_at = greatest(k.last_used_at, u.at)
-          from jsonb_to_recordset(${used}::jsonb) as u(id text, at timestamptz)
-          where k.id = u.id`);
-      }
-    });
+    // last_used_at first: it is idempotent, so a retry after a failed COPY repeats it harmlessly.
+    if (lastUsed.size > 0) {
+      // JSON rather than array parameters: both drivers bind a string the same way.
+      const used = JSON.stringify([...lastUsed].map(([id, at]) => ({ id, at: at.toISOString() })));
+      await this.database.db.execute(sql`
+        update api_keys k set last_used_at = greatest(k.last_used_at, u.at)
+        from jsonb_to_recordset(${used}::jsonb) as u(id text, at timestamptz)
+        where k.id = u.id`);
+    }
+    await this.database.copyCsv('request_logs', LOG_COLUMNS, toCsv(batch, LOG_FIELDS));
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,4 @@
 import { errors } from '../../domain/errors.js';
-import { getPlan, getWorkspace } from '../../domain/workspaces.js';
 import { restMe } from '../serialize.js';
 import { ok, type RestRoute } from '../route.js';
 
@@ -9,8 +8,8 @@ export const meRoutes: RestRoute[] = [
     path: '/v1/me',
     async handler(c) {
       const p = c.ctx.principal;
-      const workspace = await getWorkspace(c.ctx.db, p.workspaceId);
-      const plan = workspace && (await getPlan(c.ctx.db, workspace.planId));
+      const workspace = await c.ctx.lookup.workspace(p.workspaceId);
+      const plan = workspace && c.ctx.lookup.plan(workspace.planId);
       if (!workspace || !plan) throw errors.notFound('Workspace');
       return ok({ data: restMe(p, workspace, plan) });
     },

@@ -1,0 +1,41 @@
+import { LRUCache } from 'lru-cache';
+import type { Db } from '../db/client.js';
+import type { PlanRow, WorkspaceRow } from '../db/schema.js';
+import type { WorkspaceLookup } from '../domain/context.js';
+import { getWorkspace, listPlans } from '../domain/workspaces.js';
+
+/** Workspace facts that change rarely; the credit balance is not among them and is always read fresh. */
+export type WorkspaceInfo = Omit<WorkspaceRow, 'creditBalance'>;
+
+/**
+ * Plans (all of them, loaded at start) and workspaces (LRU, dropped on change through the
+ * invalidation bus), so that who-am-I and the limiter need no query per request.
+ */
+export class Directory implements WorkspaceLookup {
+  private plans = new Map<string, PlanRow>();
+  private readonly workspaces = new LRUCache<string, WorkspaceInfo>({ max: 10_000, ttl: 60_000 });
+
+  constructor(private readonly db: Db) {}
+
+  async loadPlans(): Promise<void> {
+    this.plans = new Map((await listPlans(this.db)).map((p) => [p.id, p]));
+  }
+
+  plan(id: string): PlanRow | undefined {
+    return this.plans.get(id);
+  }
+
+  async workspace(id: string): Promise<WorkspaceInfo | undefined> {
+    const hit = this.workspaces.get(id);
+    if (hit) return hit;
+    const row = await getWorkspace(this.db, id);
+    if (!row) return undefined;
+    const { creditBalance: _fresh, ...info } = row;
+    this.workspaces.set(id, info);
+    return info;
+  }
+
+  invalidateWorkspace(id: string): void {
+    this.workspaces.delete(id);
+  }
+}
