@@ -118,7 +118,7 @@ export const requestLogs = pgTable(
   (t) => [
     index('request_logs_workspace_at_idx').on(t.workspaceId, t.at),
     index('request_logs_key_at_idx').on(t.keyId, t.at),
-    index('request_logs_at_idx').on(t.at),
+    // No index on `at` alone: every row pays for each index, and the retention purge is a rare scan.
   ],
 );
 
