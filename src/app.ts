@@ -9,6 +9,9 @@ import { purgeIdempotencyRecords } from './domain/idempotency.js';
 import { RequestLogWriter } from './domain/logs/writer.js';
 import { createSealer } from './domain/sealer.js';
 import { Gateway } from './gateway/gateway.js';
+import { FallbackCounterStore } from './gateway/limiter/fallback-store.js';
+import { MemoryCounterStore } from './gateway/limiter/memory-store.js';
+import { RedisCounterStore } from './gateway/limiter/redis-store.js';
 import { DEFAULT_IP_BLOCK_POLICY, MemoryIpBlocker, type IpBlockPolicy } from './gateway/ip-blocker.js';
 import type { ServerContext } from './graphql/context.js';
 import { createGraphQLServer } from './graphql/yoga.js';
@@ -23,6 +26,8 @@ export interface AppOptions {
   logger?: Logger;
   trustProxy?: boolean;
   ipBlock?: IpBlockPolicy;
+  /** Rate-limit and quota counters: Redis when set (falling back to this process while it is unreachable). */
+  redisUrl?: string;
   /** 0 disables the timer (tests flush explicitly). */
   logFlushIntervalMs?: number;
   maintenanceIntervalMs?: number;
@@ -53,8 +58,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
     flushIntervalMs: opts.logFlushIntervalMs,
     onError: (err) => logger.error({ err }, 'request log flush failed; will retry'),
   });
+  const counters = opts.redisUrl
+    ? new FallbackCounterStore(new RedisCounterStore(opts.redisUrl), new MemoryCounterStore(), {
+        retryMs: 5_000,
+        now: () => clock.now(),
+        onFailover: (err) => logger.warn({ err }, 'Redis unreachable: enforcing limits in this process for 5 s'),
+      })
+    : new MemoryCounterStore();
   const gateway = new Gateway({
     database: opts.database,
+    counters,
     clock,
     sealer: createSealer(opts.serverSecret, 'idempotency'),
     logWriter,

@@ -31,6 +31,7 @@ const app = await createApp({
   serverSecret: loadServerSecret(env),
   logger,
   trustProxy: env.TRUST_PROXY,
+  redisUrl: env.REDIS_URL,
   ipBlock: {
     maxFailures: env.IP_BLOCK_MAX_FAILURES,
     windowMs: env.IP_BLOCK_WINDOW_SECONDS * 1000,

@@ -112,6 +112,10 @@ export const requestLogs = pgTable(
     durationMs: real('duration_ms').notNull(),
     ip: text('ip').notNull(),
     credits: integer('credits').notNull().default(0),
+    /** Admitted past limits and quotas: counts against them. Counters are re-seeded from these rows. */
+    counted: boolean('counted').notNull().default(false),
+    /** Rate-limit points the request consumed (GraphQL: by its cost; REST: 1). */
+    cost: integer('cost').notNull().default(0),
     errorCode: text('error_code'),
     at: ts('at').notNull(),
   },

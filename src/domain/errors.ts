@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   insufficient_permissions: 403,
   ip_blocked: 403,
   validation_error: 400,
+  query_too_complex: 400,
   not_found: 404,
   method_not_allowed: 405,
   duplicate_name: 409,
@@ -37,6 +38,7 @@ export const REQUEST_LEVEL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ip_blocked',
   'rate_limited',
   'quota_exceeded',
+  'query_too_complex',
   'service_unavailable',
 ]);
 

@@ -14,6 +14,10 @@ import type { IpBlocker } from './ip-blocker.js';
 import { KeyCache } from './key-cache.js';
 import { Directory } from './directory.js';
 import { requestIdFor } from './request-id.js';
+import { Limiter } from './limiter/limiter.js';
+import type { CounterStore } from './limiter/store.js';
+import { keyHistory, pointsSince } from '../domain/logs/history.js';
+import type { LimitClass } from '../domain/limits/policy.js';
 
 /** Per-request facts the gateway gathers for enforcement and the request log. */
 export interface RequestState {
@@ -32,6 +36,10 @@ export interface RequestState {
   refusedKeyId: string | null;
   refusedWorkspaceId: string | null;
   credits: number;
+  /** Admitted past limits and quotas: the request counts against them. */
+  counted: boolean;
+  /** Rate-limit points consumed. */
+  cost: number;
   errorCode: string | null;
   ttfbMs: number | null;
   /** Only requests that reached authentication are logged (not GraphiQL's page or health checks). */
@@ -40,6 +48,7 @@ export interface RequestState {
 
 export interface GatewayDeps {
   database: Database;
+  counters: CounterStore;
   clock: Clock;
   sealer: Sealer;
   logWriter: RequestLogWriter;
@@ -53,12 +62,30 @@ export class Gateway {
   readonly directory: Directory;
   private readonly authenticator: Authenticator;
   private readonly bus: InvalidationBus;
+  readonly limiter: Limiter;
 
   constructor(private readonly deps: GatewayDeps) {
     this.cache = new KeyCache({ ttlMs: deps.keyCacheTtlMs });
     this.directory = new Directory(deps.database.db);
     this.authenticator = new Authenticator(deps.database.db, deps.clock, this.cache, deps.blocker);
     this.bus = new InvalidationBus(deps.database);
+    const db = deps.database.db;
+    // Seeds read the logs, so what this process has queued goes in first.
+    this.limiter = new Limiter(deps.counters, (id) => this.directory.plan(id), {
+      pointsSince: async (ws, since) => (await deps.logWriter.flush(), pointsSince(db, ws, since)),
+      keyHistory: async (keyId, now, windowMs, max) => (await deps.logWriter.flush(), keyHistory(db, keyId, now, windowMs, max)),
+    });
+  }
+
+  /**
+   * Counts the request against its key's quotas and its workspace's plan windows; sets the
+   * rate-limit headers on the response, or throws quota_exceeded / rate_limited (with them).
+   */
+  async admit(state: RequestState, res: ServerResponse, principal: Principal, cls: LimitClass, cost: number): Promise<void> {
+    const { headers } = await this.limiter.admit(principal, this.deps.clock.now(), cls, cost);
+    state.counted = true;
+    state.cost = Math.max(1, cost);
+    for (const name in headers) res.setHeader(name, headers[name]!);
   }
 
   async start(): Promise<void> {
@@ -68,6 +95,7 @@ export class Gateway {
 
   async stop(): Promise<void> {
     await this.bus.stop();
+    await this.deps.counters.close();
   }
 
   private applyInvalidation(m: InvalidationMessage): void {
@@ -105,6 +133,8 @@ export class Gateway {
       refusedKeyId: null,
       refusedWorkspaceId: null,
       credits: 0,
+      counted: false,
+      cost: 0,
       errorCode: null,
       ttfbMs: null,
       logged: false,
@@ -184,6 +214,8 @@ export class Gateway {
       durationMs: Math.round((state.ttfbMs ?? performance.now() - state.startedPerf) * 1000) / 1000,
       ip: state.ip,
       credits: state.credits,
+      counted: state.counted,
+      cost: state.cost,
       errorCode: state.errorCode,
       at: new Date(state.startedAt),
       authenticated: p !== null,

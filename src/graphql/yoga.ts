@@ -3,6 +3,10 @@ import { GraphQLError, getOperationAST, Kind, type DocumentNode, type ExecutionR
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { ApiError, REQUEST_LEVEL_CODES } from '../domain/errors.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
+import { MAX_POINTS, operationCost } from './cost.js';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { schema } from './schema.js';
 
 /** The catalog's code in extensions; request-level refusals also carry their HTTP status and headers. */
@@ -36,23 +40,45 @@ const gatewayPlugin: Plugin<GraphQLContext> = {
     state.operationType = op?.operation ?? null;
     state.operationName = op?.name?.value ?? args.operationName ?? null;
     state.endpoint = `${state.operationType ?? 'operation'} ${state.operationName ?? 'anonymous'}`;
-    const done = {
-      onExecuteDone({ result }: { result: unknown }) {
-        const errs = (result as ExecutionResult).errors;
-        if (errs?.length) state.errorCode = String(errs[0]!.extensions?.code ?? 'internal_error');
-      },
+    const refuse = (err: unknown) => {
+      if (!(err instanceof ApiError)) throw err;
+      ctx.gateway.recordError(state, err);
+      setResultAndStopExecution({ errors: [toGraphQLError(err)] });
     };
-    if (state.principal || isIntrospectionOnly(args.document, args.operationName)) return done;
-    return ctx.gateway.authenticate(state, undefined).then(
-      () => done,
-      (err: unknown) => {
-        if (!(err instanceof ApiError)) throw err;
-        setResultAndStopExecution({ errors: [toGraphQLError(err)] });
-        return undefined;
-      },
+    if (!state.principal) {
+      if (isIntrospectionOnly(args.document, args.operationName)) return;
+      return ctx.gateway.authenticate(state, undefined).then(() => undefined, refuse);
+    }
+    if (!op) return;
+    const cost = operationCost(args.document, op, (args.variableValues ?? {}) as Record<string, unknown>);
+    if (cost.points > MAX_POINTS) {
+      return refuse(
+        new ApiError('query_too_complex', `Query cost ${cost.points} exceeds the maximum of ${MAX_POINTS} points (${cost.nodes} nodes); ask for smaller pages`),
+      );
+    }
+    const principal = state.principal;
+    return ctx.gateway.admit(state, ctx.res, principal, 'default', cost.points).then(
+      () => ({
+        onExecuteDone({ result, setResult }: { result: unknown; setResult: (r: ExecutionResult) => void }) {
+          const r = result as ExecutionResult;
+          if (r.errors?.length) state.errorCode = String(r.errors[0]!.extensions?.code ?? 'internal_error');
+          const extensions: Record<string, unknown> = { ...r.extensions, cost: { nodes: cost.nodes, points: cost.points } };
+          if (state.credits > 0) extensions.credits_used = state.credits;
+          setResult({ ...r, extensions });
+        },
+      }),
+      refuse,
     );
   },
 };
+
+/** Armor's refusals are the catalog's query_too_complex. */
+const tagComplexity = [(_ctx: unknown, error: GraphQLError) => Object.assign(error.extensions as Record<string, unknown>, { code: 'query_too_complex' })];
+const armor = [
+  maxDepthPlugin({ n: 10, onReject: tagComplexity, exposeLimits: true }),
+  maxAliasesPlugin({ n: 15, onReject: tagComplexity, exposeLimits: true }),
+  maxTokensPlugin({ n: 3000, onReject: tagComplexity, exposeLimits: true }),
+];
 
 const GRAPHQL_INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST']);
 
@@ -96,6 +122,8 @@ export function createGraphQLServer(onUnexpected: (err: unknown) => void): YogaS
         });
       },
     },
-    plugins: [gatewayPlugin, codeEveryError],
+    // Yoga's default: no batching. One operation per HTTP request, so each is authenticated, limited and logged alone.
+    batching: false,
+    plugins: [...armor, gatewayPlugin, codeEveryError],
   });
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ServiceContext } from '../domain/context.js';
+import type { LimitClass } from '../domain/limits/policy.js';
 import type { RequestState } from '../gateway/gateway.js';
 
 export interface RestCall {
@@ -21,6 +22,8 @@ export interface RestReply {
 export interface RestRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
+  /** Endpoints with a limit class of their own (e.g. AI generation) name it here. */
+  limitClass?: LimitClass;
   handler(call: RestCall): Promise<RestReply>;
 }
 

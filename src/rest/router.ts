@@ -39,6 +39,7 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
         throw errors.notFound(`Route ${method} ${url.pathname}`);
       }
       const principal = await gateway.authenticate(state, req.headers.authorization);
+      await gateway.admit(state, res, principal, route.limitClass ?? 'default', 1);
       let parsed: Promise<unknown> | undefined;
       const reply = await route.handler({
         ctx: gateway.context(principal),

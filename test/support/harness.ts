@@ -62,6 +62,8 @@ export interface StartOptions {
   ipBlock?: IpBlockPolicy;
   /** Keep the database open on close (when another server shares it). */
   sharedDatabase?: boolean;
+  /** Defaults to TEST_REDIS_URL; '' forces in-process counters. */
+  redisUrl?: string;
 }
 
 const NO_IP_BLOCK: IpBlockPolicy = { maxFailures: 1_000_000_000, windowMs: 60_000, cooldownMs: 60_000 };
@@ -81,6 +83,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     clock,
     serverSecret: Buffer.alloc(32, 7),
     trustProxy: true,
+    redisUrl: opts.redisUrl === undefined ? process.env.TEST_REDIS_URL : opts.redisUrl || undefined,
     ipBlock: opts.ipBlock ?? NO_IP_BLOCK,
     logFlushIntervalMs: 0,
     maintenanceIntervalMs: 3_600_000,

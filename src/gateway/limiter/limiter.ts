@@ -1,0 +1,111 @@
+import type { PlanRow } from '../../db/schema.js';
+import { ApiError } from '../../domain/errors.js';
+import {
+  DAY_MS,
+  planWindows,
+  quotaSignature,
+  rollingQuotas,
+  windowStart,
+  type LimitClass,
+  type PlanWindow,
+} from '../../domain/limits/policy.js';
+import type { Principal } from '../../domain/principal.js';
+import type { CounterStore, FixedCounter, KeyHistory, QuotaCheck } from './store.js';
+
+export interface LimiterSeeds {
+  /** Points a workspace consumed since a moment (the UTC day's counter after a restart). */
+  pointsSince(workspaceId: string, since: number): Promise<number>;
+  /** A key's all-time count and its admissions within `windowMs` (at most `max`). */
+  keyHistory(keyId: string, now: number, windowMs: number, max: number): Promise<KeyHistory>;
+}
+
+export interface Admission {
+  /** X-RateLimit-* and the IETF RateLimit-Policy / RateLimit fields. */
+  headers: Record<string, string>;
+}
+
+/** Seed 002 shows whole-second ISO times: "Resets at 2026-02-25T00:00:00Z". */
+const isoSeconds = (t: number) => new Date(Math.ceil(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+export class Limiter {
+  constructor(
+    private readonly store: CounterStore,
+    private readonly plans: (planId: string) => PlanRow | undefined,
+    private readonly seeds: LimiterSeeds,
+  ) {}
+
+  get storeKind(): 'memory' | 'redis' {
+    return this.store.kind;
+  }
+
+  /**
+   * Admits the request against the key's quotas (seed 001, rolling) and its workspace's plan
+   * windows (seed 002, fixed; lifted for unmetered keys), or throws quota_exceeded / rate_limited.
+   */
+  async admit(p: Principal, now: number, cls: LimitClass, cost: number): Promise<Admission> {
+    const plan = this.plans(p.planId);
+    const windows = plan ? planWindows(plan, p.rateLimitTier, cls) : [];
+    const fixed: FixedCounter[] = windows.map((w) => {
+      const start = windowStart(now, w.windowMs);
+      return {
+        key: `w:${p.workspaceId}:${w.name}:${start}`,
+        limit: w.limit,
+        resetAt: start + w.windowMs,
+        seed: w.windowMs === DAY_MS ? () => this.seeds.pointsSince(p.workspaceId, start) : undefined,
+      };
+    });
+    const outcome = await this.store.admit({ now, cost, fixed, quota: this.quotaCheck(p, now) });
+    if (outcome.ok) return { headers: headersFor(windows, fixed, outcome.used, now) };
+
+    if (outcome.reason === 'quota') {
+      const headers: Record<string, string> = {};
+      if (outcome.retryAt !== null) headers['Retry-After'] = String(Math.max(1, Math.ceil((outcome.retryAt - now) / 1000)));
+      throw new ApiError('quota_exceeded', `Rate limit exceeded: quota ${outcome.quota}`, headers);
+    }
+    const resetAt = outcome.retryAt;
+    const current = fixed.map((f, i) => (i === outcome.index ? f.limit : (outcome.used[i] ?? 0)));
+    throw new ApiError('rate_limited', `Rate limit exceeded. Resets at ${isoSeconds(resetAt)}`, {
+      ...headersFor(windows, fixed, current, now),
+      'Retry-After': String(Math.max(1, Math.ceil((resetAt - now) / 1000))),
+    });
+  }
+
+  private quotaCheck(p: Principal, now: number): QuotaCheck | null {
+    const rolling = rollingQuotas(p.quotas);
+    if (p.quotas.total === null && rolling.length === 0) return null;
+    const longest = Math.max(0, ...rolling.map((r) => r.windowMs));
+    const most = Math.max(0, ...rolling.map((r) => r.limit));
+    return {
+      keyId: p.keyId,
+      signature: quotaSignature(p.quotas),
+      total: p.quotas.total,
+      rolling,
+      seed: () => this.seeds.keyHistory(p.keyId, now, longest, most),
+    };
+  }
+}
+
+/**
+ * Seed 002's X-RateLimit-Limit/Remaining/Reset describe the UTC day; RateLimit-Policy and
+ * RateLimit (draft-ietf-httpapi-ratelimit-headers) list every window.
+ */
+function headersFor(windows: PlanWindow[], fixed: FixedCounter[], used: number[], now: number): Record<string, string> {
+  if (windows.length === 0) return {};
+  const policy: string[] = [];
+  const state: string[] = [];
+  const h: Record<string, string> = {};
+  windows.forEach((w, i) => {
+    const remaining = Math.max(0, w.limit - (used[i] ?? 0));
+    const resetSeconds = Math.max(0, Math.ceil((fixed[i]!.resetAt - now) / 1000));
+    policy.push(`"${w.name}";q=${w.limit};w=${w.windowMs / 1000}`);
+    state.push(`"${w.name}";r=${remaining};t=${resetSeconds}`);
+    if (w.windowMs === DAY_MS) {
+      h['X-RateLimit-Limit'] = String(w.limit);
+      h['X-RateLimit-Remaining'] = String(remaining);
+      h['X-RateLimit-Reset'] = String(Math.floor(fixed[i]!.resetAt / 1000));
+    }
+  });
+  h['RateLimit-Policy'] = policy.join(', ');
+  h['RateLimit'] = state.join(', ');
+  return h;
+}

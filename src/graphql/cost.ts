@@ -1,0 +1,58 @@
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+
+/** Connections without `first`/`last` return this many nodes (the resolvers' default). */
+const DEFAULT_PAGE = 20;
+const MAX_PAGE = 100;
+/** GitHub's model: a request costs one point per hundred nodes it may return, at least one. */
+export const NODES_PER_POINT = 100;
+/** Beyond this, a query is refused before it runs. */
+export const MAX_POINTS = 500;
+
+export interface OperationCost {
+  /** Upper bound of the nodes the operation may return. */
+  nodes: number;
+  /** What it counts against the plan's limits. */
+  points: number;
+}
+
+function pageSize(args: readonly { name: { value: string }; value: ValueNode }[] | undefined, variables: Record<string, unknown>): number | null {
+  for (const a of args ?? []) {
+    if (a.name.value !== 'first' && a.name.value !== 'last') continue;
+    const v = a.value.kind === Kind.VARIABLE ? variables[a.value.name.value] : a.value.kind === Kind.INT ? Number(a.value.value) : null;
+    return typeof v === 'number' ? Math.min(Math.max(v, 0), MAX_PAGE) : DEFAULT_PAGE;
+  }
+  return null;
+}
+
+/**
+ * Static upper bound of the work an operation asks for: every paginated field multiplies what
+ * is below it by its page size (as GitHub and Shopify estimate), so a nested connection costs
+ * far more than a flat one.
+ */
+export function operationCost(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): OperationCost {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+
+  const walk = (set: SelectionSetNode, multiplier: number, seen: ReadonlySet<string>): number => {
+    let nodes = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        const page = pageSize(sel.arguments, variables);
+        const m = page === null ? multiplier : multiplier * page;
+        if (page !== null) nodes += m;
+        if (sel.selectionSet) nodes += walk(sel.selectionSet, m, seen);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        nodes += walk(sel.selectionSet, multiplier, seen);
+      } else {
+        const name = sel.name.value;
+        const frag = fragments.get(name);
+        // A fragment cycle is a validation error anyway; don't loop on it.
+        if (frag && !seen.has(name)) nodes += walk(frag.selectionSet, multiplier, new Set([...seen, name]));
+      }
+    }
+    return nodes;
+  };
+
+  const nodes = walk(operation.selectionSet, 1, new Set());
+  return { nodes, points: Math.max(1, Math.ceil(nodes / NODES_PER_POINT)) };
+}
