@@ -63,9 +63,8 @@ export class Limiter {
       throw new ApiError('quota_exceeded', `Rate limit exceeded: quota ${outcome.quota}`, headers);
     }
     const resetAt = outcome.retryAt;
-    const current = fixed.map((f, i) => (i === outcome.index ? f.limit : (outcome.used[i] ?? 0)));
     throw new ApiError('rate_limited', `Rate limit exceeded. Resets at ${isoSeconds(resetAt)}`, {
-      ...headersFor(windows, fixed, current, now),
+      ...headersFor(windows, fixed, outcome.current, now),
       'Retry-After': String(Math.max(1, Math.ceil((resetAt - now) / 1000))),
     });
   }

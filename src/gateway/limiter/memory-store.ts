@@ -62,12 +62,12 @@ export class MemoryCounterStore implements CounterStore {
         }
       }
     }
+    const current = input.fixed.map((f) => this.live(f.key, now)?.count ?? 0);
     const used: number[] = [];
     for (let i = 0; i < input.fixed.length; i++) {
       const f = input.fixed[i]!;
-      const current = this.live(f.key, now)?.count ?? 0;
-      const next = current + pointsFor(input.cost, f.limit);
-      if (next > f.limit) return { ok: false, reason: 'limit', index: i, retryAt: f.resetAt, used };
+      const next = current[i]! + pointsFor(input.cost, f.limit);
+      if (next > f.limit) return { ok: false, reason: 'limit', index: i, retryAt: f.resetAt, current };
       used.push(next);
     }
     for (let i = 0; i < input.fixed.length; i++) {

@@ -3,12 +3,19 @@ import type { AdmitInput, AdmitOutcome, CounterStore, QuotaCheck } from './store
 import type { QuotaName } from '../../domain/limits/policy.js';
 
 /**
+ * Window keys name their window's start, so outliving it changes nothing; the slack keeps a
+ * key alive if the caller's clock and Redis's disagree (or a test's clock stands still).
+ */
+const TTL_SLACK_MS = 60_000;
+const ttlFor = (resetAt: number, now: number) => Math.max(1, resetAt - now) + TTL_SLACK_MS;
+
+/**
  * One script checks every counter and consumes from all or none: Redis runs it atomically, so
  * any number of instances sharing this Redis enforce one exact limit.
  *
  * KEYS: the plan-window counters, then (with a quota) the key's admission log (sorted set),
  * its all-time count and the signature of the settings its counters were seeded under.
- * Returns {1, used...} | {-1, index} a window is full | {-2, index} a window needs its seed |
+ * Returns {1, used...} | {-1, index, current...} a window is full | {-2, index} a window needs its seed |
  * {-3} the key needs its seed | {-4, quotaIndex, oldestScore} a quota is reached.
  */
 const ADMIT = `
@@ -16,16 +23,18 @@ local now = tonumber(ARGV[1])
 local cost = tonumber(ARGV[2])
 local nf = tonumber(ARGV[3])
 local a = 4
-local used, adds, ttls = {}, {}, {}
+local used, adds, ttls, cur, limits = {}, {}, {}, {}, {}
 for i = 1, nf do
   local limit, ttl, seeded = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2]
   a = a + 3
   local v = redis.call('GET', KEYS[i])
   if not v and seeded == '1' then return {-2, i} end
-  local c = math.max(1, math.min(cost, limit))
-  local nxt = tonumber(v or '0') + c
-  if nxt > limit then return {-1, i} end
-  used[i], adds[i], ttls[i] = nxt, c, ttl
+  cur[i], limits[i], ttls[i] = tonumber(v or '0'), limit, ttl
+end
+for i = 1, nf do
+  local c = math.max(1, math.min(cost, limits[i]))
+  if cur[i] + c > limits[i] then return {-1, i, unpack(cur)} end
+  used[i], adds[i] = cur[i] + c, c
 end
 if ARGV[a] == '1' then
   local sig, totalLimit, nr = ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
@@ -49,7 +58,7 @@ if ARGV[a] == '1' then
   if nr > 0 then
     redis.call('ZADD', logK, now, now .. ':' .. seq)
     redis.call('ZREMRANGEBYSCORE', logK, '-inf', now - maxW)
-    redis.call('PEXPIRE', logK, maxW)
+    redis.call('PEXPIRE', logK, maxW + ${TTL_SLACK_MS})
   end
 end
 for i = 1, nf do
@@ -104,7 +113,7 @@ export class RedisCounterStore implements CounterStore {
       if (code === 1) return { ok: true, used: reply.slice(1).map(Number) };
       if (code === -1) {
         const index = Number(reply[1]) - 1;
-        return { ok: false, reason: 'limit', index, retryAt: input.fixed[index]!.resetAt, used: [] };
+        return { ok: false, reason: 'limit', index, retryAt: input.fixed[index]!.resetAt, current: reply.slice(2).map(Number) };
       }
       if (code === -4) {
         const j = Number(reply[1]);
@@ -116,7 +125,7 @@ export class RedisCounterStore implements CounterStore {
       if (code === -2) {
         const f = input.fixed[Number(reply[1]) - 1]!;
         const count = await f.seed!();
-        await this.redis.set(this.prefix + f.key, count, 'PX', Math.max(1, f.resetAt - input.now), 'NX');
+        await this.redis.set(this.prefix + f.key, count, 'PX', ttlFor(f.resetAt, input.now), 'NX');
       } else if (code === -3) {
         await this.seedKey(input.quota!);
       }
@@ -131,7 +140,7 @@ export class RedisCounterStore implements CounterStore {
   private run(input: AdmitInput): Promise<AdmitReply> {
     const keys = input.fixed.map((f) => this.prefix + f.key);
     const args: (string | number)[] = [input.now, input.cost, input.fixed.length];
-    for (const f of input.fixed) args.push(f.limit, Math.max(1, f.resetAt - input.now), f.seed ? '1' : '0');
+    for (const f of input.fixed) args.push(f.limit, ttlFor(f.resetAt, input.now), f.seed ? '1' : '0');
     const q = input.quota;
     if (q) {
       keys.push(...this.keyKeys(q.keyId));
@@ -143,7 +152,7 @@ export class RedisCounterStore implements CounterStore {
 
   private async seedKey(q: QuotaCheck): Promise<void> {
     const h = await q.seed();
-    const maxW = Math.max(1, ...q.rolling.map((r) => r.windowMs));
+    const maxW = Math.max(1, ...q.rolling.map((r) => r.windowMs)) + TTL_SLACK_MS;
     await this.redis.wsSeedKey(3, ...this.keyKeys(q.keyId), q.signature, h.total, h.recent.length, ...h.recent, maxW);
   }
 

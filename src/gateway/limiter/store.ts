@@ -37,7 +37,8 @@ export interface AdmitInput {
 export type AdmitOutcome =
   | { ok: true; used: number[] }
   | { ok: false; reason: 'quota'; quota: QuotaName; retryAt: number | null }
-  | { ok: false; reason: 'limit'; index: number; retryAt: number; used: number[] };
+  /** `current`: every window's count before this request, for the refusal's headers. */
+  | { ok: false; reason: 'limit'; index: number; retryAt: number; current: number[] };
 
 /**
  * Checks every counter and, only when all have room, consumes from all of them: one atomic
