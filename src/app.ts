@@ -6,6 +6,7 @@ import { seedPlans } from './db/plans.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { ApiError } from './domain/errors.js';
 import { purgeIdempotencyRecords } from './domain/idempotency.js';
+import { purgeRequestLogs } from './domain/logs/query.js';
 import { RequestLogWriter } from './domain/logs/writer.js';
 import { createSealer } from './domain/sealer.js';
 import { Gateway } from './gateway/gateway.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
   /** 0 disables the timer (tests flush explicitly). */
   logFlushIntervalMs?: number;
   maintenanceIntervalMs?: number;
+  /** Request logs older than this are purged (default 90; 0 keeps them forever). */
+  logRetentionDays?: number;
 }
 
 export interface App {
@@ -122,8 +125,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   server.keepAliveTimeout = 65_000;
 
+  const retentionDays = opts.logRetentionDays ?? 90;
   const maintenance = setInterval(() => {
     purgeIdempotencyRecords(opts.database.db, clock.now()).catch(onUnexpected);
+    purgeRequestLogs(opts.database.db, clock.now(), retentionDays).catch(onUnexpected);
   }, opts.maintenanceIntervalMs ?? 600_000);
   maintenance.unref();
 

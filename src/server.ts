@@ -32,6 +32,7 @@ const app = await createApp({
   logger,
   trustProxy: env.TRUST_PROXY,
   redisUrl: env.REDIS_URL,
+  logRetentionDays: env.LOG_RETENTION_DAYS,
   ipBlock: {
     maxFailures: env.IP_BLOCK_MAX_FAILURES,
     windowMs: env.IP_BLOCK_WINDOW_SECONDS * 1000,

@@ -22,6 +22,8 @@ export interface ServiceContext {
   keyChanged(keyHash: string): Promise<void>;
   /** Makes pending request logs visible to queries (e.g. before deciding a key was never used). */
   flushLogs(): Promise<void>;
+  /** Credits this request spent, for its log entry and `credits_used`. */
+  recordCredits(amount: number): void;
 }
 
 export function requireScope(ctx: Pick<ServiceContext, 'principal'>, scope: string): void {

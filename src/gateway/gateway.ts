@@ -169,7 +169,7 @@ export class Gateway {
     }
   }
 
-  context(principal: Principal): ServiceContext {
+  context(principal: Principal, state?: RequestState): ServiceContext {
     return {
       db: this.deps.database.db,
       clock: this.deps.clock,
@@ -178,6 +178,9 @@ export class Gateway {
       principal,
       keyChanged: (hash) => this.keyChanged(hash),
       flushLogs: () => this.deps.logWriter.flush(),
+      recordCredits: (amount) => {
+        if (state) state.credits += amount;
+      },
     };
   }
 

@@ -40,7 +40,7 @@ export function buildContext(server: ServerContext): GraphQLContext {
       return p;
     },
     service() {
-      return (service ??= server.gateway.context(ctx.principal()));
+      return (service ??= server.gateway.context(ctx.principal(), server.state));
     },
     workspaces() {
       // A key sees its own workspace only; any other id loads as absent.

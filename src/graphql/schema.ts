@@ -4,6 +4,7 @@ import './types/plan.js';
 import './types/workspace.js';
 import './types/api-key.js';
 import './types/viewer.js';
+import './types/request-log.js';
 
 export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });
 

@@ -5,9 +5,10 @@ import type { Gateway } from '../gateway/gateway.js';
 import { camelizeKeys, readJsonBody, sendError, sendJson } from './http.js';
 import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { logRoutes } from './routes/logs.js';
 import { meRoutes } from './routes/me.js';
 
-export const REST_ROUTES: readonly RestRoute[] = [...meRoutes, ...apiKeyRoutes];
+export const REST_ROUTES: readonly RestRoute[] = [...meRoutes, ...apiKeyRoutes, ...logRoutes];
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
@@ -42,7 +43,7 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
       await gateway.admit(state, res, principal, route.limitClass ?? 'default', 1);
       let parsed: Promise<unknown> | undefined;
       const reply = await route.handler({
-        ctx: gateway.context(principal),
+        ctx: gateway.context(principal, state),
         params: found.params,
         query: url.searchParams,
         headers: req.headers,

@@ -1,0 +1,60 @@
+import { and, eq, gte, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { workspaces } from '../db/schema.js';
+import type { ServiceContext } from './context.js';
+import { ApiError, errors } from './errors.js';
+
+export async function creditBalance(db: Db, workspaceId: string): Promise<number> {
+  const [row] = await db.select({ b: workspaces.creditBalance }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  if (!row) throw errors.notFound('Workspace');
+  return row.b;
+}
+
+/** Operator top-up (CLI). */
+export async function addCredits(db: Db, workspaceId: string, amount: number): Promise<number> {
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw errors.validation('amount', 'must be a positive whole number');
+  const [row] = await db
+    .update(workspaces)
+    .set({ creditBalance: sql`${workspaces.creditBalance} + ${amount}` })
+    .where(eq(workspaces.id, workspaceId))
+    .returning({ b: workspaces.creditBalance });
+  if (!row) throw errors.notFound('Workspace');
+  return row.b;
+}
+
+/**
+ * Takes `amount` credits in one conditional UPDATE: concurrent charges never take the balance
+ * below zero, and a charge the balance cannot cover is refused (402) before any work is done.
+ */
+export async function chargeCredits(db: Db, workspaceId: string, amount: number): Promise<number> {
+  const [row] = await db
+    .update(workspaces)
+    .set({ creditBalance: sql`${workspaces.creditBalance} - ${amount}` })
+    .where(and(eq(workspaces.id, workspaceId), gte(workspaces.creditBalance, amount)))
+    .returning({ b: workspaces.creditBalance });
+  if (row) return row.b;
+  const balance = await creditBalance(db, workspaceId);
+  throw new ApiError('insufficient_credits', `Insufficient credits: this request costs ${amount} credits and the balance is ${balance}`);
+}
+
+export interface Charged<T> {
+  value: T;
+  creditsUsed: number;
+}
+
+/**
+ * The one way an operation spends credits: charge first, then work; if the work fails the
+ * charge is returned. The amount is recorded for the request log and the `credits_used` field.
+ */
+export async function withCredits<T>(ctx: ServiceContext, amount: number, work: () => Promise<T>): Promise<Charged<T>> {
+  if (!Number.isSafeInteger(amount) || amount < 0) throw new Error(`invalid credit amount ${amount}`);
+  if (amount > 0) await chargeCredits(ctx.db, ctx.principal.workspaceId, amount);
+  try {
+    const value = await work();
+    ctx.recordCredits(amount);
+    return { value, creditsUsed: amount };
+  } catch (err) {
+    if (amount > 0) await addCredits(ctx.db, ctx.principal.workspaceId, amount);
+    throw err;
+  }
+}

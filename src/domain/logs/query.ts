@@ -1,0 +1,162 @@
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, max, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { apiKeys, requestLogs, type RequestLogRow } from '../../db/schema.js';
+import { requireScope, type ServiceContext } from '../context.js';
+import { errors } from '../errors.js';
+import { DAY_MS, windowStart } from '../limits/policy.js';
+import { isoTimestamp, parseInput } from '../validation.js';
+
+const LOGS_SCOPE = 'read:logs';
+
+export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+const logFilter = z.strictObject({
+  apiKeyId: z.string().max(64).optional(),
+  status: z.number({ error: 'must be an HTTP status code' }).int().min(100, { error: 'must be an HTTP status code' }).max(599, { error: 'must be an HTTP status code' }).optional(),
+  statusClass: z.enum(STATUS_CLASSES, { error: 'must be one of 2xx, 3xx, 4xx, 5xx' }).optional(),
+  endpoint: z.string().max(200).optional(),
+  from: isoTimestamp.optional(),
+  to: isoTimestamp.optional(),
+});
+
+export type LogFilterInput = z.input<typeof logFilter>;
+
+export interface LogPage {
+  after?: string | null;
+  before?: string | null;
+  limit: number;
+  inverted?: boolean;
+}
+
+/** The key must be the caller's workspace's: another workspace's id is not_found, never an empty list. */
+async function assertOwnKey(ctx: ServiceContext, keyId: string): Promise<void> {
+  const [row] = await ctx.db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, ctx.principal.workspaceId)));
+  if (!row) throw errors.notFound('API key');
+}
+
+function conditions(ctx: ServiceContext, f: z.output<typeof logFilter>): SQL[] {
+  const c: SQL[] = [eq(requestLogs.workspaceId, ctx.principal.workspaceId)];
+  if (f.apiKeyId) c.push(eq(requestLogs.keyId, f.apiKeyId));
+  if (f.status !== undefined) c.push(eq(requestLogs.status, f.status));
+  if (f.statusClass) {
+    const base = Number(f.statusClass[0]) * 100;
+    c.push(gte(requestLogs.status, base), lt(requestLogs.status, base + 100));
+  }
+  // "POST /v1/api-keys", or a GraphQL operation such as "mutation createApiKey".
+  if (f.endpoint) c.push(eq(requestLogs.endpoint, f.endpoint));
+  if (f.from) c.push(gte(requestLogs.at, f.from));
+  if (f.to) c.push(lt(requestLogs.at, f.to));
+  return c;
+}
+
+/** Newest first; cursors are log ids (ULIDs of the request's start). Needs read:logs. */
+export async function listRequestLogs(ctx: ServiceContext, rawFilter: LogFilterInput, page: LogPage): Promise<RequestLogRow[]> {
+  requireScope(ctx, LOGS_SCOPE);
+  const f = parseInput(logFilter, rawFilter);
+  if (f.apiKeyId) await assertOwnKey(ctx, f.apiKeyId);
+  await ctx.flushLogs();
+  const c = conditions(ctx, f);
+  if (page.after) c.push(lt(requestLogs.id, page.after));
+  if (page.before) c.push(gt(requestLogs.id, page.before));
+  return ctx.db
+    .select()
+    .from(requestLogs)
+    .where(and(...c))
+    .orderBy(page.inverted ? asc(requestLogs.id) : desc(requestLogs.id))
+    .limit(page.limit);
+}
+
+export async function getRequestLogsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Map<string, RequestLogRow>> {
+  requireScope(ctx, LOGS_SCOPE);
+  const rows = ids.length
+    ? await ctx.db
+        .select()
+        .from(requestLogs)
+        .where(and(eq(requestLogs.workspaceId, ctx.principal.workspaceId), inArray(requestLogs.id, [...ids])))
+    : [];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export interface EndpointUsage {
+  endpoint: string;
+  calls: number;
+  errors: number;
+  errorRate: number;
+}
+
+export interface Usage {
+  from: Date;
+  to: Date;
+  calls: number;
+  errors: number;
+  /** Share of calls answered 4xx or 5xx; 0 when there were none. */
+  errorRate: number;
+  creditsUsed: number;
+  lastUsedAt: Date | null;
+  endpoints: EndpointUsage[];
+}
+
+const usageWindow = z.strictObject({ from: isoTimestamp.optional(), to: isoTimestamp.optional() });
+
+/**
+ * Seed 002's "Monitoring usage": calls, calls per endpoint, error rate, last used. The window
+ * defaults to today (UTC); counts are current to the request (pending logs are flushed first).
+ */
+export async function usage(ctx: ServiceContext, opts: { apiKeyId?: string; from?: unknown; to?: unknown }): Promise<Usage> {
+  requireScope(ctx, LOGS_SCOPE);
+  const w = parseInput(usageWindow, { from: opts.from, to: opts.to });
+  if (opts.apiKeyId) await assertOwnKey(ctx, opts.apiKeyId);
+  await ctx.flushLogs();
+  const now = ctx.clock.now();
+  const from = w.from ?? new Date(windowStart(now, DAY_MS));
+  const to = w.to ?? new Date(now + 1);
+  if (from >= to) throw errors.validation('from', 'must be before to');
+  const where = and(...conditions(ctx, { apiKeyId: opts.apiKeyId, from, to }));
+  const isError = sql<number>`count(*) filter (where ${requestLogs.status} >= 400)`;
+  const rows = await ctx.db
+    .select({
+      endpoint: requestLogs.endpoint,
+      calls: count(),
+      errors: isError,
+      credits: sql<string | null>`sum(${requestLogs.credits})`,
+    })
+    .from(requestLogs)
+    .where(where)
+    .groupBy(requestLogs.endpoint)
+    .orderBy(desc(count()), asc(requestLogs.endpoint));
+  const [last] = await ctx.db
+    .select({ at: max(apiKeys.lastUsedAt) })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.workspaceId, ctx.principal.workspaceId), opts.apiKeyId ? eq(apiKeys.id, opts.apiKeyId) : undefined));
+  const rate = (e: number, c: number) => (c === 0 ? 0 : Math.round((e / c) * 10_000) / 10_000);
+  const endpoints = rows.map((r) => ({ endpoint: r.endpoint, calls: Number(r.calls), errors: Number(r.errors), errorRate: rate(Number(r.errors), Number(r.calls)) }));
+  const calls = endpoints.reduce((n, e) => n + e.calls, 0);
+  const errs = endpoints.reduce((n, e) => n + e.errors, 0);
+  return {
+    from,
+    to,
+    calls,
+    errors: errs,
+    errorRate: rate(errs, calls),
+    creditsUsed: rows.reduce((n, r) => n + Number(r.credits ?? 0), 0),
+    lastUsedAt: last?.at ? new Date(last.at) : null,
+    endpoints,
+  };
+}
+
+/** Retention (default 90 days): drops older logs. Run by the server's maintenance timer and the CLI. */
+export async function purgeRequestLogs(db: Db, now: number, retentionDays: number): Promise<number> {
+  if (retentionDays <= 0) return 0;
+  const cutoff = new Date(now - retentionDays * DAY_MS).toISOString();
+  // Counted in SQL: a large purge must not ship every deleted id back.
+  const res = await db.execute<{ n: string }>(sql`
+    with gone as (delete from request_logs where at < ${cutoff}::timestamptz returning 1)
+    select count(*)::text as n from gone`);
+  const rows = (Array.isArray(res) ? res : (res as { rows: { n: string }[] }).rows) as { n: string }[];
+  return Number(rows[0]?.n ?? 0);
+}
