@@ -61,7 +61,7 @@ const gatewayPlugin: Plugin<GraphQLContext> = {
       () => ({
         onExecuteDone({ result, setResult }: { result: unknown; setResult: (r: ExecutionResult) => void }) {
           const r = result as ExecutionResult;
-          if (r.errors?.length) state.errorCode = String(r.errors[0]!.extensions?.code ?? 'internal_error');
+          if (r.errors?.length) state.errorCode = errorCodeOf(r.errors[0]!);
           const extensions: Record<string, unknown> = { ...r.extensions, cost: { nodes: cost.nodes, points: cost.points } };
           if (state.credits > 0) extensions.credits_used = state.credits;
           setResult({ ...r, extensions });
@@ -71,6 +71,12 @@ const gatewayPlugin: Plugin<GraphQLContext> = {
     );
   },
 };
+
+/** Execution errors are not masked yet here: the code is on the domain error they wrap. */
+function errorCodeOf(e: GraphQLError): string {
+  if (e.originalError instanceof ApiError) return e.originalError.code;
+  return typeof e.extensions?.code === 'string' ? e.extensions.code : 'internal_error';
+}
 
 /** Armor's refusals are the catalog's query_too_complex. */
 const tagComplexity = [(_ctx: unknown, error: GraphQLError) => Object.assign(error.extensions as Record<string, unknown>, { code: 'query_too_complex' })];

@@ -27,6 +27,12 @@ type Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      name\n      prefix\n      permissions\n      rateLimitTier\n      workspace {\n        id\n        name\n      }\n      plan {\n        id\n        name\n        requestsPerDay\n      }\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  query ViewerId {\n    viewer {\n      id\n    }\n  }\n": typeof types.ViewerIdDocument,
     "\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n": typeof types.NodeByIdDocument,
+    "\n  fragment LogFields on RequestLog {\n    id\n    requestId\n    endpoint\n    method\n    operationType\n    operationName\n    status\n    durationMs\n    ip\n    credits\n    cost\n    errorCode\n    keyPrefix\n    apiKeyId\n    at\n  }\n": typeof types.LogFieldsFragmentDoc,
+    "\n  query Logs($first: Int, $after: String, $filter: RequestLogFilter) {\n    requestLogs(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          ...LogFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.LogsDocument,
+    "\n  query KeyLogs($id: ID!, $first: Int) {\n    apiKey(id: $id) {\n      requestLogs(first: $first) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.KeyLogsDocument,
+    "\n  fragment UsageFields on Usage {\n    from\n    to\n    calls\n    errors\n    errorRate\n    creditsUsed\n    lastUsedAt\n    endpoints {\n      endpoint\n      calls\n      errors\n      errorRate\n    }\n  }\n": typeof types.UsageFieldsFragmentDoc,
+    "\n  query WorkspaceUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      workspace {\n        creditBalance\n        usage(from: $from, to: $to) {\n          ...UsageFields\n        }\n      }\n    }\n  }\n": typeof types.WorkspaceUsageDocument,
+    "\n  query KeyUsage($id: ID!) {\n    apiKey(id: $id) {\n      usage {\n        ...UsageFields\n      }\n    }\n  }\n": typeof types.KeyUsageDocument,
 };
 const documents: Documents = {
     "\n  fragment KeyFields on ApiKey {\n    id\n    name\n    description\n    category\n    permissions\n    rateLimitTier\n    prefix\n    last4\n    state\n    expiresAt\n    createdAt\n    lastUsedAt\n    quotas {\n      total\n      daily\n      weekly\n      monthly\n    }\n    rotatedFrom {\n      id\n    }\n    replacedBy {\n      id\n    }\n  }\n": types.KeyFieldsFragmentDoc,
@@ -42,6 +48,12 @@ const documents: Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      name\n      prefix\n      permissions\n      rateLimitTier\n      workspace {\n        id\n        name\n      }\n      plan {\n        id\n        name\n        requestsPerDay\n      }\n    }\n  }\n": types.ViewerDocument,
     "\n  query ViewerId {\n    viewer {\n      id\n    }\n  }\n": types.ViewerIdDocument,
     "\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n": types.NodeByIdDocument,
+    "\n  fragment LogFields on RequestLog {\n    id\n    requestId\n    endpoint\n    method\n    operationType\n    operationName\n    status\n    durationMs\n    ip\n    credits\n    cost\n    errorCode\n    keyPrefix\n    apiKeyId\n    at\n  }\n": types.LogFieldsFragmentDoc,
+    "\n  query Logs($first: Int, $after: String, $filter: RequestLogFilter) {\n    requestLogs(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          ...LogFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.LogsDocument,
+    "\n  query KeyLogs($id: ID!, $first: Int) {\n    apiKey(id: $id) {\n      requestLogs(first: $first) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n      }\n    }\n  }\n": types.KeyLogsDocument,
+    "\n  fragment UsageFields on Usage {\n    from\n    to\n    calls\n    errors\n    errorRate\n    creditsUsed\n    lastUsedAt\n    endpoints {\n      endpoint\n      calls\n      errors\n      errorRate\n    }\n  }\n": types.UsageFieldsFragmentDoc,
+    "\n  query WorkspaceUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      workspace {\n        creditBalance\n        usage(from: $from, to: $to) {\n          ...UsageFields\n        }\n      }\n    }\n  }\n": types.WorkspaceUsageDocument,
+    "\n  query KeyUsage($id: ID!) {\n    apiKey(id: $id) {\n      usage {\n        ...UsageFields\n      }\n    }\n  }\n": types.KeyUsageDocument,
 };
 
 /**
@@ -110,6 +122,30 @@ export function graphql(source: "\n  query ViewerId {\n    viewer {\n      id\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n"): (typeof documents)["\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LogFields on RequestLog {\n    id\n    requestId\n    endpoint\n    method\n    operationType\n    operationName\n    status\n    durationMs\n    ip\n    credits\n    cost\n    errorCode\n    keyPrefix\n    apiKeyId\n    at\n  }\n"): (typeof documents)["\n  fragment LogFields on RequestLog {\n    id\n    requestId\n    endpoint\n    method\n    operationType\n    operationName\n    status\n    durationMs\n    ip\n    credits\n    cost\n    errorCode\n    keyPrefix\n    apiKeyId\n    at\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Logs($first: Int, $after: String, $filter: RequestLogFilter) {\n    requestLogs(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          ...LogFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Logs($first: Int, $after: String, $filter: RequestLogFilter) {\n    requestLogs(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          ...LogFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeyLogs($id: ID!, $first: Int) {\n    apiKey(id: $id) {\n      requestLogs(first: $first) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query KeyLogs($id: ID!, $first: Int) {\n    apiKey(id: $id) {\n      requestLogs(first: $first) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UsageFields on Usage {\n    from\n    to\n    calls\n    errors\n    errorRate\n    creditsUsed\n    lastUsedAt\n    endpoints {\n      endpoint\n      calls\n      errors\n      errorRate\n    }\n  }\n"): (typeof documents)["\n  fragment UsageFields on Usage {\n    from\n    to\n    calls\n    errors\n    errorRate\n    creditsUsed\n    lastUsedAt\n    endpoints {\n      endpoint\n      calls\n      errors\n      errorRate\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkspaceUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      workspace {\n        creditBalance\n        usage(from: $from, to: $to) {\n          ...UsageFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WorkspaceUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      workspace {\n        creditBalance\n        usage(from: $from, to: $to) {\n          ...UsageFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeyUsage($id: ID!) {\n    apiKey(id: $id) {\n      usage {\n        ...UsageFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query KeyUsage($id: ID!) {\n    apiKey(id: $id) {\n      usage {\n        ...UsageFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

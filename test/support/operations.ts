@@ -165,3 +165,94 @@ export const NodeById = graphql(`
     }
   }
 `);
+
+export const LogFields = graphql(`
+  fragment LogFields on RequestLog {
+    id
+    requestId
+    endpoint
+    method
+    operationType
+    operationName
+    status
+    durationMs
+    ip
+    credits
+    cost
+    errorCode
+    keyPrefix
+    apiKeyId
+    at
+  }
+`);
+
+export const Logs = graphql(`
+  query Logs($first: Int, $after: String, $filter: RequestLogFilter) {
+    requestLogs(first: $first, after: $after, filter: $filter) {
+      edges {
+        node {
+          ...LogFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const KeyLogs = graphql(`
+  query KeyLogs($id: ID!, $first: Int) {
+    apiKey(id: $id) {
+      requestLogs(first: $first) {
+        edges {
+          node {
+            ...LogFields
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const UsageFields = graphql(`
+  fragment UsageFields on Usage {
+    from
+    to
+    calls
+    errors
+    errorRate
+    creditsUsed
+    lastUsedAt
+    endpoints {
+      endpoint
+      calls
+      errors
+      errorRate
+    }
+  }
+`);
+
+export const WorkspaceUsage = graphql(`
+  query WorkspaceUsage($from: DateTime, $to: DateTime) {
+    viewer {
+      workspace {
+        creditBalance
+        usage(from: $from, to: $to) {
+          ...UsageFields
+        }
+      }
+    }
+  }
+`);
+
+export const KeyUsage = graphql(`
+  query KeyUsage($id: ID!) {
+    apiKey(id: $id) {
+      usage {
+        ...UsageFields
+      }
+    }
+  }
+`);

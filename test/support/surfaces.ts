@@ -1,5 +1,5 @@
 import { ERROR_STATUS, type ErrorCode } from '../../src/domain/errors.js';
-import type { KeyFieldsFragment } from '../gql/graphql.js';
+import type { KeyFieldsFragment, LogFieldsFragment, UsageFieldsFragment } from '../gql/graphql.js';
 import type { CallOptions, Reply, TestServer } from './harness.js';
 import * as ops from './operations.js';
 
@@ -45,6 +45,41 @@ export interface CreateInput {
   quotas?: unknown;
 }
 
+export interface LogView {
+  id: string;
+  requestId: string;
+  endpoint: string;
+  status: number;
+  durationMs: number;
+  ip: string;
+  credits: number;
+  cost: number;
+  errorCode: string | null;
+  keyPrefix: string | null;
+  apiKeyId: string | null;
+  at: string;
+}
+
+export interface LogQuery {
+  apiKeyId?: string;
+  status?: number;
+  statusClass?: '2xx' | '3xx' | '4xx' | '5xx';
+  endpoint?: string;
+  from?: string;
+  to?: string;
+  first?: number;
+  after?: string;
+}
+
+export interface UsageView {
+  calls: number;
+  errors: number;
+  errorRate: number;
+  creditsUsed: number;
+  lastUsedAt: string | null;
+  endpoints: { endpoint: string; calls: number; errors: number; errorRate: number }[];
+}
+
 export interface Surface {
   name: 'rest' | 'graphql';
   createKey(key: string, input: CreateInput, opts?: CallOptions): Promise<Outcome<KeyView & { secret: string; replayed: boolean }>>;
@@ -57,6 +92,12 @@ export interface Surface {
   rotateKey(key: string, id: string, input?: { name?: string; gracePeriodSeconds?: number; expiresAt?: string }): Promise<Outcome<{ key: KeyView; secret: string; previous: KeyView }>>;
   deleteKey(key: string, id: string): Promise<Outcome<{ id: string }>>;
   me(key: string | undefined, opts?: CallOptions): Promise<Outcome<{ id: string; name: string; prefix: string; permissions: string[]; workspaceId: string; planName: string }>>;
+  /** Workspace logs, or one key's (REST: /v1/api-keys/:id/logs; GraphQL: ApiKey.requestLogs) with `viaKey`. */
+  logs(key: string, q?: LogQuery, viaKey?: string): Promise<Outcome<{ items: LogView[]; next: string | null }>>;
+  usage(key: string, keyId?: string): Promise<Outcome<UsageView>>;
+  creditBalance(key: string): Promise<Outcome<number>>;
+  /** The endpoint name a `me` call is logged under. */
+  meEndpoint: string;
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -98,6 +139,62 @@ function fromGql(k: KeyFieldsFragment): KeyView {
     quotas: { total: k.quotas.total ?? null, daily: k.quotas.daily ?? null, weekly: k.quotas.weekly ?? null, monthly: k.quotas.monthly ?? null },
     rotatedFromId: k.rotatedFrom?.id ?? null,
     replacedById: k.replacedBy?.id ?? null,
+  };
+}
+
+function fromRestLog(l: Record<string, any>): LogView {
+  return {
+    id: l.id,
+    requestId: l.request_id,
+    endpoint: l.endpoint,
+    status: l.status,
+    durationMs: l.duration_ms,
+    ip: l.ip,
+    credits: l.credits,
+    cost: l.cost,
+    errorCode: l.error_code,
+    keyPrefix: l.key_prefix,
+    apiKeyId: l.key_id,
+    at: l.at,
+  };
+}
+
+function fromRestUsage(u: Record<string, any>): UsageView {
+  return {
+    calls: u.calls,
+    errors: u.errors,
+    errorRate: u.error_rate,
+    creditsUsed: u.credits_used,
+    lastUsedAt: u.last_used_at,
+    endpoints: u.endpoints.map((e: Record<string, any>) => ({ endpoint: e.endpoint, calls: e.calls, errors: e.errors, errorRate: e.error_rate })),
+  };
+}
+
+function fromGqlLog(l: LogFieldsFragment): LogView {
+  return {
+    id: l.id,
+    requestId: l.requestId,
+    endpoint: l.endpoint,
+    status: l.status,
+    durationMs: l.durationMs,
+    ip: l.ip,
+    credits: l.credits,
+    cost: l.cost,
+    errorCode: l.errorCode ?? null,
+    keyPrefix: l.keyPrefix ?? null,
+    apiKeyId: l.apiKeyId ?? null,
+    at: new Date(l.at).toISOString(),
+  };
+}
+
+function fromGqlUsage(u: UsageFieldsFragment): UsageView {
+  return {
+    calls: u.calls,
+    errors: u.errors,
+    errorRate: u.errorRate,
+    creditsUsed: u.creditsUsed,
+    lastUsedAt: u.lastUsedAt ? new Date(u.lastUsedAt).toISOString() : null,
+    endpoints: u.endpoints.map((e) => ({ ...e })),
   };
 }
 
@@ -154,6 +251,23 @@ export function restSurface(t: TestServer): Surface {
         workspaceId: b.data.workspace.id,
         planName: b.data.plan.name,
       })),
+    async logs(key, q = {}, viaKey) {
+      const p = new URLSearchParams();
+      if (q.apiKeyId) p.set('key_id', q.apiKeyId);
+      if (q.status !== undefined) p.set('status', String(q.status));
+      if (q.statusClass) p.set('status_class', q.statusClass);
+      if (q.endpoint) p.set('endpoint', q.endpoint);
+      if (q.from) p.set('from', q.from);
+      if (q.to) p.set('to', q.to);
+      if (q.first !== undefined) p.set('limit', String(q.first));
+      if (q.after) p.set('cursor', q.after);
+      const path = viaKey ? `/v1/api-keys/${viaKey}/logs` : '/v1/logs';
+      return restOutcome(await t.rest('GET', `${path}?${p}`, { key }), (b) => ({ items: b.data.map(fromRestLog), next: b.next_cursor }));
+    },
+    usage: async (key, keyId) =>
+      restOutcome(await t.rest('GET', keyId ? `/v1/api-keys/${keyId}/usage` : '/v1/usage', { key }), (b) => fromRestUsage(b.data)),
+    creditBalance: async (key) => restOutcome(await t.rest('GET', '/v1/workspace', { key }), (b) => b.data.credit_balance as number),
+    meEndpoint: 'GET /v1/me',
   };
 }
 
@@ -196,6 +310,26 @@ export function graphqlSurface(t: TestServer): Surface {
         workspaceId: d.viewer.workspace.id,
         planName: d.viewer.plan.name,
       })),
+    async logs(key, q = {}, viaKey) {
+      if (viaKey) {
+        const r = await t.gql(ops.KeyLogs, { id: viaKey, first: q.first }, { key });
+        return gqlOutcome(r, (d) => ({ items: d.apiKey.requestLogs.edges.map((e) => fromGqlLog(e.node)), next: null }));
+      }
+      const { first, after, statusClass, ...rest } = q;
+      const classes = { '2xx': 'SUCCESS', '3xx': 'REDIRECTION', '4xx': 'CLIENT_ERROR', '5xx': 'SERVER_ERROR' } as const;
+      const filter = { ...rest, statusClass: statusClass ? classes[statusClass] : undefined };
+      const r = await t.gql(ops.Logs, { first, after, filter }, { key });
+      return gqlOutcome(r, (d) => ({
+        items: d.requestLogs.edges.map((e) => fromGqlLog(e.node)),
+        next: d.requestLogs.pageInfo.hasNextPage ? (d.requestLogs.pageInfo.endCursor ?? null) : null,
+      }));
+    },
+    async usage(key, keyId) {
+      if (keyId) return gqlOutcome(await t.gql(ops.KeyUsage, { id: keyId }, { key }), (d) => fromGqlUsage(d.apiKey.usage));
+      return gqlOutcome(await t.gql(ops.WorkspaceUsage, {}, { key }), (d) => fromGqlUsage(d.viewer.workspace.usage));
+    },
+    creditBalance: async (key) => gqlOutcome(await t.gql(ops.WorkspaceUsage, {}, { key }), (d) => d.viewer.workspace.creditBalance),
+    meEndpoint: 'query Viewer',
   };
 }
 
