@@ -60,7 +60,7 @@ export interface GatewayDeps {
 export class Gateway {
   readonly cache: KeyCache;
   readonly directory: Directory;
-  private readonly authenticator: Authenticator;
+  readonly authenticator: Authenticator;
   private readonly bus: InvalidationBus;
   readonly limiter: Limiter;
 

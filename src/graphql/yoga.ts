@@ -79,7 +79,9 @@ function errorCodeOf(e: GraphQLError): string {
 }
 
 /** Armor's refusals are the catalog's query_too_complex. */
-const tagComplexity = [(_ctx: unknown, error: GraphQLError) => Object.assign(error.extensions as Record<string, unknown>, { code: 'query_too_complex' })];
+const tagComplexity = [
+  (_ctx: unknown, error: GraphQLError) => Object.assign(error.extensions as Record<string, unknown>, { code: 'query_too_complex', http: { status: 400 } }),
+];
 const armor = [
   maxDepthPlugin({ n: 10, onReject: tagComplexity, exposeLimits: true }),
   maxAliasesPlugin({ n: 15, onReject: tagComplexity, exposeLimits: true }),
