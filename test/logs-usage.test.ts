@@ -160,7 +160,7 @@ describe('request-log durability', () => {
   it.skipIf(!!process.env.TEST_DATABASE_URL)('loses none on SIGTERM of a real server process', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wsapi-sigterm-'));
     const root = new URL('..', import.meta.url).pathname;
-    const env = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEFAULT_PLAN: 'admin', LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEFAULT_PLAN: 'admin', LOG_LEVEL: 'info' };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: root, env });
