@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/domain/clock.js';
+import { bootstrapWorkspace } from '../src/domain/workspaces.js';
+import { openTestDatabase, startServer } from './support/harness.js';
+import { SURFACES } from './support/surfaces.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+async function serverProcess(env: NodeJS.ProcessEnv): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!/"url":"http:\/\/[^"]+"/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return /"url":"(http:\/\/[^"]+)"/.exec(out)![1]!;
+}
+
+describe('counters in Redis', () => {
+  const shared = process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL;
+
+  it.skipIf(!shared)('let two server processes on one Redis enforce one quota exactly', async () => {
+    const database = await openTestDatabase();
+    const { admin } = await bootstrapWorkspace(database.db, systemClock, { name: 'Two processes', plan: 'admin' });
+    await database.close();
+    const env = { DATABASE_URL: process.env.TEST_DATABASE_URL, REDIS_URL: process.env.TEST_REDIS_URL };
+    const [a, b] = await Promise.all([serverProcess(env), serverProcess(env)]);
+
+    const created = await fetch(`${a}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'shared quota', permissions: ['read:contacts'], quotas: { daily: 25 } }),
+    });
+    const key = ((await created.json()) as { data: { key: string } }).data.key;
+
+    const results = await Promise.all(
+      Array.from({ length: 80 }, (_, i) =>
+        fetch(`${i % 2 ? a : b}/v1/me`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({
+          status: r.status,
+          code: r.status === 200 ? null : ((await r.json()) as { error: { code: string } }).error.code,
+        })),
+      ),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(25);
+    expect(results.filter((r) => r.code === 'quota_exceeded')).toHaveLength(55);
+  }, 120_000);
+
+  it.each(SURFACES)('fall back to this process while Redis is unreachable (%s)', async (_n, makeSurface) => {
+    // Nothing listens on port 1: every Redis command fails at once.
+    const t = await startServer({ redisUrl: 'redis://127.0.0.1:1' });
+    try {
+      const s = makeSurface(t);
+      const tenant = await t.tenant();
+      const k = (await s.createKey(tenant.key, { name: 'limited', permissions: ['read:contacts'], quotas: { daily: 2 } })).data!;
+      expect((await s.me(k.secret)).status).toBe(200);
+      expect((await s.me(k.secret)).status).toBe(200);
+      expect(await s.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded' });
+      expect((await s.me(tenant.key)).headers.get('x-ratelimit-limit')).toBe('200000');
+      expect(t.app.gateway.limiter.storeKind).toBe('memory');
+    } finally {
+      await t.close();
+    }
+  });
+});
