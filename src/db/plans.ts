@@ -14,7 +14,7 @@ export const PLAN_CATALOG: readonly PlanRow[] = [
   { id: 'plan_scale', name: 'Scale', sortOrder: 3, requestsPerSecond: 20, requestsPerMinute: 100, requestsPerDay: 5_000, aiRequestsPerMinute: 60, allowsUnmetered: false },
   { id: 'plan_org', name: 'Org', sortOrder: 4, requestsPerSecond: 50, requestsPerMinute: 200, requestsPerDay: 10_000, aiRequestsPerMinute: 60, allowsUnmetered: false },
   { id: 'plan_enterprise', name: 'Enterprise', sortOrder: 5, requestsPerSecond: 200, requestsPerMinute: 2_000, requestsPerDay: 200_000, aiRequestsPerMinute: 60, allowsUnmetered: true },
-  { id: 'plan_admin', name: 'Admin', sortOrder: 6, requestsPerSecond: 1_000, requestsPerMinute: 20_000, requestsPerDay: 2_000_000, aiRequestsPerMinute: 120, allowsUnmetered: true },
+  { id: 'plan_admin', name: 'Admin', sortOrder: 6, requestsPerSecond: 100_000, requestsPerMinute: 1_000_000, requestsPerDay: 100_000_000, aiRequestsPerMinute: 120, allowsUnmetered: true },
 ];
 
 /** Upserts the catalogue so an operator's database always carries the documented numbers. */

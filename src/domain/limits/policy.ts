@@ -9,8 +9,10 @@ export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
 
 /**
- * Classes of endpoints with limits of their own. Every request counts against `default`; an
- * AI generation endpoint also counts against `ai` (seed 000: per minute, by plan).
+ * Classes of endpoints with limits of their own. `default`: the plan's per-second, per-minute
+ * and per-day windows (seed 002). `ai`: AI generation, held to its own per-minute rate (seed
+ * 000) instead of the general second and minute windows, which on Free and Pro are tighter
+ * than the AI rate seed 000 promises; every call still counts against the UTC day.
  */
 export type LimitClass = 'default' | 'ai';
 
@@ -25,13 +27,13 @@ export interface PlanWindow {
 export function planWindows(plan: PlanRow, tier: RateLimitTier, cls: LimitClass): PlanWindow[] {
   if (tier === 'unmetered') return [];
   const m = tier === 'high' ? HIGH_TIER_MULTIPLIER : 1;
-  const windows: PlanWindow[] = [
+  const day: PlanWindow = { name: 'day', limit: plan.requestsPerDay * m, windowMs: DAY_MS };
+  if (cls === 'ai') return [{ name: 'ai_minute', limit: plan.aiRequestsPerMinute * m, windowMs: MINUTE_MS }, day];
+  return [
     { name: 'second', limit: plan.requestsPerSecond * m, windowMs: SECOND_MS },
     { name: 'minute', limit: plan.requestsPerMinute * m, windowMs: MINUTE_MS },
-    { name: 'day', limit: plan.requestsPerDay * m, windowMs: DAY_MS },
+    day,
   ];
-  if (cls === 'ai') windows.push({ name: 'ai_minute', limit: plan.aiRequestsPerMinute * m, windowMs: MINUTE_MS });
-  return windows;
 }
 
 /** Start of the fixed window holding `now`; UTC days start at midnight because the epoch does. */

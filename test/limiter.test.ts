@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { PLAN_CATALOG } from '../src/db/plans.js';
+import { ApiError } from '../src/domain/errors.js';
+import type { Principal } from '../src/domain/principal.js';
+import { Limiter } from '../src/gateway/limiter/limiter.js';
+import { MemoryCounterStore } from '../src/gateway/limiter/memory-store.js';
+
+const plan = (id: string) => PLAN_CATALOG.find((p) => p.id === id);
+const T = Date.parse('2026-11-22T12:00:00Z');
+
+function principal(planId: string, over: Partial<Principal> = {}): Principal {
+  return {
+    keyId: `key_${planId}`,
+    keyHash: 'h',
+    workspaceId: `ws_${planId}`,
+    planId,
+    name: 'k',
+    prefix: 'wbk_live',
+    permissions: [],
+    permissionSet: new Set(),
+    rateLimitTier: 'standard',
+    status: 'active',
+    expiresAt: null,
+    quotas: { total: null, daily: null, weekly: null, monthly: null },
+    ...over,
+  };
+}
+
+const noHistory = { pointsSince: async () => 0, keyHistory: async () => ({ total: 0, recent: [] }) };
+
+describe('limit classes', () => {
+  it.each([
+    ['plan_free', 10],
+    ['plan_pro', 60],
+    ['plan_scale', 60],
+    ['plan_enterprise', 60],
+    ['plan_admin', 120],
+  ])('holds AI generation on %s to %i a minute (seed 000), apart from the general windows', async (planId, perMinute) => {
+    const limiter = new Limiter(new MemoryCounterStore(), plan, noHistory);
+    for (let i = 0; i < perMinute; i++) {
+      const { headers } = await limiter.admit(principal(planId), T + i * 10, 'ai', 1);
+      expect(headers['RateLimit-Policy']).toBe(`"ai_minute";q=${perMinute};w=60, "day";q=${plan(planId)!.requestsPerDay};w=86400`);
+    }
+    const refused = await limiter.admit(principal(planId), T + 59_500, 'ai', 1).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ code: 'rate_limited', message: 'Rate limit exceeded. Resets at 2026-11-22T12:01:00Z' });
+    // Other endpoints are not held by the AI class.
+    await expect(limiter.admit(principal(planId), T + 59_600, 'default', 1)).resolves.toBeDefined();
+    // And the class resets with the minute.
+    await expect(limiter.admit(principal(planId), T + 60_000, 'ai', 1)).resolves.toBeDefined();
+  });
+
+  it('charges a costly request its points in every window, capped at each window so it can run once the window is fresh', async () => {
+    const limiter = new Limiter(new MemoryCounterStore(), plan, noHistory);
+    const { headers } = await limiter.admit(principal('plan_free'), T, 'default', 50);
+    expect(headers['RateLimit']).toBe('"second";r=0;t=1, "minute";r=0;t=60, "day";r=0;t=43200');
+    const refused = await limiter.admit(principal('plan_free'), T + 60_000, 'default', 1).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'rate_limited', message: 'Rate limit exceeded. Resets at 2026-11-23T00:00:00Z' });
+  });
+});
