@@ -131,6 +131,8 @@ describe.each(SURFACES)('per-key quotas over %s', (_name, makeSurface) => {
     const refused = await s.me(k.secret);
     expect(refused).toMatchObject({ status: 429, httpStatus: 429, code: 'quota_exceeded', message: 'Rate limit exceeded: quota daily' });
     expect(refused.headers.get('retry-after')).toBe(String(21 * 3600));
+    // The plan's headers come with every authenticated response, refusals included.
+    expect(refused.headers.get('x-ratelimit-limit')).toBe('200000');
     t.clock.set(first + 86_400_000 - 1);
     expect((await s.me(k.secret)).code).toBe('quota_exceeded');
     t.clock.set(first + 86_400_000);

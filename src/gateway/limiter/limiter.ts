@@ -58,7 +58,7 @@ export class Limiter {
     if (outcome.ok) return { headers: headersFor(windows, fixed, outcome.used, now) };
 
     if (outcome.reason === 'quota') {
-      const headers: Record<string, string> = {};
+      const headers = headersFor(windows, fixed, outcome.current, now);
       if (outcome.retryAt !== null) headers['Retry-After'] = String(Math.max(1, Math.ceil((outcome.retryAt - now) / 1000)));
       throw new ApiError('quota_exceeded', `Rate limit exceeded: quota ${outcome.quota}`, headers);
     }

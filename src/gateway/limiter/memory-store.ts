@@ -50,19 +50,19 @@ export class MemoryCounterStore implements CounterStore {
     const { now } = input;
     const q = input.quota;
     const state = q ? this.keys.get(q.keyId) : undefined;
+    const current = input.fixed.map((f) => this.live(f.key, now)?.count ?? 0);
     if (q && state) {
-      if (q.total !== null && state.total + 1 > q.total) return { ok: false, reason: 'quota', quota: 'total', retryAt: null };
+      if (q.total !== null && state.total + 1 > q.total) return { ok: false, reason: 'quota', quota: 'total', retryAt: null, current };
       for (const r of q.rolling) {
         const start = firstAfter(state.log, state.head, now - r.windowMs);
         const inWindow = state.log.length - start;
         if (inWindow + 1 > r.limit) {
           // A slot frees when the oldest admission that keeps the window full leaves it.
           const retryAt = state.log[start + inWindow - r.limit]! + r.windowMs;
-          return { ok: false, reason: 'quota', quota: r.name, retryAt };
+          return { ok: false, reason: 'quota', quota: r.name, retryAt, current };
         }
       }
     }
-    const current = input.fixed.map((f) => this.live(f.key, now)?.count ?? 0);
     const used: number[] = [];
     for (let i = 0; i < input.fixed.length; i++) {
       const f = input.fixed[i]!;

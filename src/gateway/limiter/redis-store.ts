@@ -15,15 +15,16 @@ const ttlFor = (resetAt: number, now: number) => Math.max(1, resetAt - now) + TT
  *
  * KEYS: the plan-window counters, then (with a quota) the key's admission log (sorted set),
  * its all-time count and the signature of the settings its counters were seeded under.
+ * Quotas are checked before plan windows (as in MemoryCounterStore).
  * Returns {1, used...} | {-1, index, current...} a window is full | {-2, index} a window needs its seed |
- * {-3} the key needs its seed | {-4, quotaIndex, oldestScore} a quota is reached.
+ * {-3} the key needs its seed | {-4, quotaIndex, oldestScore, current...} a quota is reached.
  */
 const ADMIT = `
 local now = tonumber(ARGV[1])
 local cost = tonumber(ARGV[2])
 local nf = tonumber(ARGV[3])
 local a = 4
-local used, adds, ttls, cur, limits = {}, {}, {}, {}, {}
+local used, adds, ttls, cur, limits, quota = {}, {}, {}, {}, {}, nil
 for i = 1, nf do
   local limit, ttl, seeded = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2]
   a = a + 3
@@ -31,18 +32,13 @@ for i = 1, nf do
   if not v and seeded == '1' then return {-2, i} end
   cur[i], limits[i], ttls[i] = tonumber(v or '0'), limit, ttl
 end
-for i = 1, nf do
-  local c = math.max(1, math.min(cost, limits[i]))
-  if cur[i] + c > limits[i] then return {-1, i, unpack(cur)} end
-  used[i], adds[i] = cur[i] + c, c
-end
 if ARGV[a] == '1' then
   local sig, totalLimit, nr = ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
   a = a + 4
   local logK, totK, sigK = KEYS[nf + 1], KEYS[nf + 2], KEYS[nf + 3]
   if redis.call('GET', sigK) ~= sig then return {-3} end
   local total = tonumber(redis.call('GET', totK) or '0')
-  if totalLimit >= 0 and total + 1 > totalLimit then return {-4, 0, 0} end
+  if totalLimit >= 0 and total + 1 > totalLimit then return {-4, 0, 0, unpack(cur)} end
   local maxW = 0
   for j = 1, nr do
     local w, lim = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
@@ -51,14 +47,22 @@ if ARGV[a] == '1' then
     local n = redis.call('ZCOUNT', logK, '(' .. (now - w), '+inf')
     if n + 1 > lim then
       local e = redis.call('ZRANGEBYSCORE', logK, '(' .. (now - w), '+inf', 'WITHSCORES', 'LIMIT', n - lim, 1)
-      return {-4, j, e[2]}
+      return {-4, j, e[2], unpack(cur)}
     end
   end
-  local seq = redis.call('INCR', totK)
-  if nr > 0 then
-    redis.call('ZADD', logK, now, now .. ':' .. seq)
-    redis.call('ZREMRANGEBYSCORE', logK, '-inf', now - maxW)
-    redis.call('PEXPIRE', logK, maxW + ${TTL_SLACK_MS})
+  quota = {logK, totK, nr, maxW}
+end
+for i = 1, nf do
+  local c = math.max(1, math.min(cost, limits[i]))
+  if cur[i] + c > limits[i] then return {-1, i, unpack(cur)} end
+  used[i], adds[i] = cur[i] + c, c
+end
+if quota then
+  local seq = redis.call('INCR', quota[2])
+  if quota[3] > 0 then
+    redis.call('ZADD', quota[1], now, now .. ':' .. seq)
+    redis.call('ZREMRANGEBYSCORE', quota[1], '-inf', now - quota[4])
+    redis.call('PEXPIRE', quota[1], quota[4] + ${TTL_SLACK_MS})
   end
 end
 for i = 1, nf do
@@ -118,9 +122,10 @@ export class RedisCounterStore implements CounterStore {
       if (code === -4) {
         const j = Number(reply[1]);
         const q = input.quota!;
-        if (j === 0) return { ok: false, reason: 'quota', quota: 'total', retryAt: null };
+        const current = reply.slice(3).map(Number);
+        if (j === 0) return { ok: false, reason: 'quota', quota: 'total', retryAt: null, current };
         const r = q.rolling[j - 1]!;
-        return { ok: false, reason: 'quota', quota: r.name as QuotaName, retryAt: Number(reply[2]) + r.windowMs };
+        return { ok: false, reason: 'quota', quota: r.name as QuotaName, retryAt: Number(reply[2]) + r.windowMs, current };
       }
       if (code === -2) {
         const f = input.fixed[Number(reply[1]) - 1]!;

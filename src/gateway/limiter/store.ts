@@ -36,13 +36,14 @@ export interface AdmitInput {
 
 export type AdmitOutcome =
   | { ok: true; used: number[] }
-  | { ok: false; reason: 'quota'; quota: QuotaName; retryAt: number | null }
+  | { ok: false; reason: 'quota'; quota: QuotaName; retryAt: number | null; current: number[] }
   /** `current`: every window's count before this request, for the refusal's headers. */
   | { ok: false; reason: 'limit'; index: number; retryAt: number; current: number[] };
 
 /**
  * Checks every counter and, only when all have room, consumes from all of them: one atomic
- * step, so no request is admitted over a limit however many arrive at once.
+ * step, so no request is admitted over a limit however many arrive at once. Quotas are checked
+ * before plan windows, so a key over its quota is told so whatever the plan's state.
  */
 export interface CounterStore {
   readonly kind: 'memory' | 'redis';
