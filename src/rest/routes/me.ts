@@ -1,28 +1,31 @@
-import { errors } from '../../domain/errors.js';
+import type { ServiceContext } from '../../domain/context.js';
 import { creditBalance } from '../../domain/credits.js';
+import { errors } from '../../domain/errors.js';
 import { restMe, restPlan, restWorkspace } from '../serialize.js';
 import { ok, type RestRoute } from '../route.js';
+
+/** The caller's workspace and plan, from the in-process directory: no query on the hot path. */
+async function ownWorkspace(ctx: ServiceContext) {
+  const workspace = await ctx.lookup.workspace(ctx.principal.workspaceId);
+  const plan = workspace && ctx.lookup.plan(workspace.planId);
+  if (!workspace || !plan) throw errors.notFound('Workspace');
+  return { workspace, plan };
+}
 
 export const meRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/v1/me',
     async handler(c) {
-      const p = c.ctx.principal;
-      const workspace = await c.ctx.lookup.workspace(p.workspaceId);
-      const plan = workspace && c.ctx.lookup.plan(workspace.planId);
-      if (!workspace || !plan) throw errors.notFound('Workspace');
-      return ok({ data: restMe(p, workspace, plan) });
+      const { workspace, plan } = await ownWorkspace(c.ctx);
+      return ok({ data: restMe(c.ctx.principal, workspace, plan) });
     },
   },
   {
     method: 'GET',
     path: '/v1/workspace',
     async handler(c) {
-      const p = c.ctx.principal;
-      const workspace = await c.ctx.lookup.workspace(p.workspaceId);
-      const plan = workspace && c.ctx.lookup.plan(workspace.planId);
-      if (!workspace || !plan) throw errors.notFound('Workspace');
+      const { workspace, plan } = await ownWorkspace(c.ctx);
       return ok({ data: { ...restWorkspace(workspace), credit_balance: await creditBalance(c.ctx.db, workspace.id), plan: restPlan(plan) } });
     },
   },
