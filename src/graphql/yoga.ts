@@ -1,5 +1,5 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, getOperationAST, Kind, type DocumentNode, type ExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, Kind, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { ApiError, REQUEST_LEVEL_CODES } from '../domain/errors.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
@@ -19,8 +19,7 @@ export function toGraphQLError(err: ApiError, base?: GraphQLError): GraphQLError
   });
 }
 
-function isIntrospectionOnly(document: DocumentNode, operationName: string | null | undefined): boolean {
-  const op = getOperationAST(document, operationName);
+function isIntrospectionOnly(op: OperationDefinitionNode | null): boolean {
   return (
     !!op &&
     op.operation === 'query' &&
@@ -29,8 +28,10 @@ function isIntrospectionOnly(document: DocumentNode, operationName: string | nul
 }
 
 /**
- * Names the operation for the request log, and lets only introspection through without a key
- * (so GraphiQL can show the schema); anything else without a key is missing_auth, 401.
+ * The gateway's GraphQL half, run once the operation is parsed and validated: names it for the
+ * request log; lets only introspection through without a key (so GraphiQL can show the schema;
+ * anything else is missing_auth, 401); prices it (see cost.ts) and admits it against quotas and
+ * plan limits by that price; reports the price and any credits spent in `extensions`.
  */
 const gatewayPlugin: Plugin<GraphQLContext> = {
   onExecute({ args, setResultAndStopExecution }) {
@@ -46,7 +47,7 @@ const gatewayPlugin: Plugin<GraphQLContext> = {
       setResultAndStopExecution({ errors: [toGraphQLError(err)] });
     };
     if (!state.principal) {
-      if (isIntrospectionOnly(args.document, args.operationName)) return;
+      if (isIntrospectionOnly(op)) return;
       return ctx.gateway.authenticate(state, undefined).then(() => undefined, refuse);
     }
     if (!op) return;
