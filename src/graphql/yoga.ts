@@ -19,7 +19,7 @@ export function toGraphQLError(err: ApiError, base?: GraphQLError): GraphQLError
   });
 }
 
-function isIntrospectionOnly(op: OperationDefinitionNode | null): boolean {
+function isIntrospectionOnly(op: OperationDefinitionNode | null | undefined): boolean {
   return (
     !!op &&
     op.operation === 'query' &&
