@@ -6,7 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { wrapPglite } from '../src/db/client.js';
-import { requestLogs } from '../src/db/schema.js';
+import { apiKeys, requestLogs } from '../src/db/schema.js';
 import { purgeRequestLogs } from '../src/domain/logs/query.js';
 import { startServer, type Tenant, type TestServer } from './support/harness.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
@@ -187,4 +187,50 @@ describe('request-log durability', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe('request-log COPY under load', () => {
+  it('does not disturb queries running at the same time on the same pool', async () => {
+    const tenant = await t.tenant();
+    for (let i = 0; i < 40_000; i++) {
+      t.app.logWriter.enqueue({
+        id: `log_copyload${String(i).padStart(8, '0')}${tenant.workspaceId.slice(-10)}`,
+        workspaceId: tenant.workspaceId,
+        keyId: tenant.keyId,
+        keyPrefix: 'wbk_live',
+        requestId: `copy-${i}`,
+        method: 'GET',
+        endpoint: 'GET /v1/me',
+        operationType: null,
+        operationName: null,
+        status: 200,
+        durationMs: 1,
+        ip: '127.0.0.1',
+        credits: 0,
+        counted: true,
+        cost: 1,
+        errorCode: null,
+        at: new Date(t.clock.now()),
+        authenticated: true,
+      });
+    }
+    const flushing = t.app.logWriter.flush();
+    // Reads keep arriving while the COPY streams.
+    const reads: { status: number }[] = [];
+    let done = false;
+    void flushing.finally(() => (done = true));
+    // More at once than the pool has connections, as under a flood of key lookups.
+    const lookup = () =>
+      t.database.db
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(eq(apiKeys.id, tenant.keyId))
+        .then(() => ({ status: 200 }), () => ({ status: 500 }));
+    while (!done) reads.push(...(await Promise.all(Array.from({ length: 200 }, lookup))));
+    await flushing;
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((r) => r.status !== 200)).toEqual([]);
+    const rows = await t.database.db.select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.endpoint, 'GET /v1/me'));
+    expect(rows.filter((r) => r.id.startsWith('log_copyload')).length).toBeGreaterThanOrEqual(40_000);
+  });
 });

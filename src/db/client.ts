@@ -63,8 +63,14 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Database
     },
     migrate: () => migratePostgresUrl(url),
     async copyCsv(table, columns, csv) {
-      const sink = await client.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
-      await pipeline(Readable.from([csv]), sink);
+      // A connection of its own: while COPY streams, the pool must not send other queries on it.
+      const reserved = await client.reserve();
+      try {
+        const sink = await reserved.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
+        await pipeline(Readable.from([csv]), sink);
+      } finally {
+        reserved.release();
+      }
     },
     async close() {
       await client.end({ timeout: 5 });
