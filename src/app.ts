@@ -15,6 +15,7 @@ import { MemoryCounterStore } from './gateway/limiter/memory-store.js';
 import { RedisCounterStore } from './gateway/limiter/redis-store.js';
 import { DEFAULT_IP_BLOCK_POLICY, MemoryIpBlocker, type IpBlockPolicy } from './gateway/ip-blocker.js';
 import type { ServerContext } from './graphql/context.js';
+import { createFastPath, fastPathEligible } from './graphql/fast-path.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { sendJson } from './rest/http.js';
 import { createRestHandler } from './rest/router.js';
@@ -81,6 +82,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const yoga = createGraphQLServer(onUnexpected);
   const rest = createRestHandler(gateway, onUnexpected);
   // Yoga's node listener merges extra arguments into the server context; its typings omit them.
+  const fastPath = createFastPath(yoga);
   const yogaListener = yoga.requestListener as unknown as (req: IncomingMessage, res: ServerResponse, ctx: ServerContext) => Promise<void>;
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -98,12 +100,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       }
     }
     const idem = req.headers['idempotency-key'];
-    await yogaListener(req, res, {
-      gateway,
-      state,
-      res,
-      idempotencyKey: typeof idem === 'string' ? idem : null,
-    });
+    const ctx: ServerContext = { gateway, state, res, idempotencyKey: typeof idem === 'string' ? idem : null };
+    await (!wantsPage && fastPathEligible(req) ? fastPath(req, res, ctx) : yogaListener(req, res, ctx));
   }
 
   const server = createServer((req, res) => {

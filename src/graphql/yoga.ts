@@ -4,6 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { ApiError, REQUEST_LEVEL_CODES } from '../domain/errors.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
 import { MAX_POINTS, operationCost } from './cost.js';
+import { assignCatalogCodes } from './error-codes.js';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -89,17 +90,9 @@ const armor = [
   maxTokensPlugin({ n: 3000, onReject: tagComplexity, exposeLimits: true }),
 ];
 
-const GRAPHQL_INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST']);
-
-/** Parse, validation and variable errors carry graphql-js's or Yoga's codes, or none: to callers they are all validation_error. */
 const codeEveryError: Plugin = {
   onResultProcess({ result }) {
-    for (const r of Array.isArray(result) ? result : [result]) {
-      for (const e of (r as ExecutionResult).errors ?? []) {
-        const code = e.extensions?.code;
-        if (!code || GRAPHQL_INPUT_CODES.has(String(code))) (e.extensions as Record<string, unknown>).code = 'validation_error';
-      }
-    }
+    assignCatalogCodes(result as ExecutionResult);
   },
 };
 
