@@ -17,8 +17,10 @@ import { DEFAULT_IP_BLOCK_POLICY, MemoryIpBlocker, type IpBlockPolicy } from './
 import type { ServerContext } from './graphql/context.js';
 import { createFastPath, fastPathEligible } from './graphql/fast-path.js';
 import { createGraphQLServer } from './graphql/yoga.js';
-import { sendJson } from './rest/http.js';
-import { createRestHandler } from './rest/router.js';
+import { buildOpenApi } from './docs/openapi.js';
+import { renderApiDocs } from './docs/page.js';
+import { sendHtml, sendJson } from './rest/http.js';
+import { createRestHandler, REST_ROUTES } from './rest/router.js';
 
 export interface AppOptions {
   database: Database;
@@ -104,6 +106,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     await (!wantsPage && fastPathEligible(req) ? fastPath(req, res, ctx) : yogaListener(req, res, ctx));
   }
 
+  let docsPage: string | undefined;
+  let openApi: object | undefined;
   const server = createServer((req, res) => {
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
@@ -112,6 +116,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     if (path === '/graphql') work = graphql(req, res);
     else if (path.startsWith('/v1/') || path === '/v1') work = rest(req, res, new URL(raw, 'http://localhost'));
     else if (path === '/healthz') work = sendJson(res, 200, { status: 'ok' });
+    else if (path === '/api-docs' || path === '/api-docs/') work = sendHtml(res, (docsPage ??= renderApiDocs(REST_ROUTES)));
+    else if (path === '/api-docs/openapi.json') work = sendJson(res, 200, (openApi ??= buildOpenApi(REST_ROUTES)));
     else work = sendJson(res, 404, { error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
     if (work) {
       work.catch((err: unknown) => {

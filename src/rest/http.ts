@@ -9,6 +9,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
+export function sendHtml(res: ServerResponse, html: string): void {
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+  res.end(html);
+}
+
 /** Body fields are camelCase paths in the domain (e.g. quotas.daily); header names are left as they are. */
 const snake = (s: string) => (/^[a-z][A-Za-z0-9.]*$/.test(s) ? s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : s);
 

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
 import type { ServiceContext } from '../domain/context.js';
 import type { LimitClass } from '../domain/limits/policy.js';
 import type { RequestState } from '../gateway/gateway.js';
@@ -19,9 +20,23 @@ export interface RestReply {
   headers?: Record<string, string>;
 }
 
+/** What /api-docs says about a route; the route table is the one source of the REST reference. */
+export interface RouteDoc {
+  summary: string;
+  /** The scope the route needs; absent: any valid key. */
+  scope?: string;
+  /** The domain's input schema (camelCase; documented in REST's snake_case). */
+  body?: z.ZodType;
+  /** Query parameters and what they mean. */
+  query?: Record<string, string>;
+  /** Status of success. */
+  status?: number;
+}
+
 export interface RestRoute {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
+  doc: RouteDoc;
   /** Endpoints with a limit class of their own (e.g. AI generation) name it here. */
   limitClass?: LimitClass;
   handler(call: RestCall): Promise<RestReply>;

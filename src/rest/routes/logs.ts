@@ -62,17 +62,36 @@ async function logPage(c: RestCall, keyId?: string) {
   return ok({ data: page.map(restLog), has_more: more, next_cursor: more ? page[page.length - 1]!.id : null });
 }
 
+const USAGE_QUERY = { from: 'ISO 8601, inclusive (default: 00:00 UTC today)', to: 'ISO 8601, exclusive (default: now)' };
+const LOG_QUERY = {
+  key_id: 'Only this key',
+  status: 'Exact status, e.g. 429',
+  status_class: '2xx, 3xx, 4xx or 5xx',
+  endpoint: 'Exact, e.g. "GET /v1/me" or "mutation createApiKey"',
+  from: 'ISO 8601, inclusive',
+  to: 'ISO 8601, exclusive',
+  limit: '1 to 100 (default 50)',
+  cursor: 'next_cursor of the previous page',
+};
+
 export const logRoutes: RestRoute[] = [
-  { method: 'GET', path: '/v1/logs', handler: (c) => logPage(c) },
-  { method: 'GET', path: '/v1/api-keys/:id/logs', handler: (c) => logPage(c, c.params.id) },
+  { method: 'GET', path: '/v1/logs', doc: { summary: "Request logs of the workspace's keys, newest first.", scope: 'read:logs', query: LOG_QUERY }, handler: (c) => logPage(c) },
+  {
+    method: 'GET',
+    path: '/v1/api-keys/:id/logs',
+    doc: { summary: "One key's request logs, newest first.", scope: 'read:logs', query: LOG_QUERY },
+    handler: (c) => logPage(c, c.params.id),
+  },
   {
     method: 'GET',
     path: '/v1/usage',
+    doc: { summary: 'Usage of the whole workspace: calls, errors, error rate, credits, last used, per endpoint.', scope: 'read:logs', query: USAGE_QUERY },
     handler: async (c) => ok({ data: restUsage(await usage(c.ctx, { from: param(c, 'from'), to: param(c, 'to') })) }),
   },
   {
     method: 'GET',
     path: '/v1/api-keys/:id/usage',
+    doc: { summary: "One key's usage.", scope: 'read:logs', query: USAGE_QUERY },
     handler: async (c) => ok({ data: restUsage(await usage(c.ctx, { apiKeyId: c.params.id, from: param(c, 'from'), to: param(c, 'to') })) }),
   },
 ];

@@ -16,6 +16,7 @@ export const meRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/v1/me',
+    doc: { summary: "Who am I: the calling key's id, name, prefix, permissions, workspace and plan." },
     async handler(c) {
       const { workspace, plan } = await ownWorkspace(c.ctx);
       return ok({ data: restMe(c.ctx.principal, workspace, plan) });
@@ -24,6 +25,7 @@ export const meRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/v1/workspace',
+    doc: { summary: 'The workspace, its plan and its credit balance.' },
     async handler(c) {
       const { workspace, plan } = await ownWorkspace(c.ctx);
       return ok({ data: { ...restWorkspace(workspace), credit_balance: await creditBalance(c.ctx.db, workspace.id), plan: restPlan(plan) } });
