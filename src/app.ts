@@ -10,6 +10,7 @@ import { purgeRequestLogs } from './domain/logs/query.js';
 import { RequestLogWriter } from './domain/logs/writer.js';
 import { createSealer } from './domain/sealer.js';
 import { Gateway } from './gateway/gateway.js';
+import { requestIdFor } from './gateway/request-id.js';
 import { FallbackCounterStore } from './gateway/limiter/fallback-store.js';
 import { MemoryCounterStore } from './gateway/limiter/memory-store.js';
 import { RedisCounterStore } from './gateway/limiter/redis-store.js';
@@ -115,10 +116,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
     let work: Promise<void> | void;
     if (path === '/graphql') work = graphql(req, res);
     else if (path.startsWith('/v1/') || path === '/v1') work = rest(req, res, new URL(raw, 'http://localhost'));
-    else if (path === '/healthz') work = sendJson(res, 200, { status: 'ok' });
-    else if (path === '/api-docs' || path === '/api-docs/') work = sendHtml(res, (docsPage ??= renderApiDocs(REST_ROUTES)));
-    else if (path === '/api-docs/openapi.json') work = sendJson(res, 200, (openApi ??= buildOpenApi(REST_ROUTES)));
-    else work = sendJson(res, 404, { error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
+    else {
+      // Outside the API too, every response carries a request id.
+      res.setHeader('X-Request-ID', requestIdFor(req.headers['x-request-id'], clock.now()));
+      if (path === '/healthz') sendJson(res, 200, { status: 'ok' });
+      else if (path === '/api-docs' || path === '/api-docs/') sendHtml(res, (docsPage ??= renderApiDocs(REST_ROUTES)));
+      else if (path === '/api-docs/openapi.json') sendJson(res, 200, (openApi ??= buildOpenApi(REST_ROUTES)));
+      else sendJson(res, 404, { error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
+    }
     if (work) {
       work.catch((err: unknown) => {
         onUnexpected(err);

@@ -8,6 +8,17 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+describe('every response', () => {
+  it('carries X-Request-ID, outside the API too', async () => {
+    for (const path of ['/healthz', '/api-docs', '/nowhere']) {
+      const res = await fetch(`${t.url}${path}`, { headers: { 'x-request-id': 'edge-check-1' } });
+      expect(res.headers.get('x-request-id')).toBe('edge-check-1');
+    }
+    const page = await fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+});
+
 describe('/api-docs', () => {
   it('lists every REST endpoint on a page that needs nothing from outside', async () => {
     const res = await fetch(`${t.url}/api-docs`);
