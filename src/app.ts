@@ -113,7 +113,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
-    let work: Promise<void> | void;
+    let work: Promise<void> | undefined;
     if (path === '/graphql') work = graphql(req, res);
     else if (path.startsWith('/v1/') || path === '/v1') work = rest(req, res, new URL(raw, 'http://localhost'));
     else {
