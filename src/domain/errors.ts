@@ -23,7 +23,6 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   quota_exceeded: 429,
   internal_error: 500,
-  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -39,7 +38,6 @@ export const REQUEST_LEVEL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'rate_limited',
   'quota_exceeded',
   'query_too_complex',
-  'service_unavailable',
 ]);
 
 export class ApiError extends Error {
