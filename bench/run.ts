@@ -1,5 +1,6 @@
 /**
- * Throughput benchmark: our GraphQL and REST surfaces against a bare graphql-yoga server.
+ * Throughput benchmark: our GraphQL and REST surfaces, with the whole gateway on (plan limits,
+ * per-key quotas, request logging), against a bare graphql-yoga server.
  *
  *   npm run bench
  *
@@ -9,9 +10,27 @@
  *   BENCH_WARMUP_SECONDS  unmeasured warm-up before every measured run (default 2)
  *   BENCH_CONNECTIONS     concurrent connections (default 50)
  *   BENCH_TARGETS         comma-separated target names to run (default: all)
+ *   BENCH_REDIS_URL       Redis for the redis-* targets (default redis://127.0.0.1:6379). The server
+ *                         writes its counters under "wsapi:"; the benchmark deletes its own
+ *                         workspace's and keys' counters afterwards and touches nothing else.
  *   BENCH_DATABASE_URL    also run our server against this PostgreSQL database (the pg-* targets and
  *                         the "pg …" ratios). It writes to it: a "bench-…" workspace with an admin
- *                         key, and request logs.
+ *                         key, a quota key, and request logs.
+ *
+ * Servers: (a) bare Yoga; our server on PGlite with counters in process ("ours-*"); a second one
+ * on its own PGlite with REDIS_URL, counters in Redis ("redis-*"); and with BENCH_DATABASE_URL a
+ * third on PostgreSQL ("pg-*"). Targets: (a) yoga-graphql; (b) ours-graphql, `{ viewer { id } }`
+ * with the workspace's admin key; (c) ours-rest-me; (d) ours-bad-key and ours-forged-key floods;
+ * (e) ours-full, `{ viewer { id } }` with a key created through POST /v1/api-keys with daily and
+ * monthly quotas; (f) redis-full, the same on the Redis server; (g) redis-graphql.
+ *
+ * Every key is on the standard tier, so the plan's per-second, per-minute and per-day windows
+ * count every request (the Admin plan's are high enough, 100,000/s, that the load is admitted),
+ * and the full-gateway keys' rolling quotas are counted too. This is checked, not assumed: the
+ * probe before each run requires 200, the expected body and the X-RateLimit-* headers; a probe
+ * after the run requires the day window to have lost at least a point per response; after the
+ * last round the request logs of each key must hold at least the responses this process saw;
+ * and on the Redis server the key's quota counter must be in Redis.
  *
  * Each server is its own child process and autocannon runs here, so on a 2-core machine the
  * server under load and the load generator each get a core. Targets run one at a time.
@@ -26,10 +45,8 @@
  * the next one; and each run accounts for where the CPU went, flagging runs that shared the
  * machine with something else (another shell's test suite, say): close those and run again.
  *
- * Our servers are loaded with an unmetered key (see benchKey): on its standard tier the admin
- * plan would answer 429 past 1000 req/s, and the benchmark would measure refusals.
- *
- * Prints a table, the ratios to the baseline, and a final `BENCH_JSON {...}` line.
+ * Prints a table, the ratios to the baseline, one PASS/FAIL line per goal, and a final
+ * `BENCH_JSON {...}` line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -39,6 +56,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { generateSecret, isWellFormedSecret, SECRET_PREFIX } from '../src/domain/keys/secret.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,6 +80,7 @@ const config = {
   connections: intEnv('BENCH_CONNECTIONS', 50),
   only: process.env.BENCH_TARGETS ? new Set(process.env.BENCH_TARGETS.split(',').map((s) => s.trim()).filter(Boolean)) : null,
   databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
+  redisUrl: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
 };
 if (config.seconds < 1) throw new Error('BENCH_SECONDS must be at least 1');
 
@@ -145,8 +164,18 @@ async function stopChild(child: Child): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Run after the servers stopped (so nothing writes the counters again): forget our Redis counters. */
+const afterStop: (() => Promise<void>)[] = [];
+
 async function cleanup(): Promise<void> {
   await Promise.all([...children].map(stopChild));
+  for (const work of afterStop.splice(0)) {
+    try {
+      await work();
+    } catch (err) {
+      process.stderr.write(`bench: cleanup: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }
@@ -194,14 +223,29 @@ async function waitUntilReady(child: Child, url: string, init: RequestInit): Pro
 // ---------------------------------------------------------------------------------------------
 // Servers
 
-type ServerId = 'yoga' | 'ours' | 'ours-pg';
+type ServerId = 'yoga' | 'ours' | 'ours-redis' | 'ours-pg';
+
+/** The keys our targets load with. Both are on the standard tier, so the plan's windows count every request. */
+type KeyRole = 'admin' | 'full';
+
+interface BenchKeys {
+  workspaceId: string;
+  /** The workspace's admin key (every scope, standard tier, no quotas). */
+  admin: { id: string; secret: string };
+  /** Created through REST with FULL_KEY_BODY: standard tier and rolling daily/monthly quotas. */
+  full: { id: string; secret: string };
+}
 
 interface RunningServer {
   id: ServerId;
   baseUrl: string;
-  /** For servers that authenticate: an unmetered key with the admin key's scopes (benchKey). */
-  apiKey: string | null;
+  /** For our servers; null for bare Yoga. */
+  keys: BenchKeys | null;
+  /** Set when its limiter counts in Redis. */
+  redisUrl: string | null;
   child: Child;
+  /** Responses this process saw per key (probes, warm-ups, measured runs, set-up calls): each one should be a logged request. */
+  seen: Record<KeyRole, number>;
 }
 
 interface ServerSpec {
@@ -210,7 +254,7 @@ interface ServerSpec {
   start(): Promise<RunningServer>;
 }
 
-/** Common to every run of our server: quiet logs, a plan whose limits are highest, and no IP block in the way of the invalid-key flood. */
+/** Common to every run of our server: quiet logs, the plan whose limits are highest, and no IP block in the way of the invalid-key flood. */
 function oursEnv(port: number, dataDir: string): Record<string, string> {
   return {
     PORT: String(port),
@@ -222,33 +266,77 @@ function oursEnv(port: number, dataDir: string): Record<string, string> {
   };
 }
 
+/** The key of the full-gateway targets: plan limits (standard tier), per-key rolling quotas, logging. */
+const FULL_KEY_BODY = {
+  name: 'bench full',
+  permissions: ['read:contacts'],
+  quotas: { daily: 100_000_000, monthly: 1_000_000_000 },
+};
+
+/** Below this many requests a second (per key and per workspace) the plan would answer the load with 429s. */
+const MIN_PLAN_PER_SECOND = 50_000;
+
+async function callJson(
+  name: string,
+  baseUrl: string,
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(baseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? json : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await res.text();
+  if (res.status !== 200 && res.status !== 201) throw new Error(`${name}: ${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+  const data = asRecord(asRecord(JSON.parse(text))?.data);
+  if (!data) throw new Error(`${name}: ${method} ${path} answered no data: ${text.slice(0, 500)}`);
+  return data;
+}
+
 /**
- * The key the targets load with: a new key holding the admin key's scopes, on the unmetered tier
- * (the admin plan allows it), so the plan's per-second and per-minute windows (1000/s, 20000/min)
- * do not turn the throughput runs into 429 floods. The limiter still runs on every request.
+ * Checks the admin key is a metered (standard-tier) key on a plan that admits the load, and
+ * creates the full-gateway key through REST. No unmetered key anywhere: every request the
+ * targets send is counted against the plan's second, minute and day windows.
  */
-async function benchKey(name: string, baseUrl: string, adminKey: string): Promise<string> {
-  const call = async (method: string, path: string, key: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const res = await fetch(baseUrl + path, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? json : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (res.status !== 200 && res.status !== 201) throw new Error(`${name}: ${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
-    const data = asRecord(asRecord(JSON.parse(text))?.data);
-    if (!data) throw new Error(`${name}: ${method} ${path} answered no data: ${text.slice(0, 500)}`);
-    return data;
-  };
-  const me = await call('GET', '/v1/me', adminKey);
-  const permissions = me.permissions;
-  if (!Array.isArray(permissions)) throw new Error(`${name}: /v1/me has no permissions: ${JSON.stringify(me)}`);
-  const created = await call('POST', '/v1/api-keys', adminKey, { name: 'bench (unmetered)', permissions, rate_limit_tier: 'unmetered' });
+async function prepareKeys(name: string, baseUrl: string, adminSecret: string): Promise<BenchKeys> {
+  const me = await callJson(name, baseUrl, 'GET', '/v1/me', adminSecret);
+  if (me.rate_limit_tier !== 'standard') throw new Error(`${name}: the admin key is on tier ${JSON.stringify(me.rate_limit_tier)}, not standard`);
+  const plan = asRecord(me.plan);
+  const perSecond = Number(plan?.requests_per_second);
+  if (!(perSecond >= MIN_PLAN_PER_SECOND)) {
+    throw new Error(`${name}: the workspace's plan allows ${perSecond} req/s (${JSON.stringify(plan)}); the load would be refused with 429s`);
+  }
+  const workspaceId = asRecord(me.workspace)?.id;
+  if (typeof workspaceId !== 'string' || typeof me.id !== 'string') throw new Error(`${name}: /v1/me has no id or workspace.id: ${JSON.stringify(me)}`);
+
+  const created = await callJson(name, baseUrl, 'POST', '/v1/api-keys', adminSecret, FULL_KEY_BODY);
   const secret = created.key;
-  if (typeof secret !== 'string' || !ADMIN_KEY.test(secret)) throw new Error(`${name}: created no key: ${JSON.stringify(created)}`);
-  const check = await call('GET', '/v1/me', secret);
-  if (check.rate_limit_tier !== 'unmetered') throw new Error(`${name}: bench key is not unmetered: ${JSON.stringify(check)}`);
-  return secret;
+  if (typeof secret !== 'string' || !ADMIN_KEY.test(secret) || typeof created.id !== 'string') {
+    throw new Error(`${name}: POST /v1/api-keys created no key: ${JSON.stringify(created)}`);
+  }
+  const quotas = asRecord(created.quotas);
+  if (created.rate_limit_tier !== 'standard' || quotas?.daily !== FULL_KEY_BODY.quotas.daily || quotas?.monthly !== FULL_KEY_BODY.quotas.monthly) {
+    throw new Error(`${name}: the created key is not standard-tier with the requested quotas: ${JSON.stringify(created)}`);
+  }
+  return { workspaceId, admin: { id: me.id, secret: adminSecret }, full: { id: created.id, secret } };
+}
+
+/** Starts our server on a fresh PGlite DATA_DIR and reads the admin key it prints on first start. */
+async function startOursPglite(id: 'ours' | 'ours-redis', redisUrl: string | null): Promise<RunningServer> {
+  const port = await freePort();
+  const env = oursEnv(port, makeTempDir());
+  const child = spawnTs(id, 'src/server.ts', [], redisUrl ? { ...env, REDIS_URL: redisUrl } : env);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilReady(child, `${baseUrl}/healthz`, { method: 'GET' });
+  // The key is printed before the server listens, so it is in the output by now.
+  const adminKey = ADMIN_KEY.exec(child.output.head)?.[0];
+  if (!adminKey) throw new Error(`${id}: no admin key (${ADMIN_KEY}) in its output:\n${child.output.lastLines()}`);
+  const keys = await prepareKeys(id, baseUrl, adminKey);
+  return { id, baseUrl, keys, redisUrl, child, seen: { admin: 2, full: 0 } };
 }
 
 const SERVERS: ServerSpec[] = [
@@ -260,26 +348,36 @@ const SERVERS: ServerSpec[] = [
       const child = spawnTs('bare-yoga', 'bench/bare-yoga.ts', [], { PORT: String(port), HOST: '127.0.0.1' });
       const baseUrl = `http://127.0.0.1:${port}`;
       await waitUntilReady(child, `${baseUrl}/graphql?query=%7Bhello%7D`, { method: 'GET' });
-      return { id: 'yoga', baseUrl, apiKey: null, child };
+      return { id: 'yoga', baseUrl, keys: null, redisUrl: null, child, seen: { admin: 0, full: 0 } };
     },
   },
   {
     id: 'ours',
-    label: 'our server, PGlite in a fresh DATA_DIR',
+    label: 'our server, PGlite in a fresh DATA_DIR, counters in process',
+    start: () => startOursPglite('ours', null),
+  },
+  {
+    id: 'ours-redis',
+    label: `our server, PGlite in a fresh DATA_DIR, counters in Redis (${config.redisUrl})`,
     async start() {
-      const port = await freePort();
-      const child = spawnTs('ours', 'src/server.ts', [], oursEnv(port, makeTempDir()));
-      const baseUrl = `http://127.0.0.1:${port}`;
-      await waitUntilReady(child, `${baseUrl}/healthz`, { method: 'GET' });
-      // The key is printed before the server listens, so it is in the output by now.
-      const adminKey = ADMIN_KEY.exec(child.output.head)?.[0];
-      if (!adminKey) throw new Error(`ours: no admin key (${ADMIN_KEY}) in its output:\n${child.output.lastLines()}`);
-      return { id: 'ours', baseUrl, apiKey: await benchKey('ours', baseUrl, adminKey), child };
+      await redisPing(config.redisUrl);
+      const server = await startOursPglite('ours-redis', config.redisUrl);
+      const keys = server.keys!;
+      afterStop.push(async () => {
+        const n = await redisForget(config.redisUrl, keys);
+        process.stdout.write(`bench: deleted ${n} Redis keys of the bench workspace ${keys.workspaceId} and its keys\n`);
+      });
+      // Set-up counted the admin key's calls: in Redis, not in the fallback store, if the workspace's windows are there.
+      const found = await redisKeys(config.redisUrl, `${REDIS_PREFIX}w:${server.keys!.workspaceId}:*`);
+      if (found.length === 0) {
+        throw new Error(`ours-redis: no ${REDIS_PREFIX}w:${server.keys!.workspaceId}:* counters in Redis after set-up; is the limiter on Redis?\n${server.child.output.lastLines()}`);
+      }
+      return server;
     },
   },
   {
     id: 'ours-pg',
-    label: 'our server, PostgreSQL (BENCH_DATABASE_URL)',
+    label: 'our server, PostgreSQL (BENCH_DATABASE_URL), counters in process',
     async start() {
       if (!config.databaseUrl) throw new Error('ours-pg needs BENCH_DATABASE_URL');
       // A database that already has workspaces makes the server print no key, so mint our own with the CLI.
@@ -297,10 +395,66 @@ const SERVERS: ServerSpec[] = [
       const child = spawnTs('ours-pg', 'src/server.ts', [], { ...oursEnv(port, dataDir), DATABASE_URL: config.databaseUrl });
       const baseUrl = `http://127.0.0.1:${port}`;
       await waitUntilReady(child, `${baseUrl}/healthz`, { method: 'GET' });
-      return { id: 'ours-pg', baseUrl, apiKey: await benchKey('ours-pg', baseUrl, adminKey), child };
+      const keys = await prepareKeys('ours-pg', baseUrl, adminKey);
+      return { id: 'ours-pg', baseUrl, keys, redisUrl: null, child, seen: { admin: 2, full: 0 } };
     },
   },
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Redis: only our own keys are read or deleted (the server prefixes every key with REDIS_PREFIX
+// and names the workspace or key in it); nothing is flushed.
+
+const REDIS_PREFIX = 'wsapi:';
+
+async function withRedis<T>(url: string, work: (r: Redis) => Promise<T>): Promise<T> {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000 });
+  r.on('error', () => {
+    // Surfaced by the failing command.
+  });
+  try {
+    await r.connect();
+    return await work(r);
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function redisPing(url: string): Promise<void> {
+  try {
+    await withRedis(url, (r) => r.ping());
+  } catch (err) {
+    throw new Error(`Redis at ${url} is unreachable (${err instanceof Error ? err.message : String(err)}); set BENCH_REDIS_URL, or leave the redis-* targets out with BENCH_TARGETS`);
+  }
+}
+
+function redisKeys(url: string, pattern: string): Promise<string[]> {
+  return withRedis(url, async (r) => {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      found.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
+  });
+}
+
+/** The key's all-time admission count as the Redis quota store holds it; null if absent. */
+function redisQuotaTotal(url: string, keyId: string): Promise<number | null> {
+  return withRedis(url, async (r) => {
+    const v = await r.get(`${REDIS_PREFIX}q:${keyId}:total`);
+    return v === null ? null : Number(v);
+  });
+}
+
+/** Deletes the counters of our bench workspace and keys (the quota log alone holds a member per request, kept 30 days). */
+async function redisForget(url: string, keys: BenchKeys): Promise<number> {
+  const found = await redisKeys(url, `${REDIS_PREFIX}w:${keys.workspaceId}:*`);
+  for (const k of [keys.admin.id, keys.full.id]) found.push(`${REDIS_PREFIX}q:${k}:log`, `${REDIS_PREFIX}q:${k}:total`, `${REDIS_PREFIX}q:${k}:sig`);
+  return withRedis(url, (r) => r.del(...found));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Targets
@@ -315,6 +469,8 @@ interface Target {
   method: 'GET' | 'POST';
   path: string;
   body?: string;
+  /** The key it loads with, if one of ours: its responses are expected in that key's request logs. */
+  key?: KeyRole;
   headers(server: RunningServer): Headers;
   /**
    * Headers that change with every request (merged over `headers`). Runs in the load generator,
@@ -324,19 +480,27 @@ interface Target {
   expectStatus: number;
   /** Checked on one request before loading, because a GraphQL 200 can still carry errors. */
   verify?(body: unknown): string | null;
+  /**
+   * The plan's windows count its requests: the probe requires X-RateLimit-Limit/-Remaining/-Reset
+   * and RateLimit-Policy, and a probe after the run checks the day window's remaining points
+   * dropped by at least the responses the run got.
+   */
+  limited?: boolean;
 }
 
 interface Ratio {
   name: string;
   numerator: string;
   denominator: string;
+  /** What the ratio says, for the goal lines. */
+  label: string;
   /** When set, the ratio is a pass/fail goal. */
   atLeast?: number;
 }
 
-function requireKey(server: RunningServer): string {
-  if (!server.apiKey) throw new Error(`${server.id} has no API key`);
-  return server.apiKey;
+function keyOf(server: RunningServer, role: KeyRole): string {
+  if (!server.keys) throw new Error(`${server.id} has no API keys`);
+  return server.keys[role].secret;
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -367,34 +531,61 @@ function errorCodeOf(body: unknown): unknown {
 
 const json = { 'content-type': 'application/json' };
 
+const VIEWER_QUERY = JSON.stringify({ query: '{ viewer { id } }' });
+
+/** `{ viewer { id } }` answered without errors, by the key the target loads with. */
+function viewerIs(server: () => RunningServer | undefined, role: KeyRole): (body: unknown) => string | null {
+  return (body) => {
+    const b = asRecord(body);
+    if (b?.errors) return `GraphQL errors: ${JSON.stringify(b.errors)}`;
+    const id = asRecord(asRecord(b?.data)?.viewer)?.id;
+    if (typeof id !== 'string') return `no data.viewer.id in ${JSON.stringify(body)}`;
+    const want = server()?.keys?.[role].id;
+    return want === undefined || id === want ? null : `data.viewer.id is ${id}, expected the ${role} key ${want}`;
+  };
+}
+
+/** Filled in by main() once the servers run, so verify() can check the body names the right key. */
+const runningServers = new Map<ServerId, RunningServer>();
+
+function graphqlTarget(name: string, server: ServerId, role: KeyRole, description: string): Target {
+  return {
+    name,
+    server,
+    description,
+    method: 'POST',
+    path: '/graphql',
+    body: VIEWER_QUERY,
+    key: role,
+    headers: (s) => ({ ...json, authorization: `Bearer ${keyOf(s, role)}` }),
+    expectStatus: 200,
+    verify: viewerIs(() => runningServers.get(server), role),
+    limited: true,
+  };
+}
+
 /** Our server's targets; defined once so the PGlite and PostgreSQL runs load exactly the same requests. */
 function oursTargets(server: 'ours' | 'ours-pg', prefix: string): Target[] {
   return [
-    {
-      name: `${prefix}-graphql`,
-      server,
-      description: 'POST /graphql { viewer { id } } with the bench key (admin scopes, unmetered)',
-      method: 'POST',
-      path: '/graphql',
-      body: JSON.stringify({ query: '{ viewer { id } }' }),
-      headers: (s) => ({ ...json, authorization: `Bearer ${requireKey(s)}` }),
-      expectStatus: 200,
-      verify(body) {
-        const b = asRecord(body);
-        if (b?.errors) return `GraphQL errors: ${JSON.stringify(b.errors)}`;
-        return typeof asRecord(asRecord(b?.data)?.viewer)?.id === 'string' ? null : `no data.viewer.id in ${JSON.stringify(body)}`;
-      },
-    },
+    graphqlTarget(`${prefix}-graphql`, server, 'admin', 'POST /graphql { viewer { id } }, admin key (standard tier: plan limits counted; logged)'),
     {
       name: `${prefix}-rest-me`,
       server,
-      description: 'GET /v1/me with the bench key (admin scopes, unmetered)',
+      description: 'GET /v1/me, admin key (standard tier: plan limits counted; logged)',
       method: 'GET',
       path: '/v1/me',
-      headers: (s) => ({ authorization: `Bearer ${requireKey(s)}` }),
+      key: 'admin',
+      headers: (s) => ({ authorization: `Bearer ${keyOf(s, 'admin')}` }),
       expectStatus: 200,
-      verify: (body) => (asRecord(asRecord(body)?.data) ? null : `no data in ${JSON.stringify(body)}`),
+      verify(body) {
+        const data = asRecord(asRecord(body)?.data);
+        if (!data) return `no data in ${JSON.stringify(body)}`;
+        const want = runningServers.get(server)?.keys?.admin.id;
+        return want === undefined || data.id === want ? null : `data.id is ${JSON.stringify(data.id)}, expected the admin key ${want}`;
+      },
+      limited: true,
     },
+    graphqlTarget(`${prefix}-full`, server, 'full', 'POST /graphql { viewer { id } }, REST-created key: plan limits + rolling quotas + logging'),
     {
       name: `${prefix}-bad-key`,
       server,
@@ -435,14 +626,20 @@ const TARGETS: Target[] = [
     verify: (body) => (asRecord(asRecord(body)?.data)?.hello === 'world' ? null : `unexpected body ${JSON.stringify(body)}`),
   },
   ...oursTargets('ours', 'ours'),
+  graphqlTarget('redis-full', 'ours-redis', 'full', 'as ours-full, counters in Redis: plan limits + rolling quotas + logging'),
+  graphqlTarget('redis-graphql', 'ours-redis', 'admin', 'as ours-graphql, counters in Redis'),
   ...(config.databaseUrl ? oursTargets('ours-pg', 'pg') : []),
 ];
 
 const RATIOS: Ratio[] = [
-  { name: 'b/a', numerator: 'ours-graphql', denominator: 'yoga-graphql', atLeast: 0.9 },
-  { name: 'c/a', numerator: 'ours-rest-me', denominator: 'yoga-graphql' },
-  { name: 'pg b/a', numerator: 'pg-graphql', denominator: 'yoga-graphql' },
-  { name: 'pg c/a', numerator: 'pg-rest-me', denominator: 'yoga-graphql' },
+  { name: 'b/a', numerator: 'ours-graphql', denominator: 'yoga-graphql', label: 'our GraphQL, plan limits counted + logging', atLeast: 0.9 },
+  { name: 'c/a', numerator: 'ours-rest-me', denominator: 'yoga-graphql', label: 'our REST /v1/me' },
+  { name: 'e/a', numerator: 'ours-full', denominator: 'yoga-graphql', label: 'full gateway in process', atLeast: 0.9 },
+  { name: 'f/a', numerator: 'redis-full', denominator: 'yoga-graphql', label: 'full gateway with Redis', atLeast: 0.85 },
+  { name: 'g/a', numerator: 'redis-graphql', denominator: 'yoga-graphql', label: 'our GraphQL with Redis' },
+  { name: 'pg b/a', numerator: 'pg-graphql', denominator: 'yoga-graphql', label: 'our GraphQL on PostgreSQL' },
+  { name: 'pg c/a', numerator: 'pg-rest-me', denominator: 'yoga-graphql', label: 'our REST /v1/me on PostgreSQL' },
+  { name: 'pg e/a', numerator: 'pg-full', denominator: 'yoga-graphql', label: 'full gateway on PostgreSQL' },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -465,6 +662,14 @@ interface Measurement {
   unexpected: number;
   responses: number;
   statusCodes: Record<string, number>;
+  /** Responses with the expected status during the unmeasured warm-up. */
+  warmupResponses: number;
+  /**
+   * For `limited` targets: points the day window lost between the probes before and after
+   * warm-up plus run (at least one per admitted request), and the responses in between that
+   * should have been counted; null where not checked.
+   */
+  limitCheck: { points: number; responses: number } | null;
   /** How long we waited for the machine to go quiet before this run. */
   settleMs: number;
   /** Average cores used during the measured seconds, by party; null without /proc. */
@@ -486,10 +691,18 @@ function cannonOptions(target: Target, server: RunningServer, seconds: number): 
   };
 }
 
-async function probe(target: Target, server: RunningServer): Promise<void> {
+interface DayWindow {
+  limit: number;
+  remaining: number;
+  reset: number;
+}
+
+/** One request checked for status and body (and, on `limited` targets, the rate-limit headers). */
+async function probe(target: Target, server: RunningServer): Promise<DayWindow | null> {
   const headers = { ...target.headers(server), ...target.perRequestHeaders?.() };
-  const res = await fetch(server.baseUrl + target.path, { method: target.method, headers, body: target.body });
+  const res = await fetch(server.baseUrl + target.path, { method: target.method, headers, body: target.body, signal: AbortSignal.timeout(30_000) });
   const text = await res.text();
+  if (target.key && res.status > 0) server.seen[target.key]++;
   if (res.status !== target.expectStatus) throw new Error(`${target.name}: expected ${target.expectStatus}, got ${res.status}: ${text.slice(0, 500)}`);
   let body: unknown;
   try {
@@ -499,17 +712,46 @@ async function probe(target: Target, server: RunningServer): Promise<void> {
   }
   const problem = target.verify?.(body);
   if (problem) throw new Error(`${target.name}: ${problem}`);
+  if (!target.limited) return null;
+  const h = (n: string) => res.headers.get(n);
+  const day = { limit: Number(h('x-ratelimit-limit')), remaining: Number(h('x-ratelimit-remaining')), reset: Number(h('x-ratelimit-reset')) };
+  if (h('x-ratelimit-limit') === null || !Number.isInteger(day.limit) || !Number.isInteger(day.remaining) || !Number.isInteger(day.reset)) {
+    throw new Error(
+      `${target.name}: no X-RateLimit-Limit/-Remaining/-Reset on a metered request, so plan limits are not being counted ` +
+        `(headers: ${JSON.stringify(Object.fromEntries(res.headers))})`,
+    );
+  }
+  if (!h('ratelimit-policy')?.includes('"second"')) {
+    throw new Error(`${target.name}: RateLimit-Policy names no per-second window: ${JSON.stringify(h('ratelimit-policy'))}`);
+  }
+  return day;
+}
+
+function expectedCount(r: autocannon.Result, target: Target): number {
+  return r.statusCodeStats?.[String(target.expectStatus) as keyof typeof r.statusCodeStats]?.count ?? 0;
 }
 
 async function measure(target: Target, server: RunningServer, servers: RunningServer[], round: number, settleMs: number): Promise<Measurement> {
-  await probe(target, server);
-  if (config.warmupSeconds > 0) await autocannon(cannonOptions(target, server, config.warmupSeconds));
+  const dayBefore = await probe(target, server);
+  let warmupResponses = 0;
+  if (config.warmupSeconds > 0) warmupResponses = expectedCount(await autocannon(cannonOptions(target, server, config.warmupSeconds)), target);
   const before = cpuSnapshot(servers);
   const r = await autocannon(cannonOptions(target, server, config.seconds));
   const cpu = cpuUse(before, cpuSnapshot(servers));
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
   const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+  const expected = statusCodes[String(target.expectStatus)] ?? 0;
+  if (target.key) server.seen[target.key] += warmupResponses + expected;
+
+  let limitCheck: Measurement['limitCheck'] = null;
+  if (target.limited && dayBefore) {
+    // The probe after the run is itself counted, as are the warm-up and the measured requests.
+    const dayAfter = await probe(target, server);
+    if (dayAfter && dayAfter.reset === dayBefore.reset) {
+      limitCheck = { points: dayBefore.remaining - dayAfter.remaining, responses: warmupResponses + expected + 1 };
+    }
+  }
   return {
     round,
     target: target.name,
@@ -521,9 +763,11 @@ async function measure(target: Target, server: RunningServer, servers: RunningSe
     errors: r.errors,
     timeouts: r.timeouts,
     non2xx: r.non2xx,
-    unexpected: responses - (statusCodes[String(target.expectStatus)] ?? 0),
+    unexpected: responses - expected,
     responses,
     statusCodes,
+    warmupResponses,
+    limitCheck,
     settleMs,
     cpu,
   };
@@ -533,7 +777,7 @@ async function measure(target: Target, server: RunningServer, servers: RunningSe
 // PostgreSQL still vacuuming after a flood, our server writing the request logs a flood queued)
 // is charged to whichever target is being measured. So before each run we wait, bounded, for the
 // whole machine to go quiet, and during each run we account for every CPU tick: our servers, the
-// load generator (this process), PostgreSQL, and the rest. Linux only (/proc); elsewhere we
+// load generator (this process), PostgreSQL, Redis, and the rest. Linux only (/proc); elsewhere we
 // neither wait nor account.
 
 /** USER_HZ, the unit of /proc/stat and /proc/<pid>/stat; 100 on every mainstream Linux. */
@@ -572,22 +816,29 @@ function processTicks(pid: number | string | undefined): number | null {
   }
 }
 
-/** Ticks used by every process named postgres (the server and its backends), wherever it runs. */
-function postgresTicks(): number {
-  let sum = 0;
+/**
+ * Ticks used by every local process named postgres (the server and its backends) and, while a
+ * server of ours counts in Redis, redis-server: the work they do for the targets is theirs, not
+ * someone else's.
+ */
+function serviceTicks(want: { postgres: boolean; redis: boolean }): { postgres: number; redis: number } {
+  const sum = { postgres: 0, redis: 0 };
+  if (!want.postgres && !want.redis) return sum;
   let pids: string[] = [];
   try {
     pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
-    return 0;
+    return sum;
   }
   for (const pid of pids) {
+    let comm: string;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
     } catch {
       continue;
     }
-    sum += processTicks(pid) ?? 0;
+    if (want.postgres && comm === 'postgres') sum.postgres += processTicks(pid) ?? 0;
+    else if (want.redis && comm === 'redis-server') sum.redis += processTicks(pid) ?? 0;
   }
   return sum;
 }
@@ -597,6 +848,7 @@ interface CpuSnapshot {
   machine: number | null;
   servers: number;
   postgres: number;
+  redis: number;
   /** This process, which runs autocannon. */
   self: number;
 }
@@ -607,7 +859,7 @@ function cpuSnapshot(servers: RunningServer[]): CpuSnapshot {
     at: Date.now(),
     machine: machineBusyTicks(),
     servers: servers.reduce((a, s) => a + (processTicks(s.child.proc.pid) ?? 0), 0),
-    postgres: config.databaseUrl ? postgresTicks() : 0,
+    ...serviceTicks({ postgres: config.databaseUrl !== undefined, redis: servers.some((s) => s.redisUrl !== null) }),
     self: ((self.user + self.system) / 1e6) * CLOCK_TICKS_PER_SEC,
   };
 }
@@ -619,6 +871,7 @@ interface CpuUse {
   /** The load generator. */
   loadgen: number;
   postgres: number;
+  redis: number;
   /** Everything else on the machine. */
   other: number;
 }
@@ -631,11 +884,13 @@ function cpuUse(a: CpuSnapshot, b: CpuSnapshot): CpuUse | null {
   const servers = b.servers - a.servers;
   const self = b.self - a.self;
   const pg = b.postgres - a.postgres;
+  const redis = b.redis - a.redis;
   return {
     servers: cores(servers),
     loadgen: cores(self),
     postgres: cores(pg),
-    other: cores(b.machine - a.machine - servers - self - pg),
+    redis: cores(redis),
+    other: cores(b.machine - a.machine - servers - self - pg - redis),
   };
 }
 
@@ -724,8 +979,19 @@ function summarize(target: Target, runs: Measurement[]): Summary {
   };
 }
 
+/** What the server says it logged (and on Redis, counted) for one key, against what we saw. */
+interface Account {
+  server: ServerId;
+  key: KeyRole;
+  keyId: string;
+  seen: number;
+  logged: number | null;
+  redisQuotaTotal: number | null;
+}
+
 interface RatioResult {
   name: string;
+  label: string;
   numerator: string;
   denominator: string;
   /** Median of the per-round ratios. */
@@ -785,9 +1051,12 @@ async function main(): Promise<number> {
 
   // In parallel: starting is CPU-heavy but finishes before any load begins.
   process.stdout.write(`starting: ${needed.map((s) => s.label).join('; ')}\n`);
-  const running = new Map<ServerId, RunningServer>();
+  const running = runningServers;
   for (const s of await Promise.all(needed.map((spec) => spec.start()))) running.set(s.id, s);
   const servers = [...running.values()];
+  for (const s of servers) {
+    if (s.keys) process.stdout.write(`${s.id}: workspace ${s.keys.workspaceId}, admin key ${s.keys.admin.id} (standard tier), full key ${s.keys.full.id} (standard tier, quotas ${JSON.stringify(FULL_KEY_BODY.quotas)})\n`);
+  }
 
   const measurements: Measurement[] = [];
   const warnings: string[] = [];
@@ -806,7 +1075,8 @@ async function main(): Promise<number> {
       measurements.push(m);
       const c = m.cpu;
       const cores = c
-        ? `; cores: server ${c.servers.toFixed(2)}, autocannon ${c.loadgen.toFixed(2)}${config.databaseUrl ? `, postgres ${c.postgres.toFixed(2)}` : ''}, other ${c.other.toFixed(2)}`
+        ? `; cores: server ${c.servers.toFixed(2)}, autocannon ${c.loadgen.toFixed(2)}${config.databaseUrl ? `, postgres ${c.postgres.toFixed(2)}` : ''}` +
+          `${servers.some((s) => s.redisUrl) ? `, redis ${c.redis.toFixed(2)}` : ''}, other ${c.other.toFixed(2)}`
         : '';
       process.stdout.write(
         `  ${target.name.padEnd(nameWidth)}  ${m.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(2)} ms  p99 ${m.p99Ms.toFixed(2)} ms` +
@@ -825,6 +1095,42 @@ async function main(): Promise<number> {
           `WARNING round ${round} ${m.target}: ${m.unexpected} of ${m.responses} responses not ${target.expectStatus} ` +
             `(status counts ${JSON.stringify(m.statusCodes)}), ${m.errors} connection errors (${m.timeouts} timeouts)`,
         );
+      }
+      if (target.limited && m.limitCheck === null) {
+        warnings.push(`WARNING round ${round} ${m.target}: the UTC day turned during the run, so its plan-limit count was not checked`);
+      } else if (m.limitCheck && m.limitCheck.points < m.limitCheck.responses) {
+        warnings.push(
+          `WARNING round ${round} ${m.target}: the plan's day window lost ${m.limitCheck.points} points for ${m.limitCheck.responses} admitted responses: requests went uncounted`,
+        );
+      }
+    }
+  }
+
+  // Proof that every request was logged and, on Redis, counted there: the server's own accounts
+  // against what this process saw. Asked for only now, so none of it runs during a measurement.
+  const accounts: Account[] = [];
+  const since = new Date(startedAt - 60_000).toISOString();
+  for (const s of servers) {
+    if (!s.keys) continue;
+    for (const role of ['admin', 'full'] as const) {
+      if (!targets.some((t) => t.server === s.id && t.key === role)) continue;
+      const key = s.keys[role];
+      const account: Account = { server: s.id, key: role, keyId: key.id, seen: s.seen[role], logged: null, redisQuotaTotal: null };
+      try {
+        const usage = await callJson(s.id, s.baseUrl, 'GET', `/v1/api-keys/${key.id}/usage?from=${encodeURIComponent(since)}`, s.keys.admin.secret);
+        s.seen.admin++;
+        account.logged = Number(usage.calls);
+        if (s.redisUrl && role === 'full') account.redisQuotaTotal = await redisQuotaTotal(s.redisUrl, key.id);
+      } catch (err) {
+        warnings.push(`WARNING ${s.id} ${role} key: could not read its accounts: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      accounts.push(account);
+      // The usage call above was made with the admin key after its own count: it may be logged or not yet.
+      if (account.logged !== null && account.logged < account.seen) {
+        warnings.push(`WARNING ${s.id} ${role} key: ${account.logged} requests logged for ${account.seen} responses received: request logs were lost`);
+      }
+      if (s.redisUrl && role === 'full' && account.logged !== null && (account.redisQuotaTotal ?? 0) < account.seen) {
+        warnings.push(`WARNING ${s.id} full key: Redis counted ${account.redisQuotaTotal} admissions against its quota for ${account.seen} responses`);
       }
     }
   }
@@ -857,13 +1163,35 @@ async function main(): Promise<number> {
       `${table(rows)}\n\n`,
   );
   const pairWidth = Math.max(0, ...rs.map((r) => `${r.numerator} / ${r.denominator}`.length));
+  const nameW = Math.max(0, ...rs.map((r) => r.name.length));
   for (const r of rs) {
     const goal = r.atLeast !== undefined ? `   goal >= ${r.atLeast.toFixed(2)}: ${r.pass ? 'PASS' : 'FAIL'}` : '';
     const spread = `median of ${r.perRound.length}, min ${r.min.toFixed(3)}, max ${r.max.toFixed(3)}; by round ${r.perRound.map((p) => p.value.toFixed(3)).join(' ')}`;
-    process.stdout.write(`${r.name.padEnd(7)} ${`${r.numerator} / ${r.denominator}`.padEnd(pairWidth)} = ${r.value.toFixed(3)}  (${spread})${goal}\n`);
+    process.stdout.write(`${r.name.padEnd(nameW)} ${`${r.numerator} / ${r.denominator}`.padEnd(pairWidth)} = ${r.value.toFixed(3)}  (${spread})${goal}\n`);
+  }
+  for (const a of accounts) {
+    process.stdout.write(
+      `accounts ${a.server} ${a.key} key: ${a.seen} responses received, ${a.logged ?? '?'} requests logged` +
+        `${a.server === 'ours-redis' && a.key === 'full' ? `, ${a.redisQuotaTotal ?? '?'} admissions in its Redis quota counter` : ''}\n`,
+    );
+  }
+  const limitChecks = measurements.filter((m) => m.limitCheck);
+  if (limitChecks.length > 0) {
+    const short = limitChecks.filter((m) => m.limitCheck!.points < m.limitCheck!.responses).length;
+    process.stdout.write(
+      `plan limits: ${limitChecks.length} metered runs checked (X-RateLimit-* present; day window lost >= 1 point per admitted response): ${short === 0 ? 'all counted' : `${short} runs short`}\n`,
+    );
   }
   for (const w of warnings) process.stdout.write(`${w}\n`);
   process.stdout.write(`bench: measured in ${duration(elapsedMs)}\n`);
+  for (const r of rs.filter((x) => x.atLeast !== undefined)) {
+    process.stdout.write(
+      `GOAL ${r.name} ${r.label} (${r.numerator} / ${r.denominator}): ${r.value.toFixed(3)}, goal >= ${r.atLeast!.toFixed(2)}: ${r.pass ? 'PASS' : 'FAIL'}\n`,
+    );
+  }
+  for (const r of RATIOS.filter((x) => x.atLeast !== undefined && !rs.some((y) => y.name === x.name))) {
+    process.stdout.write(`GOAL ${r.name} ${r.label} (${r.numerator} / ${r.denominator}): not measured (target not selected)\n`);
+  }
 
   const report = {
     config: {
@@ -883,6 +1211,9 @@ async function main(): Promise<number> {
       measurements: measurements.filter((m) => m.round === i + 1),
     })),
     pass: rs.filter((r) => r.pass !== undefined).every((r) => r.pass),
+    goals: rs.filter((r) => r.atLeast !== undefined).map((r) => ({ name: r.name, label: r.label, value: r.value, atLeast: r.atLeast, pass: r.pass })),
+    /** Per server and key: responses this process received, requests the server logged, and (Redis) its quota counter. */
+    accounts,
     warnings,
     elapsedSeconds: Math.round(elapsedMs / 1000),
   };
