@@ -8,6 +8,8 @@ import type { Logger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { migratePgliteInstance, migratePostgresUrl } from './migrate.js';
+import { PgliteThread } from './pglite-thread.js';
+import type { WorkerInit } from './pglite-worker.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -110,12 +112,37 @@ export function wrapPglite(pg: PGlite): Database {
   };
 }
 
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
-  return wrapPglite(pg);
+/**
+ * The embedded database on a thread of its own (see pglite-worker.ts): same PGlite, same
+ * drizzle driver, but its work no longer pauses the request thread.
+ */
+export async function openPgliteThread(init: WorkerInit): Promise<Database> {
+  if (init.dataDir) mkdirSync(init.dataDir, { recursive: true });
+  const thread = new PgliteThread(init);
+  await thread.ready;
+  const stats = { queries: 0 };
+  const db = drizzlePglite({ client: thread.client(), schema, logger: countingLogger(stats) }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    stats,
+    listen: (channel, fn) => thread.listen(channel, fn),
+    async notify(channel, payload) {
+      await thread.call({ kind: 'query', sql: 'select pg_notify($1, $2)', params: [channel, payload], rowMode: 'object', rawDates: false });
+    },
+    async exec(sqlText) {
+      await thread.call({ kind: 'exec', sql: sqlText });
+    },
+    async migrate() {
+      await thread.call({ kind: 'migrate' });
+    },
+    async copyCsv(table, columns, csv) {
+      await thread.call({ kind: 'copy', sql: `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, csv });
+    },
+    close: () => thread.close(),
+  };
 }
 
 export async function openDatabase(cfg: { databaseUrl?: string; dataDir?: string }): Promise<Database> {
-  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPglite(cfg.dataDir);
+  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPgliteThread({ dataDir: cfg.dataDir });
 }

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type ExecutionResult } from 'graphql';
 import { createApp, type App } from '../../src/app.js';
-import { openPostgres, wrapPglite, type Database } from '../../src/db/client.js';
+import { openPgliteThread, openPostgres, type Database } from '../../src/db/client.js';
 import { seedPlans } from '../../src/db/plans.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { bootstrapWorkspace } from '../../src/domain/workspaces.js';
@@ -21,8 +19,7 @@ export async function openTestDatabase(): Promise<Database> {
   }
   const template = process.env.PGLITE_TEMPLATE;
   if (!template) throw new Error('PGLITE_TEMPLATE is not set: run the tests through vitest (global setup)');
-  const pg = await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
-  return wrapPglite(pg);
+  return openPgliteThread({ templateFile: template });
 }
 
 export interface Reply<B = unknown> {
