@@ -8,8 +8,9 @@ import { getWorkspace, listPlans } from '../domain/workspaces.js';
 export type WorkspaceInfo = Omit<WorkspaceRow, 'creditBalance'>;
 
 /**
- * Plans (all of them, loaded at start) and workspaces (LRU, dropped on change through the
- * invalidation bus), so that who-am-I and the limiter need no query per request.
+ * Plans (all of them, loaded at start) and workspaces (LRU, 60 s), so that who-am-I and the
+ * limiter need no query per request. Nothing changes a workspace's name or plan yet; whatever
+ * does must drop its entry here and publish that on the invalidation bus.
  */
 export class Directory implements WorkspaceLookup {
   private plans = new Map<string, PlanRow>();
@@ -35,7 +36,4 @@ export class Directory implements WorkspaceLookup {
     return info;
   }
 
-  invalidateWorkspace(id: string): void {
-    this.workspaces.delete(id);
-  }
 }

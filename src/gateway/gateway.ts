@@ -9,7 +9,7 @@ import type { RequestLogWriter } from '../domain/logs/writer.js';
 import type { Principal } from '../domain/principal.js';
 import type { Sealer } from '../domain/sealer.js';
 import { AuthFailed, Authenticator } from './authenticate.js';
-import { InvalidationBus, type InvalidationMessage } from './invalidation.js';
+import { InvalidationBus } from './invalidation.js';
 import type { IpBlocker } from './ip-blocker.js';
 import { KeyCache } from './key-cache.js';
 import { Directory } from './directory.js';
@@ -54,7 +54,6 @@ export interface GatewayDeps {
   logWriter: RequestLogWriter;
   blocker: IpBlocker;
   trustProxy: boolean;
-  keyCacheTtlMs?: number;
 }
 
 export class Gateway {
@@ -65,7 +64,7 @@ export class Gateway {
   readonly limiter: Limiter;
 
   constructor(private readonly deps: GatewayDeps) {
-    this.cache = new KeyCache({ ttlMs: deps.keyCacheTtlMs });
+    this.cache = new KeyCache();
     this.directory = new Directory(deps.database.db);
     this.authenticator = new Authenticator(deps.database.db, deps.clock, this.cache, deps.blocker);
     this.bus = new InvalidationBus(deps.database);
@@ -90,20 +89,12 @@ export class Gateway {
 
   async start(): Promise<void> {
     await this.directory.loadPlans();
-    await this.bus.start((m) => this.applyInvalidation(m));
+    await this.bus.start((m) => this.cache.invalidate(m.hash));
   }
 
   async stop(): Promise<void> {
     await this.bus.stop();
     await this.deps.counters.close();
-  }
-
-  private applyInvalidation(m: InvalidationMessage): void {
-    if ('hash' in m) this.cache.invalidate(m.hash);
-    else {
-      this.cache.invalidateWorkspace(m.workspaceId);
-      this.directory.invalidateWorkspace(m.workspaceId);
-    }
   }
 
   clientIp(req: IncomingMessage): string {
@@ -182,12 +173,6 @@ export class Gateway {
         if (state) state.credits += amount;
       },
     };
-  }
-
-  /** After a workspace's plan or name changed: its keys' cached principals and its cached facts go everywhere. */
-  async workspaceChanged(workspaceId: string): Promise<void> {
-    this.applyInvalidation({ workspaceId });
-    await this.bus.publish({ workspaceId });
   }
 
   /** At once on this instance; within a notification's latency on every other one. */

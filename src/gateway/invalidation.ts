@@ -2,7 +2,8 @@ import type { Database } from '../db/client.js';
 
 const CHANNEL = 'api_key_changed';
 
-export type InvalidationMessage = { hash: string } | { workspaceId: string };
+/** A key whose row changed, by the hash the caches are keyed on. */
+export type InvalidationMessage = { hash: string };
 
 /**
  * Cache invalidation across instances that share a database, over PostgreSQL LISTEN/NOTIFY

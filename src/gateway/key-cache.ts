@@ -39,15 +39,4 @@ export class KeyCache {
     this.known.delete(hash);
     this.unknown.delete(hash);
   }
-
-  /** Drops every key of a workspace, e.g. after its plan changed. */
-  invalidateWorkspace(workspaceId: string): void {
-    this.epoch++;
-    for (const [hash, p] of this.known.entries()) if (p.workspaceId === workspaceId) this.known.delete(hash);
-  }
-
-  clear(): void {
-    this.known.clear();
-    this.unknown.clear();
-  }
 }

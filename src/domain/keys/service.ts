@@ -20,7 +20,7 @@ import {
   type UpdateKeyInput,
 } from './inputs.js';
 import { displayPrefix, generateSecret, hashSecret, lastFour } from './secret.js';
-import { deserializeKeyRow, keyState, serializeKeyRow } from './state.js';
+import { deserializeKeyRow, serializeKeyRow } from './state.js';
 
 const ADMIN_SCOPE = 'admin:api_keys';
 
@@ -422,7 +422,6 @@ export async function deleteKey(ctx: ServiceContext, id: string): Promise<ApiKey
   return row;
 }
 
-export { keyState };
 
 /** The calling key's own record: every key may read itself, no admin scope needed. */
 export async function getOwnKey(ctx: ServiceContext): Promise<ApiKeyRow> {

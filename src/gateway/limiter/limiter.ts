@@ -24,6 +24,9 @@ export interface Admission {
   headers: Record<string, string>;
 }
 
+/** Whole seconds until `at`, at least 1: a client that waits that long finds room. */
+const retryAfter = (at: number, now: number) => String(Math.max(1, Math.ceil((at - now) / 1000)));
+
 /** Seed 002 shows whole-second ISO times: "Resets at 2026-02-25T00:00:00Z". */
 const isoSeconds = (t: number) => new Date(Math.ceil(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
@@ -59,13 +62,13 @@ export class Limiter {
 
     if (outcome.reason === 'quota') {
       const headers = headersFor(windows, fixed, outcome.current, now);
-      if (outcome.retryAt !== null) headers['Retry-After'] = String(Math.max(1, Math.ceil((outcome.retryAt - now) / 1000)));
+      if (outcome.retryAt !== null) headers['Retry-After'] = retryAfter(outcome.retryAt, now);
       throw new ApiError('quota_exceeded', `Rate limit exceeded: quota ${outcome.quota}`, headers);
     }
     const resetAt = outcome.retryAt;
     throw new ApiError('rate_limited', `Rate limit exceeded. Resets at ${isoSeconds(resetAt)}`, {
       ...headersFor(windows, fixed, outcome.current, now),
-      'Retry-After': String(Math.max(1, Math.ceil((resetAt - now) / 1000))),
+      'Retry-After': retryAfter(resetAt, now),
     });
   }
 
