@@ -22,7 +22,15 @@ export const ERROR_STATUS = {
   insufficient_credits: 402,
   rate_limited: 429,
   quota_exceeded: 429,
+  /** A request body over the size limit, refused before it is buffered. */
+  payload_too_large: 413,
+  /** A body in a media type the endpoint does not read. */
+  unsupported_media_type: 415,
+  /** Request headers over the server's limit. */
+  request_header_too_large: 431,
   internal_error: 500,
+  /** A dependency (the database) is unreachable or restarting; safe to retry. */
+  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -38,6 +46,10 @@ export const REQUEST_LEVEL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'rate_limited',
   'quota_exceeded',
   'query_too_complex',
+  'payload_too_large',
+  'unsupported_media_type',
+  'request_header_too_large',
+  'service_unavailable',
 ]);
 
 export class ApiError extends Error {
