@@ -162,6 +162,18 @@ describe('idempotency records at rest', () => {
     }
   });
 
+  it('a rotated key does not replay the records of the key it replaced', async () => {
+    const tenant = await t.tenant();
+    const rest = SURFACES[0][1](t);
+    const first = await rest.createKey(tenant.key, body, idem('before-rotation'));
+    const rotated = await rest.rotateKey(tenant.key, tenant.keyId, { gracePeriodSeconds: 60 });
+    const again = await rest.createKey(rotated.data!.secret, body, idem('before-rotation'));
+    // Its own request: the name is taken by the first key's creation.
+    expect(again).toMatchObject({ status: 409, code: 'duplicate_name' });
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(JSON.stringify(again)).not.toContain(first.data!.secret);
+  });
+
   it('a REST create and a GraphQL create with the same key and body replay each other', async () => {
     const tenant = await t.tenant();
     const rest = await t.rest('POST', '/v1/api-keys', { key: tenant.key, body, headers: { 'Idempotency-Key': 'cross' } });
