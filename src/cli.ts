@@ -11,7 +11,10 @@ import { bootstrapWorkspace, listPlans } from './domain/workspaces.js';
 const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
 Commands:
-  bootstrap --workspace NAME --plan PLAN [--json]   Create a workspace and an admin key holding every scope
+  bootstrap --workspace NAME --plan PLAN [--tier TIER] [--json]
+                                                    Create a workspace and an admin key holding every scope, on
+                                                    rate-limit tier TIER (standard, high or unmetered; default
+                                                    standard), the highest tier its keys may mint
   plans [--json]                                    List the plans and their limits
   credits add --workspace ID --amount N [--json]    Add credits to a workspace's balance
   logs purge [--days N] [--json]                    Delete request logs older than N days (default LOG_RETENTION_DAYS)
@@ -24,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       workspace: { type: 'string' },
       plan: { type: 'string' },
+      tier: { type: 'string' },
       amount: { type: 'string' },
       days: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -39,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'bootstrap': {
         if (!values.workspace || !values.plan) throw new Error('bootstrap needs --workspace NAME and --plan PLAN');
-        const { workspace, admin } = await bootstrapWorkspace(database.db, systemClock, { name: values.workspace, plan: values.plan });
+        const { workspace, admin } = await bootstrapWorkspace(database.db, systemClock, { name: values.workspace, plan: values.plan, rateLimitTier: values.tier });
         if (values.json) process.stdout.write(`${JSON.stringify({ workspace: { id: workspace.id }, key: admin.secret })}\n`);
         else process.stdout.write(`Workspace ${workspace.name} (${workspace.id})\nAdmin key (shown once): ${admin.secret}\n`);
         return 0;

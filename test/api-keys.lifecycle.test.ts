@@ -150,6 +150,7 @@ describe.each(SURFACES)('key lifecycle over %s', (_name, makeSurface) => {
   });
 
   it('rotates: the new key inherits settings and the old one stops at once', async () => {
+    tenant = await t.tenant({ tier: 'high' }); // to mint and rotate a high-tier key
     const old = (
       await s.createKey(tenant.key, {
         name: 'rotating',

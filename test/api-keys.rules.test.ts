@@ -1,4 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { workspaces } from '../src/db/schema.js';
+import { SCOPES } from '../src/domain/scopes.js';
+import { bootstrapWorkspace } from '../src/domain/workspaces.js';
 import { startServer, type Tenant, type TestServer } from './support/harness.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
@@ -40,11 +44,17 @@ describe.each(SURFACES)('key rules over %s', (_name, makeSurface) => {
   });
 
   it('offers unmetered only on enterprise plans', async () => {
-    const pro = await t.tenant({ plan: 'pro' });
+    // An unmetered key whose workspace moved to a plan without the tier.
+    const pro = await t.tenant({ plan: 'enterprise', tier: 'unmetered' });
+    await t.database.db.update(workspaces).set({ planId: 'plan_pro' }).where(eq(workspaces.id, pro.workspaceId));
     const r = await s.createKey(pro.key, { ...valid, rateLimitTier: 'unmetered' });
     expect(r).toMatchObject({ status: 400, code: 'validation_error' });
     expect(r.message).toMatch(/rate_?limit_?tier.*enterprise/i);
-    const ok = await s.createKey(tenant.key, { ...valid, rateLimitTier: 'unmetered' });
+    // A standard key on such a plan is refused by the tier rule first (403).
+    const standard = await t.tenant({ plan: 'pro' });
+    expect(await s.createKey(standard.key, { ...valid, rateLimitTier: 'unmetered' })).toMatchObject({ status: 403, code: 'insufficient_permissions' });
+    const ent = await t.tenant({ plan: 'enterprise', tier: 'unmetered' });
+    const ok = await s.createKey(ent.key, { ...valid, rateLimitTier: 'unmetered' });
     expect(ok.data!.rateLimitTier).toBe('unmetered');
   });
 
@@ -68,15 +78,115 @@ describe.each(SURFACES)('key rules over %s', (_name, makeSurface) => {
   it('never lets a key mint, rotate or revive a scope it lacks', async () => {
     const keyAdmin = (await s.createKey(tenant.key, { name: 'key admin', permissions: ['admin:api_keys', 'read:contacts'] })).data!;
     const escalate = await s.createKey(keyAdmin.secret, { name: 'escalated', permissions: ['read:contacts', 'write:contacts'] });
-    expect(escalate).toMatchObject({ status: 403, code: 'insufficient_permissions', message: 'Missing required permission: write:contacts' });
+    expect(escalate).toMatchObject({
+      status: 403,
+      code: 'insufficient_permissions',
+      message: 'Cannot create a key with write:contacts, which this key lacks',
+    });
     const viaShorthand = await s.createKey(keyAdmin.secret, { name: 'escalated 2', permissions: ['write'] });
     expect(viaShorthand).toMatchObject({ status: 403, code: 'insufficient_permissions' });
     expect((await s.createKey(keyAdmin.secret, { name: 'narrower', permissions: ['read:contacts'] })).status).toBe(201);
 
     const strong = (await s.createKey(tenant.key, { name: 'strong', permissions: ['write:deals'] })).data!;
-    expect(await s.rotateKey(keyAdmin.secret, strong.id)).toMatchObject({ status: 403, message: 'Missing required permission: write:deals' });
+    expect(await s.rotateKey(keyAdmin.secret, strong.id)).toMatchObject({
+      status: 403,
+      message: `Cannot rotate ${strong.id}: it holds write:deals, which this key lacks`,
+    });
     await s.deactivateKey(tenant.key, strong.id);
     expect(await s.reactivateKey(keyAdmin.secret, strong.id)).toMatchObject({ status: 403, code: 'insufficient_permissions' });
+  });
+
+  it('never lets a key change, stop or delete a key holding a scope it lacks, the admin key included', async () => {
+    const limited = (await s.createKey(tenant.key, { name: 'limited', permissions: ['admin:api_keys', 'read:contacts'] })).data!;
+    const writer = (await s.createKey(tenant.key, { name: 'writer', permissions: ['read:contacts', 'write:contacts'] })).data!;
+    const idle = (await s.createKey(tenant.key, { name: 'idle', permissions: ['write:contacts'] })).data!;
+    const asleep = (await s.createKey(tenant.key, { name: 'asleep', permissions: ['write:contacts'] })).data!;
+    await s.deactivateKey(tenant.key, asleep.id);
+
+    const denied = (verb: string, id: string, scope: string) => (r: { status: number; code?: string; message?: string }) =>
+      expect(r).toMatchObject({ status: 403, code: 'insufficient_permissions', message: `Cannot ${verb} ${id}: it holds ${scope}, which this key lacks` });
+    // Every scope the target holds and the caller lacks is named.
+    const adminHas = SCOPES.filter((x) => !limited.permissions.includes(x)).join(', ');
+    for (const [id, scope] of [
+      [tenant.keyId, adminHas],
+      [writer.id, 'write:contacts'],
+    ] as const) {
+      denied('update', id, scope)(await s.updateKey(limited.secret, id, { quotas: { daily: 1 } }));
+      denied('deactivate', id, scope)(await s.deactivateKey(limited.secret, id));
+      denied('revoke', id, scope)(await s.revokeKey(limited.secret, id));
+      denied('rotate', id, scope)(await s.rotateKey(limited.secret, id));
+    }
+    denied('reactivate', asleep.id, 'write:contacts')(await s.reactivateKey(limited.secret, asleep.id));
+    denied('delete', idle.id, 'write:contacts')(await s.deleteKey(limited.secret, idle.id));
+
+    // Nothing changed: the admin key still works, unlimited; the others are as they were.
+    const admin = await s.getKey(tenant.key, tenant.keyId);
+    expect(admin.data).toMatchObject({ state: 'active', quotas: { total: null, daily: null, weekly: null, monthly: null } });
+    expect((await s.getKey(tenant.key, writer.id)).data).toMatchObject({ state: 'active', replacedById: null });
+    expect((await s.getKey(tenant.key, idle.id)).status).toBe(200);
+    expect((await s.getKey(tenant.key, asleep.id)).data!.state).toBe('inactive');
+    // Reading is not restricted by the rule.
+    expect((await s.getKey(limited.secret, tenant.keyId)).status).toBe(200);
+  });
+
+  it('lets a key act on keys whose scopes are a subset of its own, itself included', async () => {
+    const limited = (await s.createKey(tenant.key, { name: 'limited', permissions: ['admin:api_keys', 'read:contacts', 'read:deals'] })).data!;
+    const reader = (await s.createKey(tenant.key, { name: 'reader', permissions: ['read:contacts'] })).data!;
+    expect((await s.updateKey(limited.secret, reader.id, { quotas: { daily: 5 } })).data!.quotas.daily).toBe(5);
+    expect((await s.deactivateKey(limited.secret, reader.id)).data!.state).toBe('inactive');
+    expect((await s.reactivateKey(limited.secret, reader.id)).data!.state).toBe('active');
+    const rotated = await s.rotateKey(limited.secret, reader.id);
+    expect(rotated.status).toBe(201);
+    expect((await s.revokeKey(limited.secret, rotated.data!.key.id)).data!.state).toBe('revoked');
+    const unused = (await s.createKey(tenant.key, { name: 'unused', permissions: ['read:deals', 'read:contacts'] })).data!;
+    expect((await s.deleteKey(limited.secret, unused.id)).status).toBe(200);
+
+    // Itself: it holds its own scopes and tier.
+    expect((await s.updateKey(limited.secret, limited.id, { description: 'mine' })).status).toBe(200);
+    const self = await s.rotateKey(limited.secret, limited.id, { gracePeriodSeconds: 60 });
+    expect(self.status).toBe(201);
+    expect((await s.deactivateKey(self.data!.secret, self.data!.key.id)).data!.state).toBe('inactive');
+  });
+
+  it('caps the tier of the keys a key may mint or act on at its own', async () => {
+    const standard = await s.createKey(tenant.key, { ...valid, name: 'too high', rateLimitTier: 'high' });
+    expect(standard).toMatchObject({
+      status: 403,
+      code: 'insufficient_permissions',
+      message: 'Cannot create a key on the high tier: this key is on the standard tier',
+    });
+    expect(await s.createKey(tenant.key, { ...valid, name: 'way too high', rateLimitTier: 'unmetered' })).toMatchObject({
+      status: 403,
+      code: 'insufficient_permissions',
+      message: 'Cannot create a key on the unmetered tier: this key is on the standard tier',
+    });
+
+    const high = await t.tenant({ tier: 'high' });
+    const fast = await s.createKey(high.key, { ...valid, name: 'fast', rateLimitTier: 'high' });
+    expect(fast.status).toBe(201);
+    expect(fast.data!.rateLimitTier).toBe('high');
+    expect(await s.createKey(high.key, { ...valid, name: 'unmetered', rateLimitTier: 'unmetered' })).toMatchObject({
+      status: 403,
+      message: 'Cannot create a key on the unmetered tier: this key is on the high tier',
+    });
+
+    // A standard key holding every scope still may not touch a high one, the high admin key included.
+    const everything = (await s.createKey(high.key, { name: 'every scope', permissions: [...SCOPES] })).data!;
+    expect(everything.rateLimitTier).toBe('standard');
+    const tierDenied = (verb: string, id: string) => (r: { status: number; code?: string; message?: string }) =>
+      expect(r).toMatchObject({ status: 403, code: 'insufficient_permissions', message: `Cannot ${verb} ${id}: it is on the high tier, above this key's standard tier` });
+    for (const id of [fast.data!.id, high.keyId]) {
+      tierDenied('update', id)(await s.updateKey(everything.secret, id, { quotas: { daily: 1 } }));
+      tierDenied('deactivate', id)(await s.deactivateKey(everything.secret, id));
+      tierDenied('revoke', id)(await s.revokeKey(everything.secret, id));
+      tierDenied('rotate', id)(await s.rotateKey(everything.secret, id));
+      tierDenied('delete', id)(await s.deleteKey(everything.secret, id));
+    }
+    await s.deactivateKey(high.key, fast.data!.id);
+    tierDenied('reactivate', fast.data!.id)(await s.reactivateKey(everything.secret, fast.data!.id));
+    // The high key itself may.
+    expect((await s.reactivateKey(high.key, fast.data!.id)).data!.state).toBe('active');
+    expect((await s.rotateKey(high.key, fast.data!.id)).status).toBe(201);
   });
 
   it('keeps names unique among active keys only (409 duplicate_name)', async () => {
@@ -111,6 +221,17 @@ describe.each(SURFACES)('key rules over %s', (_name, makeSurface) => {
   it('answers not_found for an unknown id', async () => {
     expect(await s.getKey(tenant.key, 'key_01J00000000000000000000000')).toMatchObject({ status: 404, code: 'not_found' });
     expect(await s.revokeKey(tenant.key, 'nonsense')).toMatchObject({ status: 404, code: 'not_found' });
+  });
+});
+
+describe('bootstrap tier', () => {
+  it('gives the first admin key the tier the operator asks for, if the plan has it', async () => {
+    const boot = (plan: string, rateLimitTier?: string) => bootstrapWorkspace(t.database.db, t.clock, { name: 'Tiered', plan, rateLimitTier });
+    expect((await boot('pro')).admin.key.rateLimitTier).toBe('standard');
+    expect((await boot('pro', 'high')).admin.key.rateLimitTier).toBe('high');
+    await expect(boot('pro', 'unmetered')).rejects.toMatchObject({ code: 'validation_error', message: 'tier unmetered is not available on the Pro plan' });
+    await expect(boot('enterprise', 'turbo')).rejects.toMatchObject({ code: 'validation_error', message: 'tier must be one of standard, high, unmetered' });
+    expect((await boot('enterprise', 'unmetered')).admin.key.rateLimitTier).toBe('unmetered');
   });
 });
 

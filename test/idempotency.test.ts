@@ -48,6 +48,7 @@ describe.each(SURFACES)('Idempotency-Key on create over %s', (_name, makeSurface
     // The record of a request still running, as the first request leaves it until it finishes.
     await t.database.db.insert(idempotencyRecords).values({
       workspaceId: tenant.workspaceId,
+      apiKeyId: tenant.keyId,
       idempotencyKey: 'create-3',
       operation: 'createApiKey',
       requestHash: requestHashFor('createApiKey', body),
@@ -89,6 +90,35 @@ describe.each(SURFACES)('Idempotency-Key on create over %s', (_name, makeSurface
     expect(b.headers.get('idempotent-replayed')).toBeNull();
   });
 
+  it('never replays one key\'s response to another key of the workspace: that key runs its own request', async () => {
+    const strong = { name: 'Contacts writer', permissions: ['read:contacts', 'write:contacts'] };
+    const first = await s.createKey(tenant.key, strong, idem('mint-1'));
+    expect(first.status).toBe(201);
+    const limited = (await s.createKey(tenant.key, { name: 'limited admin', permissions: ['admin:api_keys', 'read:contacts'] })).data!;
+
+    // Same Idempotency-Key, same body, another key: its own request, refused for a scope it lacks.
+    const stolen = await s.createKey(limited.secret, strong, idem('mint-1'));
+    expect(stolen).toMatchObject({ status: 403, code: 'insufficient_permissions' });
+    expect(JSON.stringify(stolen)).not.toContain(first.data!.secret);
+    expect(stolen.headers.get('idempotent-replayed')).toBeNull();
+
+    // A body it may run: it gets a key of its own, not the first key's.
+    const narrow = { name: 'Contacts reader', permissions: ['read:contacts'] };
+    const mine = await s.createKey(tenant.key, narrow, idem('mint-2'));
+    await s.deactivateKey(tenant.key, mine.data!.id);
+    const theirs = await s.createKey(limited.secret, narrow, idem('mint-2'));
+    expect(theirs.status).toBe(201);
+    expect(theirs.data!.id).not.toBe(mine.data!.id);
+    expect(theirs.data!.secret).not.toBe(mine.data!.secret);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+
+    // Each key still replays its own first outcome.
+    const again = await s.createKey(tenant.key, strong, idem('mint-1'));
+    expect(again.data).toMatchObject({ id: first.data!.id, secret: first.data!.secret });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await s.createKey(limited.secret, narrow, idem('mint-2'))).data).toMatchObject({ id: theirs.data!.id, secret: theirs.data!.secret });
+  });
+
   it('rejects a malformed Idempotency-Key', async () => {
     const r = await s.createKey(tenant.key, body, idem('x'.repeat(300)));
     expect(r).toMatchObject({ status: 400, code: 'validation_error' });
@@ -115,6 +145,33 @@ describe('idempotency records at rest', () => {
     const fresh = await t.rest('POST', '/v1/api-keys', { key: tenant.key, body: { ...body, name: 'after purge' }, headers: { 'Idempotency-Key': 'sealed' } });
     expect(fresh.status).toBe(201);
     expect(fresh.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('another key replaying over the other surface runs its own request, never gets the secret', async () => {
+    const tenant = await t.tenant();
+    const limited = (await SURFACES[0][1](t).createKey(tenant.key, { name: 'limited', permissions: ['admin:api_keys', 'read:contacts'] })).data!;
+    const strong = { name: 'writer', permissions: ['write:contacts'] };
+    for (const [first, second] of [SURFACES, [...SURFACES].reverse()]) {
+      const key = `cross-key-${first[0]}`;
+      const minted = await first[1](t).createKey(tenant.key, strong, idem(key));
+      expect(minted.status).toBe(201);
+      const stolen = await second[1](t).createKey(limited.secret, strong, idem(key));
+      expect(stolen).toMatchObject({ status: 403, code: 'insufficient_permissions' });
+      expect(JSON.stringify(stolen)).not.toContain(minted.data!.secret);
+      await SURFACES[0][1](t).revokeKey(tenant.key, minted.data!.id);
+    }
+  });
+
+  it('a rotated key does not replay the records of the key it replaced', async () => {
+    const tenant = await t.tenant();
+    const rest = SURFACES[0][1](t);
+    const first = await rest.createKey(tenant.key, body, idem('before-rotation'));
+    const rotated = await rest.rotateKey(tenant.key, tenant.keyId, { gracePeriodSeconds: 60 });
+    const again = await rest.createKey(rotated.data!.secret, body, idem('before-rotation'));
+    // Its own request: the name is taken by the first key's creation.
+    expect(again).toMatchObject({ status: 409, code: 'duplicate_name' });
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(JSON.stringify(again)).not.toContain(first.data!.secret);
   });
 
   it('a REST create and a GraphQL create with the same key and body replay each other', async () => {

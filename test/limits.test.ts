@@ -87,14 +87,16 @@ describe.each(SURFACES)('plan limits over %s', (_name, makeSurface) => {
   });
 
   it('gives the high tier five times the plan and lifts plan limits for unmetered keys', async () => {
-    const high = (await s.createKey(starter.key, { name: 'high', permissions: ['read:contacts'], rateLimitTier: 'high' })).data!;
+    // A key mints keys up to its own tier.
+    const starterHigh = await t.tenant({ plan: 'starter', tier: 'high' });
+    const high = (await s.createKey(starterHigh.key, { name: 'high', permissions: ['read:contacts'], rateLimitTier: 'high' })).data!;
     moveTo('13:00:00');
     for (let i = 0; i < 25; i++) expect((await s.me(high.secret)).status).toBe(200);
     const r = await s.me(high.secret);
     expect(r.code).toBe('rate_limited');
     expect(r.headers.get('x-ratelimit-limit')).toBe('500');
 
-    const ent = await t.tenant({ plan: 'enterprise' });
+    const ent = await t.tenant({ plan: 'enterprise', tier: 'unmetered' });
     const free = (await s.createKey(ent.key, { name: 'unmetered', permissions: ['read:contacts'], rateLimitTier: 'unmetered' })).data!;
     moveTo('14:00:00');
     const results = await Promise.all(Array.from({ length: 250 }, () => s.me(free.secret)));
@@ -171,6 +173,7 @@ describe.each(SURFACES)('per-key quotas over %s', (_name, makeSurface) => {
   });
 
   it('applies quotas to unmetered keys too', async () => {
+    ent = await t.tenant({ plan: 'enterprise', tier: 'unmetered' });
     const k = await withQuotas({ daily: 2 }, 'unmetered');
     expect((await s.me(k.secret)).status).toBe(200);
     expect((await s.me(k.secret)).status).toBe(200);

@@ -130,6 +130,11 @@ export const idempotencyRecords = pgTable(
   'idempotency_records',
   {
     workspaceId: text('workspace_id').notNull(),
+    /**
+     * The calling key: a record replays only to the key that made it, so one key can never
+     * collect another's response (a plaintext secret) by sending its Idempotency-Key.
+     */
+    apiKeyId: text('api_key_id').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     /** Which operation the key was first used for, e.g. "createApiKey". */
     operation: text('operation').notNull(),
@@ -143,7 +148,7 @@ export const idempotencyRecords = pgTable(
     expiresAt: ts('expires_at').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.workspaceId, t.idempotencyKey] }),
+    primaryKey({ columns: [t.workspaceId, t.apiKeyId, t.idempotencyKey] }),
     index('idempotency_expires_idx').on(t.expiresAt),
   ],
 );

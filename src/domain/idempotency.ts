@@ -41,10 +41,13 @@ export function validateIdempotencyKey(key: string): void {
 }
 
 /**
- * Runs `execute` at most once per (workspace, Idempotency-Key) within 24 h (IETF
- * draft-ietf-httpapi-idempotency-key-header, Stripe's semantics): the same request replays the
- * first outcome, errors included; another request under the same key is refused with
+ * Runs `execute` at most once per (workspace, calling API key, Idempotency-Key) within 24 h
+ * (IETF draft-ietf-httpapi-idempotency-key-header, Stripe's semantics): the same request replays
+ * the first outcome, errors included; another request under the same key is refused with
  * idempotency_mismatch; a retry while the first still runs gets idempotency_in_flight.
+ * Records belong to the calling key, the draft's "client": a replay may carry a plaintext
+ * secret, so another key sending the same Idempotency-Key runs its own request instead (and a
+ * rotated key, having a new id, starts afresh).
  * `execute` gets the transaction that also marks the record done, so a result is never
  * committed without its record.
  */
@@ -62,10 +65,14 @@ export async function runIdempotent<T>(
 ): Promise<IdempotentOutcome<T>> {
   validateIdempotencyKey(opts.key);
   const { db, clock, sealer } = ctx;
-  const workspaceId = ctx.principal.workspaceId;
+  const { workspaceId, keyId: apiKeyId } = ctx.principal;
   const now = clock.now();
   const requestHash = requestHashFor(opts.operation, opts.request);
-  const recordKey = and(eq(idempotencyRecords.workspaceId, workspaceId), eq(idempotencyRecords.idempotencyKey, opts.key));
+  const recordKey = and(
+    eq(idempotencyRecords.workspaceId, workspaceId),
+    eq(idempotencyRecords.apiKeyId, apiKeyId),
+    eq(idempotencyRecords.idempotencyKey, opts.key),
+  );
 
   // An expired record no longer binds the key.
   await db.delete(idempotencyRecords).where(and(recordKey, lte(idempotencyRecords.expiresAt, new Date(now))));
@@ -73,6 +80,7 @@ export async function runIdempotent<T>(
     .insert(idempotencyRecords)
     .values({
       workspaceId,
+      apiKeyId,
       idempotencyKey: opts.key,
       operation: opts.operation,
       requestHash,

@@ -6,19 +6,34 @@ import type { Clock } from './clock.js';
 import { errors } from './errors.js';
 import { newId } from './ids.js';
 import { insertKey, type IssuedKey } from './keys/service.js';
+import { RATE_LIMIT_TIERS } from './keys/inputs.js';
+import type { RateLimitTier } from './principal.js';
 import { SCOPES } from './scopes.js';
+
+const isTier = (s: string): s is RateLimitTier => (RATE_LIMIT_TIERS as readonly string[]).includes(s);
 
 export interface Bootstrapped {
   workspace: WorkspaceRow;
   admin: IssuedKey;
 }
 
-/** A new workspace and its first admin key, holding every scope. Operator-only: no caller key involved. */
-export async function bootstrapWorkspace(db: Db, clock: Clock, opts: { name: string; plan: string; credits?: number }): Promise<Bootstrapped> {
+/**
+ * A new workspace and its first admin key, holding every scope. Operator-only: no caller key
+ * involved. The admin key's tier (standard unless the operator asks) caps the tier of every key
+ * it mints, so a workspace that needs high or unmetered keys is bootstrapped with that tier.
+ */
+export async function bootstrapWorkspace(
+  db: Db,
+  clock: Clock,
+  opts: { name: string; plan: string; credits?: number; rateLimitTier?: string },
+): Promise<Bootstrapped> {
   const name = opts.name.trim();
   if (!name || name.length > 120) throw errors.validation('workspace', 'must be 1 to 120 characters');
   const plan = findPlan(opts.plan);
   if (!plan) throw errors.validation('plan', `must be one of ${(await listPlans(db)).map((p) => p.name).join(', ')}`);
+  const tier = opts.rateLimitTier ?? 'standard';
+  if (!isTier(tier)) throw errors.validation('tier', `must be one of ${RATE_LIMIT_TIERS.join(', ')}`);
+  if (tier === 'unmetered' && !plan.allowsUnmetered) throw errors.validation('tier', `unmetered is not available on the ${plan.name} plan`);
   const now = clock.now();
   return db.transaction(async (tx) => {
     const [workspace] = await tx
@@ -33,7 +48,7 @@ export async function bootstrapWorkspace(db: Db, clock: Clock, opts: { name: str
         description: 'Created by bootstrap; holds every scope',
         category: 'production',
         permissions: SCOPES,
-        rateLimitTier: 'standard',
+        rateLimitTier: tier,
         expiresAt: null,
         quotas: { total: null, daily: null, weekly: null, monthly: null },
         createdByKeyId: null,

@@ -4,6 +4,7 @@ import { createApp, type App } from '../../src/app.js';
 import { openPgliteThread, openPostgres, type Database } from '../../src/db/client.js';
 import { seedPlans } from '../../src/db/plans.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import type { RateLimitTier } from '../../src/domain/principal.js';
 import { bootstrapWorkspace } from '../../src/domain/workspaces.js';
 import type { IpBlockPolicy } from '../../src/gateway/ip-blocker.js';
 
@@ -47,7 +48,8 @@ export interface TestServer {
   app: App;
   clock: ManualClock;
   database: Database;
-  tenant(opts?: { plan?: string; name?: string }): Promise<Tenant>;
+  /** `tier`: the admin key's rate-limit tier (default standard, so the plan's limits apply to it). */
+  tenant(opts?: { plan?: string; name?: string; tier?: RateLimitTier }): Promise<Tenant>;
   rest<B = any>(method: string, path: string, opts?: CallOptions & { body?: unknown; rawBody?: string }): Promise<Reply<B>>;
   gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, opts?: CallOptions): Promise<Reply<ExecutionResult<R>>>;
   close(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       const { workspace, admin } = await bootstrapWorkspace(database.db, clock, {
         name: t.name ?? `Tenant ${++n}`,
         plan: t.plan ?? 'enterprise',
+        rateLimitTier: t.tier ?? 'standard',
       });
       return { workspaceId: workspace.id, keyId: admin.key.id, key: admin.secret };
     },

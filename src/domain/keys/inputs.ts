@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateLimitTier } from '../principal.js';
 import { isoTimestamp } from '../validation.js';
 
 const name = z
@@ -33,7 +34,10 @@ export const quotasInput = z.strictObject(
   { error: 'must be an object with total, daily, weekly and monthly' },
 );
 
-export const rateLimitTier = z.enum(['standard', 'high', 'unmetered'], {
+/** Lowest to highest: a key may mint or change keys up to its own tier. */
+export const RATE_LIMIT_TIERS = ['standard', 'high', 'unmetered'] as const satisfies readonly RateLimitTier[];
+
+export const rateLimitTier = z.enum(RATE_LIMIT_TIERS, {
   error: 'must be one of standard, high, unmetered',
 });
 

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sq
 import type { Db } from '../../db/client.js';
 import { apiKeys, plans, requestLogs, type ApiKeyRow } from '../../db/schema.js';
 import { requireScope, type ServiceContext } from '../context.js';
-import { errors } from '../errors.js';
+import { ApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { runIdempotent } from '../idempotency.js';
 import type { KeyQuotas, RateLimitTier } from '../principal.js';
@@ -12,6 +12,7 @@ import { recordKeyEvent } from './events.js';
 import {
   createKeyInput,
   listKeysInput,
+  RATE_LIMIT_TIERS,
   rotateKeyInput,
   updateKeyInput,
   type CreateKeyInput,
@@ -102,9 +103,33 @@ export async function insertKey(tx: Db, fields: NewKeyFields, now: number): Prom
   return { key: key!, secret };
 }
 
-/** A key can never hand out a scope it does not hold itself. */
-function assertCanGrant(ctx: ServiceContext, scopes: readonly string[]): void {
-  for (const s of scopes) if (!ctx.principal.permissionSet.has(s)) throw errors.missingPermission(s);
+const TIER_RANK = new Map<string, number>(RATE_LIMIT_TIERS.map((tier, i) => [tier, i]));
+
+/** What a caller does to a key: `create` a new one, or a verb on an existing key's id. */
+type KeyAction = { verb: 'create' } | { verb: 'update' | 'deactivate' | 'reactivate' | 'revoke' | 'rotate' | 'delete'; id: string };
+
+/**
+ * The one rule for creating and changing keys: a key may create, change, rotate, deactivate,
+ * reactivate, revoke or delete only a key it could have minted itself, one whose every scope it
+ * holds and whose tier is no higher than its own. Otherwise a narrower key could mint a wider
+ * one, or stop, throttle or replace a stronger one (the workspace's admin key included). A key
+ * acting on itself passes. Reading keys is not restricted.
+ */
+function assertCouldMint(ctx: ServiceContext, target: { permissions: readonly string[]; rateLimitTier: string }, action: KeyAction): void {
+  const own = ctx.principal.rateLimitTier;
+  const lacking = target.permissions.filter((scope) => !ctx.principal.permissionSet.has(scope));
+  if (lacking.length) {
+    const what = action.verb === 'create' ? 'Cannot create a key with' : `Cannot ${action.verb} ${action.id}: it holds`;
+    throw new ApiError('insufficient_permissions', `${what} ${lacking.join(', ')}, which this key lacks`);
+  }
+  if ((TIER_RANK.get(target.rateLimitTier) ?? Infinity) > TIER_RANK.get(own)!) {
+    throw new ApiError(
+      'insufficient_permissions',
+      action.verb === 'create'
+        ? `Cannot create a key on the ${target.rateLimitTier} tier: this key is on the ${own} tier`
+        : `Cannot ${action.verb} ${action.id}: it is on the ${target.rateLimitTier} tier, above this key's ${own} tier`,
+    );
+  }
 }
 
 function assertFuture(field: string, at: Date | null | undefined, now: number): void {
@@ -120,9 +145,10 @@ async function prepareCreate(ctx: ServiceContext, raw: unknown) {
   const input = parseInput(createKeyInput, raw);
   const { scopes, unknown } = expandScopes(input.permissions);
   if (unknown.length) throw errors.validation('permissions', `has an unknown scope "${unknown[0]}"`);
-  assertCanGrant(ctx, scopes);
-  assertFuture('expiresAt', input.expiresAt, ctx.clock.now());
   const tier = input.rateLimitTier ?? 'standard';
+  assertCouldMint(ctx, { permissions: scopes, rateLimitTier: tier }, { verb: 'create' });
+  assertFuture('expiresAt', input.expiresAt, ctx.clock.now());
+  // Only an unmetered key passes the rule above for this; its workspace may since have moved to a plan without the tier.
   if (tier === 'unmetered' && !(await planAllowsUnmetered(ctx.db, ctx.principal.planId))) {
     throw errors.validation('rateLimitTier', 'unmetered is only available on enterprise plans');
   }
@@ -255,21 +281,23 @@ export async function listKeys(
 }
 
 /** Loads a key of the caller's workspace inside `tx`, with the workspace's key lock held. */
-async function lockedKey(ctx: ServiceContext, tx: Db, id: string): Promise<ApiKeyRow> {
+async function lockedKey(ctx: ServiceContext, tx: Db, id: string, verb: Exclude<KeyAction['verb'], 'create'>): Promise<ApiKeyRow> {
   await lockWorkspaceKeys(tx, ctx.principal.workspaceId);
   const [row] = await tx.select().from(apiKeys).where(byIdInWorkspace(ctx, id));
   if (!row) throw errors.notFound('API key');
+  assertCouldMint(ctx, row, { verb, id: row.id });
   return row;
 }
 
 async function mutateKey(
   ctx: ServiceContext,
   id: string,
+  verb: 'update' | 'deactivate' | 'reactivate' | 'revoke',
   change: (tx: Db, row: ApiKeyRow, now: number) => Promise<ApiKeyRow>,
 ): Promise<ApiKeyRow> {
   requireScope(ctx, ADMIN_SCOPE);
   const now = ctx.clock.now();
-  const row = await ctx.db.transaction(async (tx) => change(tx, await lockedKey(ctx, tx, id), now));
+  const row = await ctx.db.transaction(async (tx) => change(tx, await lockedKey(ctx, tx, id, verb), now));
   await ctx.keyChanged(row.keyHash);
   return row;
 }
@@ -282,7 +310,7 @@ async function saveKey(tx: Db, id: string, set: Partial<ApiKeyRow>): Promise<Api
 export async function updateKey(ctx: ServiceContext, id: string, raw: UpdateKeyInput | unknown): Promise<ApiKeyRow> {
   requireScope(ctx, ADMIN_SCOPE);
   const input = parseInput(updateKeyInput, raw);
-  return mutateKey(ctx, id, async (tx, row, now) => {
+  return mutateKey(ctx, id, 'update', async (tx, row, now) => {
     if (row.status === 'revoked') throw errors.invalidState('A revoked API key cannot be changed');
     assertFuture('expiresAt', input.expiresAt, now);
     if (input.name !== undefined && input.name !== row.name && row.status === 'active' && !row.replacedById) {
@@ -315,7 +343,7 @@ export async function updateKey(ctx: ServiceContext, id: string, raw: UpdateKeyI
 }
 
 export async function deactivateKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
-  return mutateKey(ctx, id, async (tx, row, now) => {
+  return mutateKey(ctx, id, 'deactivate', async (tx, row, now) => {
     if (row.status === 'revoked') throw errors.invalidState('A revoked API key cannot be deactivated');
     if (row.status === 'inactive') return row;
     const saved = await saveKey(tx, row.id, { status: 'inactive', deactivatedAt: new Date(now), updatedAt: new Date(now) });
@@ -325,10 +353,9 @@ export async function deactivateKey(ctx: ServiceContext, id: string): Promise<Ap
 }
 
 export async function reactivateKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
-  return mutateKey(ctx, id, async (tx, row, now) => {
+  return mutateKey(ctx, id, 'reactivate', async (tx, row, now) => {
     if (row.status === 'revoked') throw errors.invalidState('A revoked API key cannot be reactivated');
     if (row.status === 'active') return row;
-    assertCanGrant(ctx, row.permissions);
     if (!row.replacedById) await assertNameFree(tx, row.workspaceId, row.name, now, row.id);
     const saved = await saveKey(tx, row.id, { status: 'active', deactivatedAt: null, updatedAt: new Date(now) });
     await recordKeyEvent(tx, { workspaceId: row.workspaceId, keyId: row.id, type: 'reactivated', actorKeyId: ctx.principal.keyId, at: now });
@@ -337,7 +364,7 @@ export async function reactivateKey(ctx: ServiceContext, id: string): Promise<Ap
 }
 
 export async function revokeKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow> {
-  return mutateKey(ctx, id, async (tx, row, now) => {
+  return mutateKey(ctx, id, 'revoke', async (tx, row, now) => {
     if (row.status === 'revoked') return row;
     const saved = await saveKey(tx, row.id, { status: 'revoked', revokedAt: new Date(now), updatedAt: new Date(now) });
     await recordKeyEvent(tx, { workspaceId: row.workspaceId, keyId: row.id, type: 'revoked', actorKeyId: ctx.principal.keyId, at: now });
@@ -359,10 +386,9 @@ export async function rotateKey(ctx: ServiceContext, id: string, raw: RotateKeyI
   const now = ctx.clock.now();
   assertFuture('expiresAt', input.expiresAt, now);
   const out = await ctx.db.transaction(async (tx) => {
-    const old = await lockedKey(ctx, tx, id);
+    const old = await lockedKey(ctx, tx, id, 'rotate');
     if (old.status === 'revoked') throw errors.invalidState('A revoked API key cannot be rotated');
     if (old.replacedById) throw errors.invalidState('This API key was already rotated');
-    assertCanGrant(ctx, old.permissions);
     const name = input.name ?? old.name;
     await assertNameFree(tx, old.workspaceId, name, now, old.id);
     const issued = await insertKey(
@@ -411,7 +437,7 @@ export async function deleteKey(ctx: ServiceContext, id: string): Promise<ApiKey
   await ctx.flushLogs();
   const now = ctx.clock.now();
   const row = await ctx.db.transaction(async (tx) => {
-    const key = await lockedKey(ctx, tx, id);
+    const key = await lockedKey(ctx, tx, id, 'delete');
     const [used] = await tx.select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.keyId, key.id)).limit(1);
     if (key.lastUsedAt || used) throw errors.keyInUse();
     await tx.delete(apiKeys).where(eq(apiKeys.id, key.id));

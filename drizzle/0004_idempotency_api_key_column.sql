@@ -1,0 +1,1 @@
+ALTER TABLE "idempotency_records" ADD COLUMN "api_key_id" text NOT NULL;

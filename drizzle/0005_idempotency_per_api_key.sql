@@ -1,0 +1,2 @@
+ALTER TABLE "idempotency_records" DROP CONSTRAINT "idempotency_records_workspace_id_idempotency_key_pk";--> statement-breakpoint
+ALTER TABLE "idempotency_records" ADD CONSTRAINT "idempotency_records_workspace_id_api_key_id_idempotency_key_pk" PRIMARY KEY("workspace_id","api_key_id","idempotency_key");
