@@ -50,7 +50,7 @@ async function runOnEmbedded(env: Env, request: CliRequest): Promise<CliOutput> 
     }
     const server = held.holder?.kind === 'server';
     if (server && !socket)
-      throw new Error(`${held.message} The CLI cannot reach that server: DATA_DIR is too long a path for a control socket; use a shorter DATA_DIR, or stop the server to run the CLI.`);
+      throw new Error(`${held.message} The CLI cannot reach that server: it has no control socket (DATA_DIR is too long a path for one, or this platform has none); stop the server to run the CLI, or use a shorter DATA_DIR.`);
     let unreachable: string | undefined;
     if (server && held.holder?.socket && socket) {
       try {

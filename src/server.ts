@@ -42,10 +42,14 @@ if ((await countWorkspaces(database.db)) === 0) {
 let control: ControlServer | undefined;
 if (database.lock) {
   const path = controlSocketPath(database.lock.dataDir);
-  if (path) {
+  try {
+    if (!path) throw new Error('DATA_DIR is too long a path for a Unix socket, or this platform has none');
     control = await startControlServer({ path, run: (req) => runCliRequest(database.db, systemClock, req), logger });
     database.lock.update({ socket: path });
-  } else logger.warn({ dataDir: database.lock.dataDir }, 'DATA_DIR is too long a path for a control socket: the CLI cannot reach this server');
+  } catch (err) {
+    // Serving matters more; the CLI then says it cannot reach this server.
+    logger.error({ err }, 'no control socket: the CLI cannot run commands while this server holds DATA_DIR');
+  }
 }
 
 const app = await createApp({

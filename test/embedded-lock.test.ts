@@ -58,8 +58,9 @@ async function start(dataDir: string): Promise<Started> {
   return { child, url: listening[2]!, pid: Number(listening[1]), key: /wbk_live_[0-9A-Za-z]{38}/.exec(out)?.[0], exited };
 }
 
-const cli = (dataDir: string, args: string[]) =>
-  run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: env(dataDir), timeout: 60_000 }).catch(
+const cli = (dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+  run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: env(dataDir), timeout: 60_000 }).then(
+    (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
 

@@ -1,7 +1,6 @@
 import { chmodSync, closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { tryLock } from 'fs-native-extensions';
 import { z } from 'zod';
 
 /**
@@ -65,6 +64,8 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  * included, since the umask is per process and PGlite writes from a worker thread of it.
  */
 export async function lockDataDir(dataDir: string, owner: LockOwner): Promise<DataDirLock> {
+  // Loaded here, not at import: processes on PostgreSQL never need the native addon.
+  const { tryLock } = await import('fs-native-extensions');
   const dir = resolve(dataDir);
   if (isMainThread) process.umask(0o077);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -124,7 +125,8 @@ function writeRecord(fd: number, holder: LockHolder): void {
 
 /**
  * The holder named in the lock file. A process that has just taken the lock writes its name a
- * moment later, so an empty, unreadable or dead holder is read again a few times first.
+ * moment later, so an empty, unreadable or dead holder is read again a few times first (a live
+ * holder in another pid namespace looks dead from here: its record is returned in the end).
  */
 export async function readHolder(dataDir: string): Promise<LockHolder | undefined> {
   const file = join(resolve(dataDir), LOCK_FILE);
@@ -139,7 +141,7 @@ export async function readHolder(dataDir: string): Promise<LockHolder | undefine
     if (found && alive(found.pid)) return found;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return undefined;
+  return found;
 }
 
 function alive(pid: number): boolean {
