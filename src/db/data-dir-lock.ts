@@ -60,8 +60,8 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /**
  * Makes `dataDir` private and takes its lock, or throws DataDirLockedError naming the holder.
- * From here on this process creates files 0600 and folders 0700 (umask 077): PGlite's own files
- * included, since the umask is per process and PGlite writes from a worker thread of it.
+ * From here on this process creates files 0600 and folders 0700 (umask 077, per process, so it
+ * covers PGlite's worker thread too); tighten() mends the modes PGlite sets explicitly.
  */
 export async function lockDataDir(dataDir: string, owner: LockOwner): Promise<DataDirLock> {
   // Loaded here, not at import: processes on PostgreSQL never need the native addon.
@@ -153,11 +153,12 @@ function alive(pid: number): boolean {
   }
 }
 
-function statOrUndefined(path: string) {
+function statOrUndefined(path: string, noFollow = false) {
   try {
-    return statSync(path);
-  } catch {
-    return undefined;
+    return noFollow ? lstatSync(path) : statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 
@@ -169,8 +170,9 @@ function statOrUndefined(path: string) {
  */
 function makePrivate(dir: string): void {
   const walk = (path: string) => {
-    const st = lstatSync(path);
-    if (st.isSymbolicLink()) return;
+    const st = statOrUndefined(path, true);
+    // Gone since it was listed, or a link (whose target is not ours to change).
+    if (!st || st.isSymbolicLink()) return;
     if (st.mode & 0o077) chmodSync(path, st.mode & 0o7700);
     if (st.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
   };
