@@ -1,78 +1,73 @@
-import { parseArgs } from 'node:util';
 import { prepareDatabase } from './app.js';
-import { loadEnv } from './config.js';
+import { CLI_USAGE, formatCliOutput, parseCli, runCliRequest, type CliOutput, type CliRequest } from './control/commands.js';
+import { controlSocketPath, ControlUnreachableError, sendCliRequest } from './control/socket.js';
+import { loadEnv, type Env } from './config.js';
 import { openDatabase } from './db/client.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
 import { ApiError } from './domain/errors.js';
-import { addCredits } from './domain/credits.js';
-import { purgeRequestLogs } from './domain/logs/query.js';
-import { bootstrapWorkspace, listPlans } from './domain/workspaces.js';
 
-const USAGE = `Usage: npm run --silent cli -- <command> [options]
-
-Commands:
-  bootstrap --workspace NAME --plan PLAN [--tier TIER] [--json]
-                                                    Create a workspace and an admin key holding every scope, on
-                                                    rate-limit tier TIER (standard, high or unmetered; default
-                                                    standard), the highest tier its keys may mint
-  plans [--json]                                    List the plans and their limits
-  credits add --workspace ID --amount N [--json]    Add credits to a workspace's balance
-  logs purge [--days N] [--json]                    Delete request logs older than N days (default LOG_RETENTION_DAYS)
-`;
+/** How long the CLI waits for a folder held by a server that is still starting, or by another CLI run. */
+const WAIT_FOR_HOLDER_MS = 30_000;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      workspace: { type: 'string' },
-      plan: { type: 'string' },
-      tier: { type: 'string' },
-      amount: { type: 'string' },
-      days: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  const print = (json: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
   const env = loadEnv();
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const parsed = parseCli(argv, { logRetentionDays: env.LOG_RETENTION_DAYS });
+  if (!parsed) {
+    process.stderr.write(CLI_USAGE);
+    return 2;
+  }
+  const output = env.DATABASE_URL ? await runHere(env, parsed.request) : await runOnEmbedded(env, parsed.request);
+  process.stdout.write(formatCliOutput(output, parsed.json));
+  return 0;
+}
+
+async function runHere(env: Env, request: CliRequest): Promise<CliOutput> {
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, owner: { kind: 'cli', command: request.command } });
   try {
     await prepareDatabase(database);
-    switch (command) {
-      case 'bootstrap': {
-        if (!values.workspace || !values.plan) throw new Error('bootstrap needs --workspace NAME and --plan PLAN');
-        const { workspace, admin } = await bootstrapWorkspace(database.db, systemClock, { name: values.workspace, plan: values.plan, rateLimitTier: values.tier });
-        if (values.json) process.stdout.write(`${JSON.stringify({ workspace: { id: workspace.id }, key: admin.secret })}\n`);
-        else process.stdout.write(`Workspace ${workspace.name} (${workspace.id})\nAdmin key (shown once): ${admin.secret}\n`);
-        return 0;
-      }
-      case 'plans': {
-        const plans = await listPlans(database.db);
-        process.stdout.write(values.json ? `${JSON.stringify(plans)}\n` : plans.map((p) => `${p.id}\t${p.name}\t${p.requestsPerMinute}/min\t${p.requestsPerDay}/day`).join('\n') + '\n');
-        return 0;
-      }
-      case 'credits': {
-        if (rest[0] !== 'add' || !values.workspace || values.amount === undefined) throw new Error('usage: credits add --workspace ID --amount N');
-        const balance = await addCredits(database.db, values.workspace, Number(values.amount));
-        print({ workspace: { id: values.workspace }, credit_balance: balance }, `Workspace ${values.workspace}: ${balance} credits`);
-        return 0;
-      }
-      case 'logs': {
-        if (rest[0] !== 'purge') throw new Error('usage: logs purge [--days N]');
-        const days = values.days === undefined ? env.LOG_RETENTION_DAYS : Number(values.days);
-        if (!Number.isInteger(days) || days < 1) throw new Error('--days must be a whole number of days, 1 or more');
-        const purged = await purgeRequestLogs(database.db, Date.now(), days);
-        print({ purged }, `Purged ${purged} request logs older than ${days} days`);
-        return 0;
-      }
-      default:
-        process.stderr.write(USAGE);
-        return 2;
-    }
+    return await runCliRequest(database.db, systemClock, request);
   } finally {
     await database.close();
+  }
+}
+
+/**
+ * The embedded database opens in one process at a time. Free: the CLI opens it. Held by a
+ * server: the server runs the command (control socket). Held by a server still starting, or by
+ * another CLI run: wait for it, within a bound.
+ */
+async function runOnEmbedded(env: Env, request: CliRequest): Promise<CliOutput> {
+  const deadline = Date.now() + WAIT_FOR_HOLDER_MS;
+  const socket = controlSocketPath(env.DATA_DIR);
+  for (;;) {
+    let held: DataDirLockedError;
+    try {
+      return await runHere(env, request);
+    } catch (err) {
+      if (!(err instanceof DataDirLockedError)) throw err;
+      held = err;
+    }
+    const server = held.holder?.kind === 'server';
+    if (server && !socket)
+      throw new Error(`${held.message} The CLI cannot reach that server: it has no control socket (DATA_DIR is too long a path for one, or this platform has none); stop the server to run the CLI, or use a shorter DATA_DIR.`);
+    let unreachable: string | undefined;
+    if (server && held.holder?.socket && socket) {
+      try {
+        return await sendCliRequest(socket, request);
+      } catch (err) {
+        // Nothing was sent (the server is stopping, or has just ended): look again.
+        if (!(err instanceof ControlUnreachableError)) throw err;
+        unreachable = err.message;
+      }
+    }
+    if (Date.now() >= deadline) {
+      const why = server
+        ? `it did not answer on its control socket${unreachable ? ` (${unreachable})` : ''}; run the command again once it is serving, or stop it`
+        : 'it did not finish';
+      throw new Error(`${held.message} Waited ${WAIT_FOR_HOLDER_MS / 1000} s: ${why}.`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -42,7 +42,7 @@ export function loadServerSecret(env: Env): Buffer {
   if (env.APP_SECRET) return Buffer.from(env.APP_SECRET, 'utf8');
   const file = join(env.DATA_DIR, 'app-secret');
   if (!existsSync(file)) {
-    mkdirSync(env.DATA_DIR, { recursive: true });
+    mkdirSync(env.DATA_DIR, { recursive: true, mode: 0o700 });
     try {
       writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
     } catch (err) {

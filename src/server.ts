@@ -1,13 +1,24 @@
 import { pino } from 'pino';
 import { createApp, prepareDatabase } from './app.js';
 import { loadEnv, loadServerSecret } from './config.js';
-import { openDatabase } from './db/client.js';
+import { runCliRequest } from './control/commands.js';
+import { controlSocketPath, startControlServer, type ControlServer } from './control/socket.js';
+import { openDatabase, type Database } from './db/client.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
 import { bootstrapWorkspace, countWorkspaces } from './domain/workspaces.js';
 
 const env = loadEnv();
 const logger = pino({ level: env.LOG_LEVEL });
-const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+let database: Database;
+try {
+  database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, owner: { kind: 'server' } });
+} catch (err) {
+  if (!(err instanceof DataDirLockedError)) throw err;
+  logger.fatal({ holder: err.holder }, 'embedded database in use by another process');
+  process.stderr.write(`error: ${err.message}\n`);
+  process.exit(1);
+}
 await prepareDatabase(database);
 
 // A fresh install gets a workspace and an admin key, printed once, so the API is usable at once.
@@ -26,6 +37,21 @@ if ((await countWorkspaces(database.db)) === 0) {
   );
 }
 
+// The CLI cannot open the embedded database while this process holds it: it sends its
+// commands here instead, and they run on this process's database.
+let control: ControlServer | undefined;
+if (database.lock) {
+  const path = controlSocketPath(database.lock.dataDir);
+  try {
+    if (!path) throw new Error('DATA_DIR is too long a path for a Unix socket, or this platform has none');
+    control = await startControlServer({ path, run: (req) => runCliRequest(database.db, systemClock, req), logger });
+    database.lock.update({ socket: path });
+  } catch (err) {
+    // Serving matters more; the CLI then says it cannot reach this server.
+    logger.error({ err }, 'no control socket: the CLI cannot run commands while this server holds DATA_DIR');
+  }
+}
+
 const app = await createApp({
   database,
   serverSecret: loadServerSecret(env),
@@ -40,6 +66,7 @@ const app = await createApp({
   },
 });
 const url = await app.listen(env.PORT, env.HOST);
+database.lock?.update({ url });
 logger.info({ url, database: database.kind }, `listening: GraphQL ${url}/graphql, REST ${url}/v1`);
 
 let stopping = false;
@@ -48,12 +75,15 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: flushing request logs');
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'unclean stop');
-        process.exit(1);
-      },
-    );
+    // CLI commands already running finish first: they use the database app.close() closes.
+    (control?.close() ?? Promise.resolve())
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'unclean stop');
+          process.exit(1);
+        },
+      );
   });
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
@@ -7,6 +6,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { Logger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { lockDataDir, type DataDirLock, type LockOwner } from './data-dir-lock.js';
 import { migratePgliteInstance, migratePostgresUrl } from './migrate.js';
 import { PgliteThread } from './pglite-thread.js';
 import type { WorkerInit } from './pglite-worker.js';
@@ -34,6 +34,8 @@ export interface Database {
    */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   close(): Promise<void>;
+  /** The embedded database's folder lock (PGlite on a folder only), held until close(). */
+  readonly lock?: DataDirLock;
 }
 
 const countingLogger = (stats: { queries: number }): Logger => ({
@@ -114,18 +116,27 @@ export function wrapPglite(pg: PGlite): Database {
 
 /**
  * The embedded database on a thread of its own (see pglite-worker.ts): same PGlite, same
- * drizzle driver, but its work no longer pauses the request thread.
+ * drizzle driver, but its work no longer pauses the request thread. A folder is opened only
+ * under its lock (data-dir-lock.ts), which throws DataDirLockedError while another process has it.
  */
-export async function openPgliteThread(init: WorkerInit): Promise<Database> {
-  if (init.dataDir) mkdirSync(init.dataDir, { recursive: true });
-  const thread = new PgliteThread(init);
-  await thread.ready;
+export async function openPgliteThread(init: WorkerInit, owner: LockOwner = { kind: 'server' }): Promise<Database> {
+  const lock = init.dataDir ? await lockDataDir(init.dataDir, owner) : undefined;
+  let thread: PgliteThread;
+  try {
+    thread = new PgliteThread(init);
+    await thread.ready;
+    lock?.tighten();
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const stats = { queries: 0 };
   const db = drizzlePglite({ client: thread.client(), schema, logger: countingLogger(stats) }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     stats,
+    lock,
     listen: (channel, fn) => thread.listen(channel, fn),
     async notify(channel, payload) {
       await thread.call({ kind: 'query', sql: 'select pg_notify($1, $2)', params: [channel, payload], rowMode: 'object', rawDates: false });
@@ -139,10 +150,17 @@ export async function openPgliteThread(init: WorkerInit): Promise<Database> {
     async copyCsv(table, columns, csv) {
       await thread.call({ kind: 'copy', sql: `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, csv });
     },
-    close: () => thread.close(),
+    async close() {
+      try {
+        await thread.close();
+        lock?.tighten();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 
-export async function openDatabase(cfg: { databaseUrl?: string; dataDir?: string }): Promise<Database> {
-  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPgliteThread({ dataDir: cfg.dataDir });
+export async function openDatabase(cfg: { databaseUrl?: string; dataDir?: string; owner?: LockOwner }): Promise<Database> {
+  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPgliteThread({ dataDir: cfg.dataDir }, cfg.owner);
 }

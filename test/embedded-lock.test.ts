@@ -1,0 +1,202 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startControlServer } from '../src/control/socket.js';
+import { DataDirLockedError, lockDataDir, LOCK_FILE } from '../src/db/data-dir-lock.js';
+
+/**
+ * One process per embedded database folder: a second server refuses, the CLI goes through the
+ * running server, the folder is private, and a killed holder leaves nothing locked. Real
+ * processes, so only on the embedded database.
+ */
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'wsapi-lock-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, 'SIGKILL');
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+function env(dataDir: string): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' };
+  delete e.DATABASE_URL;
+  delete e.REDIS_URL;
+  return e;
+}
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  key: string | undefined;
+  /** The server's own pid (npm's child), as its log states it. */
+  pid: number;
+  exited: Promise<void>;
+}
+
+async function start(dataDir: string): Promise<Started> {
+  const child = spawn('npm', ['start'], { cwd: root, env: env(dataDir), detached: true });
+  children.push(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const deadline = Date.now() + 60_000;
+  let listening: RegExpExecArray | null = null;
+  while (!(listening = /"pid":(\d+).*"url":"(http:\/\/[^"]+)"/.exec(out)) && child.exitCode === null && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  if (!listening) throw new Error(`server did not start:\n${out}`);
+  return { child, url: listening[2]!, pid: Number(listening[1]), key: /wbk_live_[0-9A-Za-z]{38}/.exec(out)?.[0], exited };
+}
+
+const cli = (dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+  run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: env(dataDir), timeout: 60_000 }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+
+/** Every entry under `dir` (the folder included) with a group or other permission bit. */
+function notPrivate(dir: string): string[] {
+  const bad: string[] = [];
+  const walk = (p: string) => {
+    const st = lstatSync(p);
+    if (!st.isSymbolicLink() && st.mode & 0o077) bad.push(`${p} ${(st.mode & 0o777).toString(8)}`);
+    if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
+  };
+  walk(dir);
+  return bad;
+}
+
+/** Waits (bounded) until `pid` has ended: npm exits before the server it started has finished stopping. */
+async function gone(pid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`pid ${pid} still running`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.skipIf(!!process.env.TEST_DATABASE_URL)('one process per embedded database', () => {
+  // One folder and its server across both tests: each `npm start` takes seconds.
+  const dataDir = tempDir();
+  let server: Started;
+
+  it('a second server refuses naming the holder; the CLI runs through the running server; the folder is private', async () => {
+    server = await start(dataDir);
+    expect(notPrivate(dataDir)).toEqual([]);
+    expect(statSync(join(dataDir, 'control.sock')).isSocket()).toBe(true);
+
+    const second = (await run('npm', ['start'], { cwd: root, env: env(dataDir), timeout: 60_000 }).catch((e: unknown) => e)) as {
+      code: number;
+      stderr: string;
+    };
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toContain(`is in use by a server (pid ${server.pid}, started `);
+    expect(second.stderr).toContain(`serving ${server.url}, control socket ${join(dataDir, 'control.sock')})`);
+
+    // bootstrap: the key it prints authenticates against the running server, so the write
+    // reached that server's database.
+    const boot = await cli(dataDir, ['bootstrap', '--workspace', 'Acme', '--plan', 'pro', '--json']);
+    expect(boot.stderr).toBe('');
+    const { workspace, key } = JSON.parse(boot.stdout.trim()) as { workspace: { id: string }; key: string };
+    const me = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${key}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { data: { workspace: { id: string; name: string } } }).data.workspace).toMatchObject({ id: workspace.id, name: 'Acme' });
+
+    const credits = await cli(dataDir, ['credits', 'add', '--workspace', workspace.id, '--amount', '1234', '--json']);
+    expect(JSON.parse(credits.stdout.trim())).toEqual({ workspace: { id: workspace.id }, credit_balance: 1234 });
+    const ws = await fetch(`${server.url}/v1/workspace`, { headers: { authorization: `Bearer ${key}` } });
+    expect(((await ws.json()) as { data: { credit_balance: number } }).data.credit_balance).toBe(1234);
+
+    // A failure comes back as the CLI's own error, with its exit code.
+    const missing = await cli(dataDir, ['credits', 'add', '--workspace', 'ws_missing', '--amount', '5']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('error: Workspace not found\n');
+    expect(notPrivate(dataDir)).toEqual([]);
+  }, 180_000);
+
+  it('a server killed with SIGKILL leaves the folder free; a clean stop releases it', async () => {
+    process.kill(-server.child.pid!, 'SIGKILL');
+    await server.exited;
+    // Its lock file and control socket are still there, naming a dead process.
+    expect(JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')).pid).toBe(server.pid);
+    const killed = server;
+    server = await start(dataDir);
+    expect(server.pid).not.toBe(killed.pid);
+    const plansServed = await cli(dataDir, ['plans', '--json']);
+    expect(plansServed.stderr).toBe('');
+
+    process.kill(server.pid, 'SIGTERM');
+    await gone(server.pid);
+    expect(readFileSync(join(dataDir, LOCK_FILE), 'utf8')).toBe('');
+    // Free again, the CLI opens the folder itself and prints the same as through the server.
+    const plansLocal = await cli(dataDir, ['plans', '--json']);
+    expect(plansLocal.stdout).toBe(plansServed.stdout);
+    expect((JSON.parse(plansLocal.stdout) as unknown[]).length).toBeGreaterThan(0);
+  }, 180_000);
+});
+
+describe('data folder lock and control socket, in process', () => {
+  it('the lock excludes a second holder, names the first, and frees on release', async () => {
+    const dataDir = tempDir();
+    const first = await lockDataDir(dataDir, { kind: 'cli', command: 'credits add' });
+    const err = await lockDataDir(dataDir, { kind: 'server' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataDirLockedError);
+    expect((err as DataDirLockedError).holder).toMatchObject({ pid: process.pid, kind: 'cli', command: 'credits add' });
+    expect((err as Error).message).toContain(`in use by the CLI running "credits add" (pid ${process.pid}, started `);
+    first.release();
+    const again = await lockDataDir(dataDir, { kind: 'server' });
+    expect(again.holder.kind).toBe('server');
+    again.release();
+  });
+
+  it('the control socket replaces a stale file, is 0600, and bounds what it reads', async () => {
+    const dataDir = tempDir();
+    const lock = await lockDataDir(dataDir, { kind: 'server' });
+    const path = join(dataDir, 'control.sock');
+    writeFileSync(path, 'left by a dead process');
+    const ran: unknown[] = [];
+    const control = await startControlServer({
+      path,
+      run: async (req) => {
+        ran.push(req);
+        return { json: { ok: 1 }, text: 'ok' };
+      },
+      logger: (await import('pino')).pino({ level: 'silent' }),
+    });
+    const ask = (payload: string | Buffer) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(path);
+        let out = '';
+        s.on('data', (c: Buffer) => (out += c.toString()));
+        s.on('close', () => resolve(out));
+        s.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? resolve(out) : reject(e)));
+        s.end(payload);
+      });
+    try {
+      expect(statSync(path).isSocket()).toBe(true);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(await ask('{"command":"plans"}\n'))).toEqual({ ok: true, output: { json: { ok: 1 }, text: 'ok' } });
+      expect(JSON.parse(await ask('{"command":"drop database"}\n'))).toMatchObject({ ok: false });
+      expect(JSON.parse(await ask(Buffer.alloc(100_000, 'x')))).toEqual({ ok: false, message: 'request larger than 65536 bytes' });
+      expect(ran).toEqual([{ command: 'plans' }]);
+    } finally {
+      await control.close();
+      lock.release();
+    }
+  });
+});
