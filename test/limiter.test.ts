@@ -26,7 +26,7 @@ function principal(planId: string, over: Partial<Principal> = {}): Principal {
   };
 }
 
-const noHistory = { pointsSince: async () => 0, keyHistory: async () => ({ total: 0, recent: [] }) };
+const noHistory = { pointsSince: async () => 0, keyHistory: async () => ({ total: 0, perMinute: [] }) };
 
 describe('limit classes', () => {
   it.each([
