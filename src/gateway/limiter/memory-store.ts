@@ -21,7 +21,7 @@ interface KeyState {
 const KEY_STATE_OVERHEAD = 512;
 const keyStateBytes = (s: KeyState) => KEY_STATE_OVERHEAD + s.rings.reduce((n, r) => n + r.values.byteLength, 0);
 
-/** Counters in this process: exact for one instance (the check-and-consume below never yields). */
+/** Counters in this process: one instance's limits hold (the check-and-consume below never yields). */
 export class MemoryCounterStore implements CounterStore {
   readonly kind = 'memory' as const;
   private readonly fixed = new Map<string, Fixed>();

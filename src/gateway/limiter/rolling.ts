@@ -5,7 +5,9 @@ import type { KeyHistory } from './store.js';
  * Rolling quotas over fixed buckets, bounded by the window whatever the traffic.
  *
  * Bucket b of size B holds the admissions at times in ((b - 1)B, bB], closed on the right like
- * the window (now - W, now], so an admission on a bucket boundary leaves exactly on time. A key keeps one counter `seq` (its admissions, mod 2^32) and, per bucket size, a ring of
+ * the window (now - W, now], so an admission on a bucket boundary leaves exactly on time.
+ *
+ * A key keeps one counter `seq` (its admissions, mod 2^32) and, per bucket size, a ring of
  * `slots` uint32 values: the slot of bucket b holds `seq` as it stood at the end of b (its
  * cumulative count). Buckets (head - slots, head] are valid; `head` is the latest bucket
  * written. The count in a window is `seq` minus the value of the latest bucket that has wholly
