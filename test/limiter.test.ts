@@ -1,32 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PLAN_CATALOG } from '../src/db/plans.js';
 import { ApiError } from '../src/domain/errors.js';
-import type { Principal } from '../src/domain/principal.js';
 import { Limiter } from '../src/gateway/limiter/limiter.js';
 import { MemoryCounterStore } from '../src/gateway/limiter/memory-store.js';
+import { principal } from './support/principal.js';
 
 const plan = (id: string) => PLAN_CATALOG.find((p) => p.id === id);
 const T = Date.parse('2026-11-22T12:00:00Z');
 
-function principal(planId: string, over: Partial<Principal> = {}): Principal {
-  return {
-    keyId: `key_${planId}`,
-    keyHash: 'h',
-    workspaceId: `ws_${planId}`,
-    planId,
-    name: 'k',
-    prefix: 'wbk_live',
-    permissions: [],
-    permissionSet: new Set(),
-    rateLimitTier: 'standard',
-    status: 'active',
-    expiresAt: null,
-    quotas: { total: null, daily: null, weekly: null, monthly: null },
-    ...over,
-  };
-}
-
-const noHistory = { pointsSince: async () => 0, keyHistory: async () => ({ total: 0, recent: [] }) };
+const noHistory = { pointsSince: async () => 0, keyHistory: async () => ({ total: 0, perMinute: [] }) };
 
 describe('limit classes', () => {
   it.each([

@@ -121,7 +121,9 @@ export const requestLogs = pgTable(
   },
   (t) => [
     index('request_logs_workspace_at_idx').on(t.workspaceId, t.at),
-    index('request_logs_key_at_idx').on(t.keyId, t.at),
+    // `counted` last: a key's logs stay in time order, and the quota seed (domain/logs/history.ts)
+    // counts from the index alone.
+    index('request_logs_key_at_counted_idx').on(t.keyId, t.at, t.counted),
     // No index on `at` alone: every row pays for each index, and the retention purge is a rare scan.
   ],
 );

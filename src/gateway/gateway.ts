@@ -72,7 +72,7 @@ export class Gateway {
     // Seeds read the logs, so what this process has queued goes in first.
     this.limiter = new Limiter(deps.counters, (id) => this.directory.plan(id), {
       pointsSince: async (ws, since) => (await deps.logWriter.flush(), pointsSince(db, ws, since)),
-      keyHistory: async (keyId, now, windowMs, max) => (await deps.logWriter.flush(), keyHistory(db, keyId, now, windowMs, max)),
+      keyHistory: async (keyId, since, withTotal) => (await deps.logWriter.flush(), keyHistory(db, keyId, since, withTotal)),
     });
   }
 

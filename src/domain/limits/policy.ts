@@ -41,11 +41,25 @@ export function windowStart(now: number, windowMs: number): number {
   return now - (now % windowMs);
 }
 
-/** Seed 001's rolling quota windows. */
+/**
+ * Seed 001's rolling quota windows, each counted in fixed buckets of `bucketMs`. A bucket
+ * counts as inside a window until the whole bucket has left it, so no request is ever admitted
+ * over a quota, and capacity comes back at most one bucket late: one minute for the daily and
+ * weekly windows, ten minutes for the monthly one.
+ *
+ * Why not one minute for 30 days: exact per-minute counts over 43,200 minutes that may sum to
+ * 10^9 carry about 688,000 bits of information (log2 C(10^9 + 43,200, 43,200)), some 84 KiB,
+ * more than the 64 KiB a key may hold. With these buckets a key's state is bounded whatever its
+ * quotas: one uint32 per bucket of its longest window per bucket size, plus two buckets of
+ * slack (see gateway/limiter/rolling.ts). Worst case, all three rolling quotas set:
+ * 1-minute ring over 7 days, (10,080 + 2) x 4 B = 40,328 B; 10-minute ring over 30 days,
+ * (4,320 + 2) x 4 B = 17,288 B; 57,616 B of counters, about 62,000 B in Redis as MEMORY USAGE
+ * reports it (allocator rounding and key overhead included). Under 64 KiB (65,536 B).
+ */
 export const QUOTA_WINDOWS = [
-  { name: 'daily', windowMs: DAY_MS },
-  { name: 'weekly', windowMs: 7 * DAY_MS },
-  { name: 'monthly', windowMs: 30 * DAY_MS },
+  { name: 'daily', windowMs: DAY_MS, bucketMs: MINUTE_MS },
+  { name: 'weekly', windowMs: 7 * DAY_MS, bucketMs: MINUTE_MS },
+  { name: 'monthly', windowMs: 30 * DAY_MS, bucketMs: 10 * MINUTE_MS },
 ] as const;
 
 export type QuotaName = 'total' | (typeof QUOTA_WINDOWS)[number]['name'];
@@ -54,13 +68,15 @@ export interface RollingQuota {
   name: QuotaName;
   limit: number;
   windowMs: number;
+  /** Counting granularity: a multiple of a minute that divides `windowMs`. */
+  bucketMs: number;
 }
 
 export function rollingQuotas(q: KeyQuotas): RollingQuota[] {
   const out: RollingQuota[] = [];
   for (const w of QUOTA_WINDOWS) {
     const limit = q[w.name];
-    if (limit != null) out.push({ name: w.name, limit, windowMs: w.windowMs });
+    if (limit != null) out.push({ name: w.name, limit, windowMs: w.windowMs, bucketMs: w.bucketMs });
   }
   return out;
 }

@@ -1,9 +1,11 @@
-import type { AdmitInput, AdmitOutcome, CounterStore } from './store.js';
+import { CounterStoreUnavailable, type AdmitInput, type AdmitOutcome, type CounterStore } from './store.js';
 
 /**
  * Redis first; while it is unreachable, counters in this process (re-seeded from the request
  * logs), so limits still hold per instance instead of every request failing or none being
- * limited. Redis is tried again after `retryMs`.
+ * limited. Redis is tried again after `retryMs`. Only CounterStoreUnavailable (a connection
+ * failure) falls back: any other error is a bug, and counting elsewhere would hide it and split
+ * a shared limit between instances, so it fails the request.
  */
 export class FallbackCounterStore implements CounterStore {
   private downUntil = 0;
@@ -23,6 +25,7 @@ export class FallbackCounterStore implements CounterStore {
       try {
         return await this.primary.admit(input);
       } catch (err) {
+        if (!(err instanceof CounterStoreUnavailable)) throw err;
         this.downUntil = this.opts.now() + this.opts.retryMs;
         this.opts.onFailover?.(err);
       }

@@ -15,8 +15,8 @@ import type { CounterStore, FixedCounter, KeyHistory, QuotaCheck } from './store
 export interface LimiterSeeds {
   /** Points a workspace consumed since a moment (the UTC day's counter after a restart). */
   pointsSince(workspaceId: string, since: number): Promise<number>;
-  /** A key's all-time count and its admissions within `windowMs` (at most `max`). */
-  keyHistory(keyId: string, now: number, windowMs: number, max: number): Promise<KeyHistory>;
+  /** A key's admissions per minute since `since`, and its all-time count when `withTotal`. */
+  keyHistory(keyId: string, since: number, withTotal: boolean): Promise<KeyHistory>;
 }
 
 export interface Admission {
@@ -57,7 +57,7 @@ export class Limiter {
         seed: w.windowMs === DAY_MS ? () => this.seeds.pointsSince(p.workspaceId, start) : undefined,
       };
     });
-    const outcome = await this.store.admit({ now, cost, fixed, quota: this.quotaCheck(p, now) });
+    const outcome = await this.store.admit({ now, cost, fixed, quota: this.quotaCheck(p) });
     if (outcome.ok) return { headers: headersFor(windows, fixed, outcome.used, now) };
 
     if (outcome.reason === 'quota') {
@@ -72,17 +72,15 @@ export class Limiter {
     });
   }
 
-  private quotaCheck(p: Principal, now: number): QuotaCheck | null {
+  private quotaCheck(p: Principal): QuotaCheck | null {
     const rolling = rollingQuotas(p.quotas);
     if (p.quotas.total === null && rolling.length === 0) return null;
-    const longest = Math.max(0, ...rolling.map((r) => r.windowMs));
-    const most = Math.max(0, ...rolling.map((r) => r.limit));
     return {
       keyId: p.keyId,
       signature: quotaSignature(p.quotas),
       total: p.quotas.total,
       rolling,
-      seed: () => this.seeds.keyHistory(p.keyId, now, longest, most),
+      seed: (since) => this.seeds.keyHistory(p.keyId, since, p.quotas.total !== null),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { AdmitInput, AdmitOutcome, CounterStore, KeyHistory, QuotaCheck } from './store.js';
+import { layoutFor, Ring, seedRings, seedSince, u32 } from './rolling.js';
+import type { AdmitInput, AdmitOutcome, CounterStore, QuotaCheck } from './store.js';
 import { pointsFor } from './store.js';
 
 interface Fixed {
@@ -10,28 +11,26 @@ interface Fixed {
 interface KeyState {
   signature: string;
   total: number;
-  /** Admission times, ascending, from `head` on; older entries are dropped lazily. */
-  log: number[];
-  head: number;
+  /** Admissions counted in the rings, mod 2^32 (see rolling.ts). */
+  seq: number;
+  rings: Ring[];
+  ringOf: number[];
 }
 
-/** First index in log[from..] whose value is > t. */
-function firstAfter(log: number[], from: number, t: number): number {
-  let lo = from;
-  let hi = log.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (log[mid]! > t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
+/** Bytes a key's state holds in this process beyond its rings' counters: object headers, fields, the signature. */
+const KEY_STATE_OVERHEAD = 512;
+const keyStateBytes = (s: KeyState) => KEY_STATE_OVERHEAD + s.rings.reduce((n, r) => n + r.values.byteLength, 0);
 
-/** Counters in this process: exact for one instance (the check-and-consume below never yields). */
+/** Counters in this process: one instance's limits hold (the check-and-consume below never yields). */
 export class MemoryCounterStore implements CounterStore {
   readonly kind = 'memory' as const;
   private readonly fixed = new Map<string, Fixed>();
-  private readonly keys = new LRUCache<string, KeyState>({ max: 100_000 });
+  /**
+   * A key's state is bounded by its quotas' windows (at most 57,616 B of counters, see
+   * domain/limits/policy.ts), and all keys together by `maxSize`: an evicted key is re-seeded
+   * from the request logs when it is next used.
+   */
+  private readonly keys = new LRUCache<string, KeyState>({ max: 100_000, maxSize: 256 * 1024 * 1024, sizeCalculation: keyStateBytes });
   private readonly seeding = new Map<string, Promise<unknown>>();
   private admits = 0;
 
@@ -42,24 +41,27 @@ export class MemoryCounterStore implements CounterStore {
       if (f.seed && !this.live(f.key, now)) await this.seedFixed(f.key, f.resetAt, f.seed);
     }
     const q = input.quota;
-    if (q && this.keys.get(q.keyId)?.signature !== q.signature) await this.seedKey(q);
-    return this.checkAndConsume(input);
+    let state: KeyState | undefined;
+    if (q) {
+      state = this.keys.get(q.keyId);
+      // The state in hand is used even if the cache evicted it meanwhile: this admission counts.
+      if (state?.signature !== q.signature) state = await this.seedKey(q, now);
+    }
+    return this.checkAndConsume(input, state);
   }
 
-  private checkAndConsume(input: AdmitInput): AdmitOutcome {
+  private checkAndConsume(input: AdmitInput, state: KeyState | undefined): AdmitOutcome {
     const { now } = input;
     const q = input.quota;
-    const state = q ? this.keys.get(q.keyId) : undefined;
     const current = input.fixed.map((f) => this.live(f.key, now)?.count ?? 0);
     if (q && state) {
       if (q.total !== null && state.total + 1 > q.total) return { ok: false, reason: 'quota', quota: 'total', retryAt: null, current };
-      for (const r of q.rolling) {
-        const start = firstAfter(state.log, state.head, now - r.windowMs);
-        const inWindow = state.log.length - start;
+      for (let j = 0; j < q.rolling.length; j++) {
+        const r = q.rolling[j]!;
+        const ring = state.rings[state.ringOf[j]!]!;
+        const inWindow = ring.count(now, r.windowMs, state.seq);
         if (inWindow + 1 > r.limit) {
-          // A slot frees when the oldest admission that keeps the window full leaves it.
-          const retryAt = state.log[start + inWindow - r.limit]! + r.windowMs;
-          return { ok: false, reason: 'quota', quota: r.name, retryAt, current };
+          return { ok: false, reason: 'quota', quota: r.name, retryAt: ring.freeAt(now, r.windowMs, inWindow, r.limit), current };
         }
       }
     }
@@ -76,10 +78,9 @@ export class MemoryCounterStore implements CounterStore {
     }
     if (q && state) {
       state.total++;
-      if (q.rolling.length) {
-        state.log.push(now);
-        this.trim(state, now - Math.max(...q.rolling.map((r) => r.windowMs)));
-      }
+      const before = state.seq;
+      state.seq = u32(before + 1);
+      for (const ring of state.rings) ring.record(now, before, state.seq);
     }
     if (++this.admits % 10_000 === 0) this.sweep(now);
     return { ok: true, used };
@@ -88,14 +89,6 @@ export class MemoryCounterStore implements CounterStore {
   private live(key: string, now: number): Fixed | undefined {
     const f = this.fixed.get(key);
     return f && f.resetAt > now ? f : undefined;
-  }
-
-  private trim(state: KeyState, before: number): void {
-    state.head = firstAfter(state.log, state.head, before);
-    if (state.head > 1024 && state.head > state.log.length / 2) {
-      state.log = state.log.slice(state.head);
-      state.head = 0;
-    }
   }
 
   private sweep(now: number): void {
@@ -118,11 +111,21 @@ export class MemoryCounterStore implements CounterStore {
     });
   }
 
-  private async seedKey(q: QuotaCheck): Promise<void> {
-    await this.once(`k:${q.keyId}:${q.signature}`, async () => {
-      const h: KeyHistory = await q.seed();
-      this.keys.set(q.keyId, { signature: q.signature, total: h.total, log: [...h.recent], head: 0 });
+  private seedKey(q: QuotaCheck, now: number): Promise<KeyState> {
+    return this.once(`k:${q.keyId}:${q.signature}`, async () => {
+      const layout = layoutFor(q.rolling);
+      const h = await q.seed(seedSince(layout, now));
+      const { seq, rings } = seedRings(layout, h, now);
+      const state: KeyState = { signature: q.signature, total: h.total, seq, rings, ringOf: layout.ringOf };
+      this.keys.set(q.keyId, state);
+      return state;
     });
+  }
+
+  /** Bytes the key's quota state holds here (tests check the bound), or 0 if none. */
+  stateBytes(keyId: string): number {
+    const s = this.keys.peek(keyId);
+    return s ? keyStateBytes(s) : 0;
   }
 
   async close(): Promise<void> {}

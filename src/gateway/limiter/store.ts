@@ -1,4 +1,5 @@
 import type { QuotaName, RollingQuota } from '../../domain/limits/policy.js';
+import type { KeyHistory } from '../../domain/logs/history.js';
 
 /** A plan window's counter for one workspace and one window instance. */
 export interface FixedCounter {
@@ -10,12 +11,7 @@ export interface FixedCounter {
   seed?: () => Promise<number>;
 }
 
-/** What a key's seed needs: all-time count and the admission times within its longest window. */
-export interface KeyHistory {
-  total: number;
-  /** Ascending. */
-  recent: number[];
-}
+export type { KeyHistory };
 
 export interface QuotaCheck {
   keyId: string;
@@ -23,7 +19,8 @@ export interface QuotaCheck {
   signature: string;
   total: number | null;
   rolling: RollingQuota[];
-  seed: () => Promise<KeyHistory>;
+  /** The key's history from `since` on (ms); the store asks for as much as its buckets span. */
+  seed: (since: number) => Promise<KeyHistory>;
 }
 
 export interface AdmitInput {
@@ -53,4 +50,16 @@ export interface CounterStore {
 
 export function pointsFor(cost: number, limit: number): number {
   return Math.min(Math.max(1, cost), limit);
+}
+
+/**
+ * The store's backend could not be reached (connection refused or closed, a timeout, a server
+ * still loading): the only failure a fallback store may answer by counting elsewhere. Any other
+ * error is a bug and fails the request.
+ */
+export class CounterStoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`counter store unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CounterStoreUnavailable';
+  }
 }
