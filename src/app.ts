@@ -10,6 +10,8 @@ import { purgeRequestLogs } from './domain/logs/query.js';
 import { RequestLogWriter } from './domain/logs/writer.js';
 import { createSealer } from './domain/sealer.js';
 import { Gateway } from './gateway/gateway.js';
+import type { TrustProxy } from './gateway/client-ip.js';
+import { DEFAULT_LOOKUP_BUDGET, type LookupBudgetPolicy } from './gateway/lookup-budget.js';
 import { requestIdFor } from './gateway/request-id.js';
 import { FallbackCounterStore } from './gateway/limiter/fallback-store.js';
 import { MemoryCounterStore } from './gateway/limiter/memory-store.js';
@@ -29,8 +31,13 @@ export interface AppOptions {
   serverSecret: Buffer;
   clock?: Clock;
   logger?: Logger;
-  trustProxy?: boolean;
+  /** Which proxies' X-Forwarded-For to believe (default: none). */
+  trustProxy?: TrustProxy;
   ipBlock?: IpBlockPolicy;
+  /** Database lookups of keys not in the cache (default DEFAULT_LOOKUP_BUDGET). */
+  lookupBudget?: LookupBudgetPolicy;
+  /** GraphQL requests without a key per address per minute (default 60; 0 = no limit). */
+  anonymousPerMinute?: number;
   /** Rate-limit and quota counters: Redis when set (falling back to this process while it is unreachable). */
   redisUrl?: string;
   /** 0 disables the timer (tests flush explicitly). */
@@ -80,6 +87,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     logWriter,
     blocker: new MemoryIpBlocker(opts.ipBlock ?? DEFAULT_IP_BLOCK_POLICY),
     trustProxy: opts.trustProxy ?? false,
+    lookupBudget: opts.lookupBudget ?? DEFAULT_LOOKUP_BUDGET,
+    anonymousPerMinute: opts.anonymousPerMinute ?? 60,
   });
   await gateway.start();
   const yoga = createGraphQLServer(onUnexpected);
@@ -92,9 +101,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const state = gateway.begin(req, res, `${req.method ?? 'GET'} /graphql`);
     const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
     const authorization = req.headers.authorization;
-    if (!wantsPage && authorization !== undefined) {
+    if (!wantsPage) {
       try {
-        await gateway.authenticate(state, authorization);
+        // Without a key only introspection is served (and limited per address); with one, it is checked here.
+        if (authorization === undefined) gateway.admitAnonymous(state);
+        else await gateway.authenticate(state, authorization);
       } catch (err) {
         gateway.recordError(state, err);
         if (!(err instanceof ApiError)) throw err;
