@@ -19,6 +19,7 @@ import { RedisCounterStore } from './gateway/limiter/redis-store.js';
 import { DEFAULT_IP_BLOCK_POLICY, MemoryIpBlocker, type IpBlockPolicy } from './gateway/ip-blocker.js';
 import type { ServerContext } from './graphql/context.js';
 import { createFastPath, fastPathEligible } from './graphql/fast-path.js';
+import { IntrospectionCache } from './graphql/introspection-cache.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { buildOpenApi } from './docs/openapi.js';
 import { renderApiDocs } from './docs/page.js';
@@ -50,6 +51,8 @@ export interface AppOptions {
 export interface App {
   server: Server;
   gateway: Gateway;
+  /** Answers to introspection without a key, kept for the life of the process. */
+  introspection: IntrospectionCache;
   database: Database;
   logWriter: RequestLogWriter;
   clock: Clock;
@@ -91,7 +94,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     anonymousPerMinute: opts.anonymousPerMinute ?? 60,
   });
   await gateway.start();
-  const yoga = createGraphQLServer(onUnexpected);
+  const introspection = new IntrospectionCache();
+  const yoga = createGraphQLServer(onUnexpected, introspection);
   const rest = createRestHandler(gateway, onUnexpected);
   // Yoga's node listener merges extra arguments into the server context; its typings omit them.
   const fastPath = createFastPath(yoga);
@@ -156,6 +160,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   return {
     server,
     gateway,
+    introspection,
     database: opts.database,
     logWriter,
     clock,

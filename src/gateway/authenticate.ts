@@ -62,7 +62,8 @@ export class Authenticator {
       const waitMs = await this.blocker.acquire(ip, now);
       if (waitMs > 0) throw blocked(waitMs);
       try {
-        principal = await this.lookup(hash, ip, now);
+        // A wait for a slot may have outlasted another request's lookup of this very key.
+        principal = this.cache.get(hash) ?? (await this.lookup(hash, ip, now));
       } catch (err) {
         this.blocker.settle(ip, now, false);
         // Over the unknown-key budget: not a failure of this key, and not counted as one.
