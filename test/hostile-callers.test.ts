@@ -6,6 +6,8 @@ import { loadEnv } from '../src/config.js';
 import { requestLogs } from '../src/db/schema.js';
 import { generateSecret, hashSecret, SECRET_PREFIX } from '../src/domain/keys/secret.js';
 import { clientIpResolver, type TrustProxy } from '../src/gateway/client-ip.js';
+import { LookupBudget } from '../src/gateway/lookup-budget.js';
+import type { ApiError } from '../src/domain/errors.js';
 import { startServer, type TestServer } from './support/harness.js';
 import * as ops from './support/operations.js';
 import { SURFACES } from './support/surfaces.js';
@@ -66,12 +68,6 @@ describe('TRUST_PROXY', () => {
   });
 
   describe('in the server', () => {
-    let t: TestServer;
-    beforeAll(async () => {
-      t = await startServer();
-    });
-    afterAll(() => t.close());
-
     it.each(SURFACES)('logs the right-most untrusted address over %s, never the garbage a client sent', async (_n, makeSurface) => {
       const s = makeSurface(t);
       const tenant = await t.tenant();
@@ -85,120 +81,114 @@ describe('TRUST_PROXY', () => {
   });
 });
 
+/** One server for the limits below: each test uses its own addresses, and moves the clock past what it spent. */
+let t: TestServer;
+beforeAll(async () => {
+  t = await startServer({
+    ipBlock: { maxFailures: 20, windowMs: 60_000, cooldownMs: 300_000 },
+    lookupBudget: { perSecond: 10, burst: 100, addressShare: 0.5 },
+    anonymousPerMinute: 60,
+  });
+});
+afterAll(() => t.close());
+/** Refills the lookup budget (100 at 10 a second) and the anonymous limit. */
+const rest = () => t.clock.advance(60_000);
+
 describe('unknown keys from many addresses', () => {
   it('are bounded by the IP block when only the left of X-Forwarded-For varies (3,000 keys)', async () => {
-    const t = await startServer({ ipBlock: { maxFailures: 20, windowMs: 60_000, cooldownMs: 300_000 } });
-    try {
-      const s = SURFACES[0][1](t);
-      const before = t.database.stats.queries;
-      const codes = await inBatches(3000, 50, async (i) => (await s.me(unknownKey(), { ip: `10.${i >> 8}.${i & 255}.1, 198.51.100.50` })).code);
-      expect(t.database.stats.queries - before).toBeLessThanOrEqual(20);
-      expect(codes.filter((c) => c === 'invalid_key')).toHaveLength(20);
-      expect(codes.filter((c) => c === 'ip_blocked')).toHaveLength(2980);
-    } finally {
-      await t.close();
-    }
+    rest();
+    const s = SURFACES[0][1](t);
+    const before = t.database.stats.queries;
+    const codes = await inBatches(3000, 50, async (i) => (await s.me(unknownKey(), { ip: `10.${i >> 8}.${i & 255}.1, 198.51.100.50` })).code);
+    expect(t.database.stats.queries - before).toBe(20);
+    expect(codes.filter((c) => c === 'invalid_key')).toHaveLength(20);
+    expect(codes.filter((c) => c === 'ip_blocked')).toHaveLength(2980);
   });
 
   it.each(SURFACES)(
     'are bounded by the global lookup budget when every request comes from its own address (%s, 3,000 keys); cached keys are unaffected',
-    async (_n, makeSurface) => {
-      const t = await startServer({
-        ipBlock: { maxFailures: 20, windowMs: 60_000, cooldownMs: 300_000 },
-        lookupBudget: { perSecond: 10, burst: 100, addressShare: 0.1 },
-      });
-      try {
-        const s = makeSurface(t);
-        const tenant = await t.tenant();
-        expect((await s.me(tenant.key)).status).toBe(200);
-        const before = t.database.stats.queries;
-        const replies = await inBatches(3000, 50, (i) => s.me(unknownKey(), { ip: `10.${i >> 8}.${i & 255}.2` }));
-        expect(t.database.stats.queries - before).toBe(100);
-        expect(replies.filter((r) => r.code === 'invalid_key')).toHaveLength(100);
-        const refused = replies.filter((r) => r.code === 'service_unavailable');
-        expect(refused).toHaveLength(2900);
-        expect(refused[0]).toMatchObject({ status: 503, httpStatus: 503 });
-        expect(refused[0]!.message).toMatch(/retry in 1 s/);
-        expect(refused[0]!.headers.get('retry-after')).toBe('1');
-        // The refusal names no key and is logged without one.
-        const row = await logRow(t, refused[0]!.headers.get('x-request-id')!);
-        expect(row).toMatchObject({ status: 503, errorCode: 'service_unavailable', keyPrefix: 'wbk_live' });
-        // A cached key is never affected, nor is an address's IP block charged for refusals.
-        expect((await s.me(tenant.key, { ip: '10.0.0.2' })).status).toBe(200);
-        // The budget refills with time.
-        t.clock.advance(1_000);
-        const after = t.database.stats.queries;
-        const next = await inBatches(20, 10, (i) => s.me(unknownKey(), { ip: `10.99.${i}.2` }));
-        expect(next.filter((r) => r.code === 'invalid_key')).toHaveLength(10);
-        expect(t.database.stats.queries - after).toBe(10);
-      } finally {
-        await t.close();
-      }
+    async (name, makeSurface) => {
+      rest();
+      const s = makeSurface(t);
+      const tenant = await t.tenant();
+      expect((await s.me(tenant.key)).status).toBe(200);
+      const net = name === 'rest' ? 20 : 30;
+      const before = t.database.stats.queries;
+      const replies = await inBatches(3000, 50, (i) => s.me(unknownKey(), { ip: `${net}.${i >> 8}.${i & 255}.2` }));
+      expect(t.database.stats.queries - before).toBe(100);
+      expect(replies.filter((r) => r.code === 'invalid_key')).toHaveLength(100);
+      const refused = replies.filter((r) => r.code === 'service_unavailable');
+      expect(refused).toHaveLength(2900);
+      expect(refused[0]).toMatchObject({ status: 503, httpStatus: 503 });
+      expect(refused[0]!.message).toMatch(/retry in 1 s/);
+      expect(refused[0]!.headers.get('retry-after')).toBe('1');
+      const row = await logRow(t, refused[0]!.headers.get('x-request-id')!);
+      expect(row).toMatchObject({ status: 503, errorCode: 'service_unavailable', keyPrefix: 'wbk_live' });
+      // A cached key is never affected.
+      expect((await s.me(tenant.key, { ip: `${net}.200.0.2` })).status).toBe(200);
+      // The budget refills with time: a second buys ten lookups.
+      t.clock.advance(1_000);
+      const after = t.database.stats.queries;
+      const next = await inBatches(20, 10, (i) => s.me(unknownKey(), { ip: `${net}.201.${i}.2` }));
+      expect(next.filter((r) => r.code === 'invalid_key')).toHaveLength(10);
+      expect(t.database.stats.queries - after).toBe(10);
     },
   );
 
-  it('gives one address only its share of the budget, and gives back what a found key took', async () => {
-    const t = await startServer({ lookupBudget: { perSecond: 10, burst: 100, addressShare: 0.1 } });
-    try {
-      const s = SURFACES[0][1](t);
-      const tenant = await t.tenant();
-      const codes = await inBatches(15, 5, async () => (await s.me(unknownKey(), { ip: '203.0.113.77' })).code);
-      expect(codes.filter((c) => c === 'invalid_key')).toHaveLength(10);
-      expect(codes.filter((c) => c === 'service_unavailable')).toHaveLength(5);
-      // Another address still has its share.
-      expect((await s.me(unknownKey(), { ip: '203.0.113.78' })).code).toBe('invalid_key');
-      // Keys that exist cost nothing: 30 lookups of real keys from one address all succeed.
-      for (let i = 0; i < 30; i++) {
-        t.app.gateway.cache.invalidate(hashSecret(tenant.key));
-        expect((await s.me(tenant.key, { ip: '203.0.113.79' })).status).toBe(200);
+  it('gives one address only its share of the budget', () => {
+    const budget = new LookupBudget({ perSecond: 10, burst: 100, addressShare: 0.1 }, 0);
+    const take = (ip: string) => {
+      try {
+        budget.take(ip, 0);
+        return 'ok';
+      } catch (err) {
+        return (err as ApiError).code;
       }
-    } finally {
-      await t.close();
+    };
+    expect(Array.from({ length: 15 }, () => take('203.0.113.77'))).toEqual([...Array(10).fill('ok'), ...Array(5).fill('service_unavailable')]);
+    expect(take('203.0.113.78')).toBe('ok');
+  });
+
+  it('charges nothing for a key that exists: 60 lookups of one from one address all succeed', async () => {
+    rest();
+    const s = SURFACES[0][1](t);
+    const tenant = await t.tenant();
+    const before = t.database.stats.queries;
+    for (let i = 0; i < 60; i++) {
+      t.app.gateway.cache.invalidate(hashSecret(tenant.key));
+      expect((await s.me(tenant.key, { ip: '203.0.113.79' })).status).toBe(200);
     }
+    expect(t.database.stats.queries - before).toBeGreaterThanOrEqual(60);
   });
 });
 
 describe('the IP block under concurrency', () => {
-  it.each(SURFACES)('admits exactly maxFailures failures of 50 concurrent bad requests over %s', async (_n, makeSurface) => {
-    const t = await startServer({ ipBlock: { maxFailures: 20, windowMs: 60_000, cooldownMs: 300_000 } });
-    try {
-      const s = makeSurface(t);
-      const tenant = await t.tenant();
-      const ip = '203.0.113.50';
-      const before = t.database.stats.queries;
-      const replies = await Promise.all(Array.from({ length: 50 }, () => s.me(unknownKey(), { ip })));
-      expect(replies.filter((r) => r.code === 'invalid_key')).toHaveLength(20);
-      expect(replies.filter((r) => r.code === 'ip_blocked')).toHaveLength(30);
-      expect(t.database.stats.queries - before).toBe(20);
-      expect((await s.me(tenant.key, { ip })).code).toBe('ip_blocked');
-    } finally {
-      await t.close();
-    }
+  it.each(SURFACES)('admits exactly maxFailures failures of 50 concurrent bad requests over %s', async (name, makeSurface) => {
+    rest();
+    const s = makeSurface(t);
+    const tenant = await t.tenant();
+    const ip = name === 'rest' ? '203.0.113.50' : '203.0.113.51';
+    const before = t.database.stats.queries;
+    const replies = await Promise.all(Array.from({ length: 50 }, () => s.me(unknownKey(), { ip })));
+    expect(replies.filter((r) => r.code === 'invalid_key')).toHaveLength(20);
+    expect(replies.filter((r) => r.code === 'ip_blocked')).toHaveLength(30);
+    expect(t.database.stats.queries - before).toBe(20);
+    expect((await s.me(tenant.key, { ip })).code).toBe('ip_blocked');
   });
 
   it('does not refuse concurrent good requests from an address near its limit', async () => {
-    const t = await startServer({ ipBlock: { maxFailures: 20, windowMs: 60_000, cooldownMs: 300_000 } });
-    try {
-      const s = SURFACES[0][1](t);
-      const tenant = await t.tenant();
-      const ip = '203.0.113.51';
-      for (let i = 0; i < 19; i++) expect((await s.me(unknownKey(), { ip })).code).toBe('invalid_key');
-      t.app.gateway.cache.invalidate(hashSecret(tenant.key));
-      const replies = await Promise.all(Array.from({ length: 20 }, () => s.me(tenant.key, { ip })));
-      expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
-    } finally {
-      await t.close();
-    }
+    rest();
+    const s = SURFACES[0][1](t);
+    const tenant = await t.tenant();
+    const ip = '203.0.113.52';
+    for (let i = 0; i < 19; i++) expect((await s.me(unknownKey(), { ip })).code).toBe('invalid_key');
+    t.app.gateway.cache.invalidate(hashSecret(tenant.key));
+    const replies = await Promise.all(Array.from({ length: 20 }, () => s.me(tenant.key, { ip })));
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
   });
 });
 
 describe('X-Request-ID shaped like an API key', () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startServer();
-  });
-  afterAll(() => t.close());
-
   const secret = generateSecret();
   const body = secret.slice(SECRET_PREFIX.length);
 
@@ -222,7 +212,7 @@ describe('X-Request-ID shaped like an API key', () => {
 });
 
 describe('GraphQL without a key', () => {
-  const introspect = (t: TestServer, query: string, opts: { ip?: string; key?: string; get?: boolean } = {}) => {
+  const introspect = (query: string, opts: { ip?: string; key?: string; get?: boolean } = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (opts.ip) headers['x-forwarded-for'] = opts.ip;
     if (opts.key) headers.authorization = `Bearer ${opts.key}`;
@@ -232,67 +222,60 @@ describe('GraphQL without a key', () => {
   };
 
   it('serves introspection from a cache: the cached answer equals the executed one', async () => {
-    const t = await startServer();
-    try {
-      const query = getIntrospectionQuery();
-      const first = await introspect(t, query);
-      expect(first.status).toBe(200);
-      const executed = await first.text();
-      expect(t.app.introspection.hits).toBe(0);
-      const second = await introspect(t, query);
-      expect(await second.text()).toBe(executed);
-      expect(t.app.introspection.hits).toBe(1);
-      // Yoga's full handler (GET) shares the cache.
-      const viaGet = await introspect(t, query, { get: true });
-      expect(viaGet.status).toBe(200);
-      expect(JSON.parse(await viaGet.text())).toEqual(JSON.parse(executed));
-      expect(t.app.introspection.hits).toBe(2);
-      // With a key, introspection executes as before, with its price.
-      const tenant = await t.tenant();
-      const authed = (await (await introspect(t, query, { key: tenant.key })).json()) as { data: unknown; extensions: unknown };
-      expect(authed.data).toEqual(JSON.parse(executed).data);
-      expect(authed.extensions).toMatchObject({ cost: {} });
-      expect(t.app.introspection.hits).toBe(2);
-      // A request for something else without a key is still refused, never cached.
-      const viewer = await introspect(t, '{ viewer { id } }');
-      expect(viewer.status).toBe(401);
-      expect((await introspect(t, '{ viewer { id } }')).status).toBe(401);
-      expect(t.app.introspection.hits).toBe(2);
-    } finally {
-      await t.close();
-    }
+    rest();
+    const ip = '198.51.100.70';
+    const query = getIntrospectionQuery();
+    const hits = t.app.introspection.hits;
+    const first = await introspect(query, { ip });
+    expect(first.status).toBe(200);
+    const executed = await first.text();
+    expect(t.app.introspection.hits).toBe(hits);
+    const second = await introspect(query, { ip });
+    expect(await second.text()).toBe(executed);
+    expect(t.app.introspection.hits).toBe(hits + 1);
+    // Yoga's full handler (GET) shares the cache.
+    const viaGet = await introspect(query, { get: true, ip });
+    expect(viaGet.status).toBe(200);
+    expect(JSON.parse(await viaGet.text())).toEqual(JSON.parse(executed));
+    expect(t.app.introspection.hits).toBe(hits + 2);
+    // With a key, introspection executes as before, with its price.
+    const tenant = await t.tenant();
+    const authed = (await (await introspect(query, { key: tenant.key, ip })).json()) as { data: unknown; extensions: unknown };
+    expect(authed.data).toEqual(JSON.parse(executed).data);
+    expect(authed.extensions).toMatchObject({ cost: {} });
+    expect(t.app.introspection.hits).toBe(hits + 2);
+    // Anything else without a key is still refused, and never cached.
+    expect((await introspect('{ viewer { id } }', { ip })).status).toBe(401);
+    expect((await introspect('{ viewer { id } }', { ip })).status).toBe(401);
+    expect(t.app.introspection.hits).toBe(hits + 2);
   });
 
-  it('is limited per address on the fast path and Yoga\'s handler; logged; keys and other addresses unaffected', async () => {
-    const t = await startServer({ anonymousPerMinute: 60 });
-    try {
-      const tenant = await t.tenant();
-      const query = '{ __schema { queryType { name } } }';
-      const ip = '198.51.100.60';
-      for (let i = 0; i < 59; i++) expect((await introspect(t, query, { ip })).status).toBe(200);
-      expect((await introspect(t, query, { ip, get: true })).status).toBe(200);
-      for (const get of [false, true]) {
-        const over = await introspect(t, query, { ip, get });
-        expect(over.status).toBe(429);
-        expect(over.headers.get('retry-after')).toBe('1');
-        const body = (await over.json()) as { errors: { message: string; extensions: { code: string } }[] };
-        expect(body.errors[0]!.extensions.code).toBe('rate_limited');
-        expect(body.errors[0]!.message).toMatch(/at most 60 requests a minute without an API key/);
-        const row = await logRow(t, over.headers.get('x-request-id')!);
-        expect(row).toMatchObject({ status: 429, errorCode: 'rate_limited', ip, keyId: null });
-      }
-      // Requests with a key, and other addresses, are unaffected.
-      const authed = await t.gql(ops.ViewerId, {}, { key: tenant.key, ip });
-      expect(authed.status).toBe(200);
-      expect((await introspect(t, query, { ip: '198.51.100.61' })).status).toBe(200);
-      // The window moves: a second later one more request is admitted, a minute later all of them.
-      t.clock.advance(1_000);
-      expect((await introspect(t, query, { ip })).status).toBe(200);
-      expect((await introspect(t, query, { ip })).status).toBe(429);
-      t.clock.advance(60_000);
-      for (let i = 0; i < 60; i++) expect((await introspect(t, query, { ip })).status).toBe(200);
-    } finally {
-      await t.close();
+  it("is limited per address on the fast path and Yoga's handler; logged; keys and other addresses unaffected", async () => {
+    rest();
+    const tenant = await t.tenant();
+    const query = '{ __schema { queryType { name } } }';
+    const ip = '198.51.100.60';
+    for (let i = 0; i < 59; i++) expect((await introspect(query, { ip })).status).toBe(200);
+    expect((await introspect(query, { ip, get: true })).status).toBe(200);
+    for (const get of [false, true]) {
+      const over = await introspect(query, { ip, get });
+      expect(over.status).toBe(429);
+      expect(over.headers.get('retry-after')).toBe('1');
+      const body = (await over.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('rate_limited');
+      expect(body.errors[0]!.message).toMatch(/at most 60 requests a minute without an API key/);
+      const row = await logRow(t, over.headers.get('x-request-id')!);
+      expect(row).toMatchObject({ status: 429, errorCode: 'rate_limited', ip, keyId: null });
     }
+    // Requests with a key, and other addresses, are unaffected.
+    const authed = await t.gql(ops.ViewerId, {}, { key: tenant.key, ip });
+    expect(authed.status).toBe(200);
+    expect((await introspect(query, { ip: '198.51.100.61' })).status).toBe(200);
+    // The window moves: a second later one more request is admitted, a minute later all of them.
+    t.clock.advance(1_000);
+    expect((await introspect(query, { ip })).status).toBe(200);
+    expect((await introspect(query, { ip })).status).toBe(429);
+    t.clock.advance(60_000);
+    for (let i = 0; i < 60; i++) expect((await introspect(query, { ip })).status).toBe(200);
   });
 });
