@@ -65,6 +65,7 @@ describe('TRUST_PROXY', () => {
     expect(ip(['loopback', '10.0.0.0/8'], '127.0.0.1', `${script}, 10.0.0.9`)).toBe('10.0.0.9');
     expect(ip(3, '10.0.0.5', `198.51.100.7, ${script}, 10.0.0.4`)).toBe('10.0.0.4');
     expect(ip(1, '10.0.0.5', '198.51.100.7:4431')).toBe('10.0.0.5');
+    expect(ip(1, '10.0.0.5', `fe80::1%${'a'.repeat(3000)}`)).toBe('10.0.0.5');
   });
 
   describe('in the server', () => {

@@ -35,6 +35,11 @@ export function parseTrustProxy(text: string): TrustProxy {
   return list;
 }
 
+/** An IP address as a peer has one: no zone id (`fe80::1%<anything>` passes net.isIP), at most 45 characters. */
+function isAddress(addr: string): boolean {
+  return addr.length <= 45 && !addr.includes('%') && isIP(addr) !== 0;
+}
+
 function canonical(addr: string): string {
   return addr.startsWith('::ffff:') && isIP(addr.slice(7)) === 4 ? addr.slice(7) : addr;
 }
@@ -51,12 +56,12 @@ export function clientIpResolver(trust: TrustProxy): (req: IncomingMessage) => s
   if (trust === false || trust === 0) return socketAddress;
   const trusted = typeof trust === 'number' ? (_addr: string, hop: number) => hop < trust : proxyAddr.compile([...trust]);
   // An invalid entry is never trusted, so the walk stops at it whatever the trust setting.
-  const trustValid = (addr: string, hop: number) => isIP(addr) !== 0 && trusted(addr, hop);
+  const trustValid = (addr: string, hop: number) => isAddress(addr) && trusted(addr, hop);
   return (req) => {
     const hops = proxyAddr.all(req, trustValid);
     for (let i = hops.length - 1; i >= 0; i--) {
       const addr = hops[i]!;
-      if (isIP(addr) !== 0) return canonical(addr);
+      if (isAddress(addr)) return canonical(addr);
     }
     return socketAddress(req);
   };
