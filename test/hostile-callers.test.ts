@@ -8,7 +8,7 @@ import { generateSecret, hashSecret, SECRET_PREFIX } from '../src/domain/keys/se
 import { clientIpResolver, type TrustProxy } from '../src/gateway/client-ip.js';
 import { LookupBudget } from '../src/gateway/lookup-budget.js';
 import type { ApiError } from '../src/domain/errors.js';
-import { startServer, type TestServer } from './support/harness.js';
+import { openTestDatabase, startServer, type TestServer } from './support/harness.js';
 import * as ops from './support/operations.js';
 import { SURFACES } from './support/surfaces.js';
 
@@ -125,8 +125,15 @@ describe('unknown keys from many addresses', () => {
       expect(refused[0]!.headers.get('retry-after')).toBe('1');
       const row = await logRow(t, refused[0]!.headers.get('x-request-id')!);
       expect(row).toMatchObject({ status: 503, errorCode: 'service_unavailable', keyPrefix: 'wbk_live' });
-      // A cached key is never affected.
+      // A cached key is never affected; nor is a key known to exist that fell out of the cache,
+      // whether this instance looked it up before or heard of its creation on the bus.
       expect((await s.me(tenant.key, { ip: `${net}.200.0.2` })).status).toBe(200);
+      t.app.gateway.cache.invalidate(hashSecret(tenant.key));
+      expect((await s.me(tenant.key, { ip: `${net}.200.0.3` })).status).toBe(200);
+      const created = (await s.createKey(tenant.key, { name: `announced ${net}`, permissions: ['read:contacts'] })).data!;
+      t.app.gateway.cache.invalidate(hashSecret(created.secret));
+      expect((await s.me(created.secret, { ip: `${net}.200.0.4` })).status).toBe(200);
+      expect(t.database.stats.queries - before).toBeGreaterThan(100);
       // The budget refills with time: a second buys ten lookups.
       t.clock.advance(1_000);
       const after = t.database.stats.queries;
@@ -148,6 +155,21 @@ describe('unknown keys from many addresses', () => {
     };
     expect(Array.from({ length: 15 }, () => take('203.0.113.77'))).toEqual([...Array(10).fill('ok'), ...Array(5).fill('service_unavailable')]);
     expect(take('203.0.113.78')).toBe('ok');
+  });
+
+  it('knows, from its start, every key in the database: they never spend the budget', async () => {
+    const tenant = await t.tenant();
+    const shared = process.env.TEST_DATABASE_URL ? await openTestDatabase() : t.database;
+    const other = await startServer({ database: shared, clock: t.clock, sharedDatabase: true, lookupBudget: { perSecond: 1, burst: 1, addressShare: 1 } });
+    try {
+      const s = SURFACES[1][1](other);
+      expect((await s.me(unknownKey())).code).toBe('invalid_key');
+      expect((await s.me(unknownKey())).code).toBe('service_unavailable');
+      expect((await s.me(tenant.key)).status).toBe(200);
+    } finally {
+      await other.close();
+      if (process.env.TEST_DATABASE_URL) await shared.close();
+    }
   });
 
   it('charges nothing for a key that exists: 60 lookups of one from one address all succeed', async () => {

@@ -8,6 +8,7 @@ import type { KeyStatus, Principal, RateLimitTier } from '../domain/principal.js
 import type { Scope } from '../domain/scopes.js';
 import type { IpBlocker } from './ip-blocker.js';
 import type { KeyCache } from './key-cache.js';
+import type { KnownKeyHashes } from './known-keys.js';
 import type { LookupBudget } from './lookup-budget.js';
 
 /** What the request log may say about a failed attempt: never the secret. */
@@ -37,6 +38,7 @@ export class Authenticator {
     private readonly cache: KeyCache,
     private readonly blocker: IpBlocker,
     private readonly budget: LookupBudget,
+    private readonly known: KnownKeyHashes,
   ) {}
 
   /**
@@ -95,14 +97,18 @@ export class Authenticator {
     throw new AuthFailed({ error, keyPrefix, principal });
   }
 
-  /** Joins a lookup of the same hash in flight; a new one spends the unknown-key budget, refunded if the key exists. */
+  /**
+   * Joins a lookup of the same hash in flight. A new one of a hash not known to exist spends
+   * the unknown-key budget, refunded if the key exists after all.
+   */
   private lookup(hash: string, ip: string, now: number): Promise<Principal | null> {
     let p = this.pending.get(hash);
     if (!p) {
-      this.budget.take(ip, now);
+      const charged = !this.known.has(hash);
+      if (charged) this.budget.take(ip, now);
       p = this.load(hash).finally(() => this.pending.delete(hash));
       this.pending.set(hash, p);
-      void p.then((found) => found && this.budget.give(ip, now), () => this.budget.give(ip, now));
+      if (charged) void p.then((found) => found && this.budget.give(ip, now), () => this.budget.give(ip, now));
     }
     return p;
   }
@@ -134,6 +140,7 @@ export class Authenticator {
       expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
       quotas: { total: k.quotaTotal, daily: k.quotaDaily, weekly: k.quotaWeekly, monthly: k.quotaMonthly },
     };
+    this.known.add(hash);
     if (fresh) this.cache.setKnown(hash, principal);
     return principal;
   }

@@ -14,6 +14,7 @@ import { clientIpResolver, type TrustProxy } from './client-ip.js';
 import { InvalidationBus } from './invalidation.js';
 import type { IpBlocker } from './ip-blocker.js';
 import { KeyCache } from './key-cache.js';
+import { KnownKeyHashes } from './known-keys.js';
 import { LookupBudget, type LookupBudgetPolicy } from './lookup-budget.js';
 import { Directory } from './directory.js';
 import { requestIdFor } from './request-id.js';
@@ -69,13 +70,14 @@ export class Gateway {
   private readonly bus: InvalidationBus;
   readonly limiter: Limiter;
   readonly clientIp: (req: IncomingMessage) => string;
+  readonly known = new KnownKeyHashes();
   private readonly anonymous: AnonymousLimit;
 
   constructor(private readonly deps: GatewayDeps) {
     this.cache = new KeyCache();
     this.directory = new Directory(deps.database.db);
     const budget = new LookupBudget(deps.lookupBudget, deps.clock.now());
-    this.authenticator = new Authenticator(deps.database.db, deps.clock, this.cache, deps.blocker, budget);
+    this.authenticator = new Authenticator(deps.database.db, deps.clock, this.cache, deps.blocker, budget, this.known);
     this.clientIp = clientIpResolver(deps.trustProxy);
     this.anonymous = new AnonymousLimit(deps.anonymousPerMinute);
     this.bus = new InvalidationBus(deps.database);
@@ -100,7 +102,13 @@ export class Gateway {
 
   async start(): Promise<void> {
     await this.directory.loadPlans();
-    await this.bus.start((m) => this.cache.invalidate(m.hash));
+    await this.bus.start((m) => {
+      this.cache.invalidate(m.hash);
+      // Every key change is announced, its creation included.
+      this.known.add(m.hash);
+    });
+    // After subscribing, so that no key is created unseen in between.
+    await this.known.load(this.deps.database.db);
   }
 
   async stop(): Promise<void> {
@@ -193,6 +201,7 @@ export class Gateway {
   /** At once on this instance; within a notification's latency on every other one. */
   async keyChanged(hash: string): Promise<void> {
     this.cache.invalidate(hash);
+    this.known.add(hash);
     await this.bus.publish({ hash });
   }
 
