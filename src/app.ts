@@ -10,6 +10,8 @@ import { purgeRequestLogs } from './domain/logs/query.js';
 import { RequestLogWriter } from './domain/logs/writer.js';
 import { createSealer } from './domain/sealer.js';
 import { Gateway } from './gateway/gateway.js';
+import type { TrustProxy } from './gateway/client-ip.js';
+import { DEFAULT_LOOKUP_BUDGET, type LookupBudgetPolicy } from './gateway/lookup-budget.js';
 import { requestIdFor } from './gateway/request-id.js';
 import { FallbackCounterStore } from './gateway/limiter/fallback-store.js';
 import { MemoryCounterStore } from './gateway/limiter/memory-store.js';
@@ -17,6 +19,7 @@ import { RedisCounterStore } from './gateway/limiter/redis-store.js';
 import { DEFAULT_IP_BLOCK_POLICY, MemoryIpBlocker, type IpBlockPolicy } from './gateway/ip-blocker.js';
 import type { ServerContext } from './graphql/context.js';
 import { createFastPath, fastPathEligible } from './graphql/fast-path.js';
+import { IntrospectionCache } from './graphql/introspection-cache.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { buildOpenApi } from './docs/openapi.js';
 import { renderApiDocs } from './docs/page.js';
@@ -29,8 +32,13 @@ export interface AppOptions {
   serverSecret: Buffer;
   clock?: Clock;
   logger?: Logger;
-  trustProxy?: boolean;
+  /** Which proxies' X-Forwarded-For to believe (default: none). */
+  trustProxy?: TrustProxy;
   ipBlock?: IpBlockPolicy;
+  /** Database lookups of keys not in the cache (default DEFAULT_LOOKUP_BUDGET). */
+  lookupBudget?: LookupBudgetPolicy;
+  /** GraphQL requests without a key per address per minute (default 60; 0 = no limit). */
+  anonymousPerMinute?: number;
   /** Rate-limit and quota counters: Redis when set (falling back to this process while it is unreachable). */
   redisUrl?: string;
   /** 0 disables the timer (tests flush explicitly). */
@@ -43,6 +51,8 @@ export interface AppOptions {
 export interface App {
   server: Server;
   gateway: Gateway;
+  /** Answers to introspection without a key, kept for the life of the process. */
+  introspection: IntrospectionCache;
   database: Database;
   logWriter: RequestLogWriter;
   clock: Clock;
@@ -80,9 +90,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     logWriter,
     blocker: new MemoryIpBlocker(opts.ipBlock ?? DEFAULT_IP_BLOCK_POLICY),
     trustProxy: opts.trustProxy ?? false,
+    lookupBudget: opts.lookupBudget ?? DEFAULT_LOOKUP_BUDGET,
+    anonymousPerMinute: opts.anonymousPerMinute ?? 60,
   });
   await gateway.start();
-  const yoga = createGraphQLServer(onUnexpected);
+  const introspection = new IntrospectionCache();
+  const yoga = createGraphQLServer(onUnexpected, introspection);
   const rest = createRestHandler(gateway, onUnexpected);
   // Yoga's node listener merges extra arguments into the server context; its typings omit them.
   const fastPath = createFastPath(yoga);
@@ -92,9 +105,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const state = gateway.begin(req, res, `${req.method ?? 'GET'} /graphql`);
     const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
     const authorization = req.headers.authorization;
-    if (!wantsPage && authorization !== undefined) {
+    if (!wantsPage) {
       try {
-        await gateway.authenticate(state, authorization);
+        // Without a key only introspection is served (and limited per address); with one, it is checked here.
+        if (authorization === undefined) gateway.admitAnonymous(state);
+        else await gateway.authenticate(state, authorization);
       } catch (err) {
         gateway.recordError(state, err);
         if (!(err instanceof ApiError)) throw err;
@@ -145,6 +160,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   return {
     server,
     gateway,
+    introspection,
     database: opts.database,
     logWriter,
     clock,

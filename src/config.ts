@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy } from './gateway/client-ip.js';
+import { DEFAULT_LOOKUP_BUDGET } from './gateway/lookup-budget.js';
 
 const intFrom = (def: number) => z.coerce.number().int().min(0).default(def);
 
@@ -13,11 +15,31 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./.data'),
   /** Base64 or hex, ≥32 bytes; seals idempotent replays at rest. Default: a file in DATA_DIR. */
   APP_SECRET: z.string().min(32).optional(),
-  /** Use the left-most X-Forwarded-For address as the caller's IP (behind a trusted proxy only). */
-  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /**
+   * The proxies in front of the server whose X-Forwarded-For is believed: `false` (default),
+   * a hop count, or a comma list of addresses, CIDRs, `loopback`, `linklocal`, `uniquelocal`.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   IP_BLOCK_MAX_FAILURES: intFrom(20),
   IP_BLOCK_WINDOW_SECONDS: intFrom(60),
   IP_BLOCK_COOLDOWN_SECONDS: intFrom(300),
+  /** Database lookups of uncached keys per second, all addresses together; 0 = no budget. */
+  UNKNOWN_KEY_LOOKUPS_PER_SECOND: intFrom(DEFAULT_LOOKUP_BUDGET.perSecond),
+  UNKNOWN_KEY_LOOKUP_BURST: intFrom(DEFAULT_LOOKUP_BUDGET.burst),
+  /** The share of that budget one address may spend, in percent. */
+  UNKNOWN_KEY_LOOKUP_ADDRESS_PERCENT: z.coerce.number().int().min(1).max(100).default(DEFAULT_LOOKUP_BUDGET.addressShare * 100),
+  /** GraphQL requests without a key (introspection) per address per minute; 0 = no limit. */
+  ANONYMOUS_REQUESTS_PER_MINUTE: intFrom(60),
   LOG_RETENTION_DAYS: intFrom(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_PLAN: z.string().default('enterprise'),

@@ -64,6 +64,12 @@ const app = await createApp({
     windowMs: env.IP_BLOCK_WINDOW_SECONDS * 1000,
     cooldownMs: env.IP_BLOCK_COOLDOWN_SECONDS * 1000,
   },
+  lookupBudget: {
+    perSecond: env.UNKNOWN_KEY_LOOKUPS_PER_SECOND,
+    burst: env.UNKNOWN_KEY_LOOKUP_BURST,
+    addressShare: env.UNKNOWN_KEY_LOOKUP_ADDRESS_PERCENT / 100,
+  },
+  anonymousPerMinute: env.ANONYMOUS_REQUESTS_PER_MINUTE,
 });
 const url = await app.listen(env.PORT, env.HOST);
 database.lock?.update({ url });

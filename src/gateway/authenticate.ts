@@ -8,6 +8,8 @@ import type { KeyStatus, Principal, RateLimitTier } from '../domain/principal.js
 import type { Scope } from '../domain/scopes.js';
 import type { IpBlocker } from './ip-blocker.js';
 import type { KeyCache } from './key-cache.js';
+import type { KnownKeyHashes } from './known-keys.js';
+import type { LookupBudget } from './lookup-budget.js';
 
 /** What the request log may say about a failed attempt: never the secret. */
 export interface AuthFailure {
@@ -24,6 +26,8 @@ export class AuthFailed extends Error {
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 
+const blocked = (ms: number) => new AuthFailed({ error: errors.ipBlocked(Math.ceil(ms / 1000)), keyPrefix: null, principal: null });
+
 export class Authenticator {
   /** One database lookup per unknown hash, however many requests carry it at once. */
   private readonly pending = new Map<string, Promise<Principal | null>>();
@@ -33,16 +37,20 @@ export class Authenticator {
     private readonly clock: Clock,
     private readonly cache: KeyCache,
     private readonly blocker: IpBlocker,
+    private readonly budget: LookupBudget,
+    private readonly known: KnownKeyHashes,
   ) {}
 
   /**
    * Seed 002's order: a blocked address is refused before anything else; then the header,
-   * the checksum (no database), the cache, and only on a miss the database.
+   * the checksum (no database), the cache, and only on a miss the database. A lookup holds
+   * one of the address's failure slots while it runs (see ip-blocker.ts), so concurrent
+   * attempts never get past the block's limit.
    */
   async authenticate(authorization: string | undefined, ip: string): Promise<Principal> {
     const now = this.clock.now();
-    const blockedMs = await this.blocker.blockedFor(ip, now);
-    if (blockedMs > 0) throw new AuthFailed({ error: errors.ipBlocked(Math.ceil(blockedMs / 1000)), keyPrefix: null, principal: null });
+    const blockedMs = this.blocker.blockedFor(ip, now);
+    if (blockedMs > 0) throw blocked(blockedMs);
 
     const match = authorization ? BEARER.exec(authorization) : null;
     if (!match) return this.fail(ip, now, errors.missingAuth(), null, null);
@@ -52,24 +60,55 @@ export class Authenticator {
 
     const hash = hashSecret(token);
     let principal = this.cache.get(hash);
-    if (principal === undefined) principal = await this.lookup(hash);
-    if (!principal) return this.fail(ip, now, errors.invalidKey(), prefix, null);
-    if (principal.status === 'revoked') return this.fail(ip, now, errors.revokedKey(), prefix, principal);
-    if (principal.status === 'inactive') return this.fail(ip, now, errors.inactiveKey(), prefix, principal);
-    if (principal.expiresAt !== null && principal.expiresAt <= now) return this.fail(ip, now, errors.expiredKey(), prefix, principal);
-    return principal;
+    if (principal === undefined) {
+      const waitMs = await this.blocker.acquire(ip, now);
+      if (waitMs > 0) throw blocked(waitMs);
+      try {
+        // A wait for a slot may have outlasted another request's lookup of this very key.
+        principal = this.cache.get(hash) ?? (await this.lookup(hash, ip, now));
+      } catch (err) {
+        this.blocker.settle(ip, now, false);
+        // Over the unknown-key budget: not a failure of this key, and not counted as one.
+        if (err instanceof ApiError) throw new AuthFailed({ error: err, keyPrefix: prefix, principal: null });
+        throw err;
+      }
+      const refusal = principal ? this.refusal(principal, now) : errors.invalidKey();
+      this.blocker.settle(ip, now, refusal !== null);
+      if (refusal) throw new AuthFailed({ error: refusal, keyPrefix: prefix, principal });
+      return principal!;
+    }
+    const refusal = principal ? this.refusal(principal, now) : errors.invalidKey();
+    if (refusal) return this.fail(ip, now, refusal, prefix, principal);
+    return principal!;
   }
 
+  private refusal(p: Principal, now: number): ApiError | null {
+    if (p.status === 'revoked') return errors.revokedKey();
+    if (p.status === 'inactive') return errors.inactiveKey();
+    if (p.expiresAt !== null && p.expiresAt <= now) return errors.expiredKey();
+    return null;
+  }
+
+  /** A failure decided without a lookup: it still needs a free slot, or the address is blocked. */
   private async fail(ip: string, now: number, error: ApiError, keyPrefix: string | null, principal: Principal | null): Promise<never> {
-    await this.blocker.recordFailure(ip, now);
+    const waitMs = await this.blocker.acquire(ip, now);
+    if (waitMs > 0) throw blocked(waitMs);
+    this.blocker.settle(ip, now, true);
     throw new AuthFailed({ error, keyPrefix, principal });
   }
 
-  private lookup(hash: string): Promise<Principal | null> {
+  /**
+   * Joins a lookup of the same hash in flight. A new one of a hash not known to exist spends
+   * the unknown-key budget, refunded if the key exists after all.
+   */
+  private lookup(hash: string, ip: string, now: number): Promise<Principal | null> {
     let p = this.pending.get(hash);
     if (!p) {
+      const charged = !this.known.has(hash);
+      if (charged) this.budget.take(ip, now);
       p = this.load(hash).finally(() => this.pending.delete(hash));
       this.pending.set(hash, p);
+      if (charged) void p.then((found) => found && this.budget.give(ip, now), () => this.budget.give(ip, now));
     }
     return p;
   }
@@ -101,6 +140,7 @@ export class Authenticator {
       expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
       quotas: { total: k.quotaTotal, daily: k.quotaDaily, weekly: k.quotaWeekly, monthly: k.quotaMonthly },
     };
+    this.known.add(hash);
     if (fresh) this.cache.setKnown(hash, principal);
     return principal;
   }

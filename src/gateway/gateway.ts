@@ -8,10 +8,14 @@ import { newId } from '../domain/ids.js';
 import type { RequestLogWriter } from '../domain/logs/writer.js';
 import type { Principal } from '../domain/principal.js';
 import type { Sealer } from '../domain/sealer.js';
+import { AnonymousLimit } from './anonymous-limit.js';
 import { AuthFailed, Authenticator } from './authenticate.js';
+import { clientIpResolver, type TrustProxy } from './client-ip.js';
 import { InvalidationBus } from './invalidation.js';
 import type { IpBlocker } from './ip-blocker.js';
 import { KeyCache } from './key-cache.js';
+import { KnownKeyHashes } from './known-keys.js';
+import { LookupBudget, type LookupBudgetPolicy } from './lookup-budget.js';
 import { Directory } from './directory.js';
 import { requestIdFor } from './request-id.js';
 import { Limiter } from './limiter/limiter.js';
@@ -53,7 +57,10 @@ export interface GatewayDeps {
   sealer: Sealer;
   logWriter: RequestLogWriter;
   blocker: IpBlocker;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  lookupBudget: LookupBudgetPolicy;
+  /** Requests without a key per address per minute; 0 turns the limit off. */
+  anonymousPerMinute: number;
 }
 
 export class Gateway {
@@ -62,11 +69,17 @@ export class Gateway {
   readonly authenticator: Authenticator;
   private readonly bus: InvalidationBus;
   readonly limiter: Limiter;
+  readonly clientIp: (req: IncomingMessage) => string;
+  readonly known = new KnownKeyHashes();
+  private readonly anonymous: AnonymousLimit;
 
   constructor(private readonly deps: GatewayDeps) {
     this.cache = new KeyCache();
     this.directory = new Directory(deps.database.db);
-    this.authenticator = new Authenticator(deps.database.db, deps.clock, this.cache, deps.blocker);
+    const budget = new LookupBudget(deps.lookupBudget, deps.clock.now());
+    this.authenticator = new Authenticator(deps.database.db, deps.clock, this.cache, deps.blocker, budget, this.known);
+    this.clientIp = clientIpResolver(deps.trustProxy);
+    this.anonymous = new AnonymousLimit(deps.anonymousPerMinute);
     this.bus = new InvalidationBus(deps.database);
     const db = deps.database.db;
     // Seeds read the logs, so what this process has queued goes in first.
@@ -89,22 +102,18 @@ export class Gateway {
 
   async start(): Promise<void> {
     await this.directory.loadPlans();
-    await this.bus.start((m) => this.cache.invalidate(m.hash));
+    await this.bus.start((m) => {
+      this.cache.invalidate(m.hash);
+      // Every key change is announced, its creation included.
+      this.known.add(m.hash);
+    });
+    // After subscribing, so that no key is created unseen in between.
+    await this.known.load(this.deps.database.db);
   }
 
   async stop(): Promise<void> {
     await this.bus.stop();
     await this.deps.counters.close();
-  }
-
-  clientIp(req: IncomingMessage): string {
-    if (this.deps.trustProxy) {
-      const xff = req.headers['x-forwarded-for'];
-      const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    const addr = req.socket.remoteAddress ?? 'unknown';
-    return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
   }
 
   /** Starts a request: assigns its id (echoed on the response) and arranges its log entry. */
@@ -138,6 +147,20 @@ export class Gateway {
     } as ServerResponse['writeHead'];
     res.once('finish', () => this.log(state, res.statusCode));
     return state;
+  }
+
+  /**
+   * A request without a key (GraphQL introspection): logged, and limited per address so that
+   * nobody without a key can take the server's time from those with one.
+   */
+  admitAnonymous(state: RequestState): void {
+    state.logged = true;
+    try {
+      this.anonymous.admit(state.ip, this.deps.clock.now());
+    } catch (err) {
+      this.recordError(state, err);
+      throw err;
+    }
   }
 
   /** Authenticates the request's bearer key; on refusal records why (for the log) and rethrows the catalog error. */
@@ -178,6 +201,7 @@ export class Gateway {
   /** At once on this instance; within a notification's latency on every other one. */
   async keyChanged(hash: string): Promise<void> {
     this.cache.invalidate(hash);
+    this.known.add(hash);
     await this.bus.publish({ hash });
   }
 

@@ -5,6 +5,8 @@ import { ApiError, REQUEST_LEVEL_CODES } from '../domain/errors.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
 import { MAX_POINTS, operationCost } from './cost.js';
 import { assignCatalogCodes } from './error-codes.js';
+import { IntrospectionCache } from './introspection-cache.js';
+import type { RequestState } from '../gateway/gateway.js';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -26,6 +28,37 @@ function isIntrospectionOnly(op: OperationDefinitionNode | null | undefined): bo
     op.operation === 'query' &&
     op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'))
   );
+}
+
+/**
+ * Introspection without a key, answered from the cache when the same request was answered
+ * before: looked up before parsing, so a flood of it costs a map lookup each, not an execution.
+ */
+function introspectionCachePlugin(cache: IntrospectionCache): Plugin<GraphQLContext> {
+  /** The cache key of each request without a key, from its params until it is executed. */
+  const keys = new WeakMap<RequestState, string>();
+  return {
+    onParams({ params, context, setResult }) {
+      const state = (context as unknown as ServerContext).state;
+      if (state.principal) return;
+      const key = cache.key(params);
+      if (key === null) return;
+      const hit = cache.get(key);
+      if (!hit) return void keys.set(state, key);
+      state.operationType = 'query';
+      state.operationName = hit.operationName;
+      state.endpoint = `query ${hit.operationName ?? 'anonymous'}`;
+      setResult(hit.result);
+    },
+    onExecute({ args }) {
+      const state = args.contextValue.state;
+      const key = keys.get(state);
+      const op = getOperationAST(args.document, args.operationName);
+      if (key === undefined || state.principal || !isIntrospectionOnly(op)) return;
+      const name = op?.name?.value ?? args.operationName ?? null;
+      return { onExecuteDone: ({ result }) => cache.set(key, result as ExecutionResult, name) };
+    },
+  };
 }
 
 /**
@@ -96,7 +129,10 @@ const codeEveryError: Plugin = {
   },
 };
 
-export function createGraphQLServer(onUnexpected: (err: unknown) => void): YogaServerInstance<ServerContext, GraphQLContext> {
+export function createGraphQLServer(
+  onUnexpected: (err: unknown) => void,
+  introspection: IntrospectionCache = new IntrospectionCache(),
+): YogaServerInstance<ServerContext, GraphQLContext> {
   let page: string | undefined;
   return createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -126,6 +162,6 @@ export function createGraphQLServer(onUnexpected: (err: unknown) => void): YogaS
     },
     // Yoga's default: no batching. One operation per HTTP request, so each is authenticated, limited and logged alone.
     batching: false,
-    plugins: [...armor, gatewayPlugin, codeEveryError],
+    plugins: [...armor, introspectionCachePlugin(introspection), gatewayPlugin, codeEveryError],
   });
 }

@@ -6,7 +6,9 @@ import { seedPlans } from '../../src/db/plans.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { RateLimitTier } from '../../src/domain/principal.js';
 import { bootstrapWorkspace } from '../../src/domain/workspaces.js';
+import type { TrustProxy } from '../../src/gateway/client-ip.js';
 import type { IpBlockPolicy } from '../../src/gateway/ip-blocker.js';
+import type { LookupBudgetPolicy } from '../../src/gateway/lookup-budget.js';
 
 export const T0 = Date.parse('2026-11-22T12:00:00.000Z');
 
@@ -32,7 +34,7 @@ export interface Reply<B = unknown> {
 export interface CallOptions {
   key?: string;
   headers?: Record<string, string>;
-  /** Sent as X-Forwarded-For; the test servers trust it. */
+  /** Sent as X-Forwarded-For; the test servers trust their loopback peer (the test itself) as a proxy. */
   ip?: string;
 }
 
@@ -59,6 +61,12 @@ export interface StartOptions {
   database?: Database;
   clock?: ManualClock;
   ipBlock?: IpBlockPolicy;
+  /** Default: no budget. */
+  lookupBudget?: LookupBudgetPolicy;
+  /** Default: no limit. */
+  anonymousPerMinute?: number;
+  /** Default: loopback (the test connects over 127.0.0.1 and plays the proxy). */
+  trustProxy?: TrustProxy;
   /** Keep the database open on close (when another server shares it). */
   sharedDatabase?: boolean;
   /** Defaults to TEST_REDIS_URL; '' forces in-process counters. */
@@ -81,7 +89,9 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     database,
     clock,
     serverSecret: Buffer.alloc(32, 7),
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? ['loopback'],
+    lookupBudget: opts.lookupBudget ?? { perSecond: 0, burst: 0, addressShare: 1 },
+    anonymousPerMinute: opts.anonymousPerMinute ?? 0,
     redisUrl: opts.redisUrl === undefined ? process.env.TEST_REDIS_URL : opts.redisUrl || undefined,
     ipBlock: opts.ipBlock ?? NO_IP_BLOCK,
     logFlushIntervalMs: 0,
