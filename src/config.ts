@@ -19,6 +19,8 @@ const envSchema = z.object({
   IP_BLOCK_WINDOW_SECONDS: intFrom(60),
   IP_BLOCK_COOLDOWN_SECONDS: intFrom(300),
   LOG_RETENTION_DAYS: intFrom(90),
+  /** Bound on a graceful stop (SIGTERM): in-flight requests, the last request logs, the database. */
+  SHUTDOWN_TIMEOUT_SECONDS: intFrom(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_PLAN: z.string().default('enterprise'),
 });

@@ -33,6 +33,7 @@ const app = await createApp({
   trustProxy: env.TRUST_PROXY,
   redisUrl: env.REDIS_URL,
   logRetentionDays: env.LOG_RETENTION_DAYS,
+  shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   ipBlock: {
     maxFailures: env.IP_BLOCK_MAX_FAILURES,
     windowMs: env.IP_BLOCK_WINDOW_SECONDS * 1000,
@@ -48,8 +49,16 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: flushing request logs');
+    // close() bounds each of its steps; this catches anything that still would not end.
+    setTimeout(() => {
+      logger.error({ pending: app.logWriter.pending }, 'stop timed out; exiting anyway');
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000 + 2_000).unref();
     app.close().then(
-      () => process.exit(0),
+      ({ unwrittenLogs }) => {
+        logger.info({ unwrittenLogs }, `stopped; ${unwrittenLogs} request logs not written`);
+        process.exit(unwrittenLogs > 0 ? 1 : 0);
+      },
       (err: unknown) => {
         logger.error({ err }, 'unclean stop');
         process.exit(1);

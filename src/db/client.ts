@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import { migratePgliteInstance, migratePostgresUrl } from './migrate.js';
 import { PgliteThread } from './pglite-thread.js';
 import type { WorkerInit } from './pglite-worker.js';
+import { dbTimeout, withTimeout } from './errors.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -42,19 +43,77 @@ const countingLogger = (stats: { queries: number }): Logger => ({
   },
 });
 
-export function openPostgres(url: string, opts: { max?: number } = {}): Database {
-  const client = postgres(url, {
-    max: opts.max ?? 10,
+export interface PostgresOptions {
+  /** Pool size (default 10). */
+  max?: number;
+  /** Bound on opening a connection (default 5 s). */
+  connectTimeoutSeconds?: number;
+  /** Server-side bound on each statement (default 10 s); 57014 query_canceled when it runs out. */
+  statementTimeoutMs?: number;
+  /** Bound on each request-log COPY, from asking for a connection to its commit (default 15 s). */
+  copyTimeoutMs?: number;
+}
+
+/**
+ * Why `prepare: false`: postgres.js names a prepared statement per connection and caches
+ * "this SQL text is statement N" on the client. When a connection dies mid-query it keeps the
+ * dead query as its current one (postgres.js 3.4 clears it only on ReadyForQuery), and a COPY
+ * connection handed back with `reserve().release()` after its socket closed lands in the idle
+ * queue as well as the closed one; either way replies are matched to the wrong query after the
+ * reconnect, the cache learns a wrong name, and a later Bind sends one statement's parameters
+ * to another (`bind message supplies 1 parameters, but prepared statement … requires 2`,
+ * `invalid input syntax for type json` on `select credit_balance …`, seen during restarts).
+ * Unnamed statements are parsed in the same message batch as their Bind, so a reply can never
+ * bind to a stale name; the cost measured on this machine is in the README. COPY runs on a
+ * connection of its own that is destroyed, never reused, when a COPY does not finish cleanly.
+ */
+export function openPostgres(url: string, opts: PostgresOptions = {}): Database {
+  const connectTimeout = opts.connectTimeoutSeconds ?? 5;
+  const statementTimeoutMs = opts.statementTimeoutMs ?? 10_000;
+  const copyTimeoutMs = opts.copyTimeoutMs ?? 15_000;
+  const base = {
+    prepare: false,
+    connect_timeout: connectTimeout,
+    // Dead peers that never send a reset are found by TCP keepalive within seconds, not hours.
+    keep_alive: 5,
     onnotice: () => {},
+  } as const;
+  const client = postgres(url, {
+    ...base,
+    max: opts.max ?? 10,
+    connection: { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs },
   });
   const stats = { queries: 0 };
   const db = drizzlePostgres(client, { schema, logger: countingLogger(stats) }) as unknown as Db;
+
+  // One connection for COPY, created on demand and replaced after any failure: postgres.js
+  // never settles a COPY whose socket closes after CopyDone (its final callback waits for a
+  // CommandComplete that never comes), so its close is watched here as well as the clock.
+  let copier: { sql: postgres.Sql; died: Promise<never> } | null = null;
+  const openCopier = () => {
+    let die!: (err: Error) => void;
+    const died = new Promise<never>((_, reject) => (die = reject));
+    died.catch(() => {});
+    const sql = postgres(url, {
+      ...base,
+      max: 1,
+      connection: { statement_timeout: copyTimeoutMs },
+      onclose: () => die(Object.assign(new Error('request-log COPY connection closed'), { code: 'CONNECTION_CLOSED' })),
+    });
+    return { sql, died };
+  };
+  const dropCopier = (c: { sql: postgres.Sql }) => {
+    if (copier === c) copier = null;
+    // timeout 0: end at once, even mid-COPY (the server aborts the COPY and rolls it back).
+    c.sql.end({ timeout: 0 }).catch(() => {});
+  };
+
   return {
     db,
     kind: 'postgres',
     stats,
     async listen(channel, fn) {
-      const sub = await client.listen(channel, fn);
+      const sub = await withTimeout(client.listen(channel, fn), connectTimeout * 1000 + statementTimeoutMs, () => dbTimeout(`LISTEN ${channel} timed out`));
       return () => sub.unlisten();
     },
     async notify(channel, payload) {
@@ -65,16 +124,21 @@ export function openPostgres(url: string, opts: { max?: number } = {}): Database
     },
     migrate: () => migratePostgresUrl(url),
     async copyCsv(table, columns, csv) {
-      // A connection of its own: while COPY streams, the pool must not send other queries on it.
-      const reserved = await client.reserve();
-      try {
-        const sink = await reserved.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
+      const c = (copier ??= openCopier());
+      const work = (async () => {
+        const sink = await c.sql.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
         await pipeline(Readable.from([csv]), sink);
-      } finally {
-        reserved.release();
+      })();
+      try {
+        await withTimeout(Promise.race([work, c.died]), copyTimeoutMs, () => dbTimeout(`COPY into ${table} did not finish within ${copyTimeoutMs} ms`));
+      } catch (err) {
+        work.catch(() => {});
+        dropCopier(c);
+        throw err;
       }
     },
     async close() {
+      if (copier) dropCopier(copier);
       await client.end({ timeout: 5 });
     },
   };
