@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import { migratePgliteInstance, migratePostgresUrl } from './migrate.js';
 import { PgliteThread } from './pglite-thread.js';
 import type { WorkerInit } from './pglite-worker.js';
+import { boundedSocket, type SocketTarget } from './bounded-socket.js';
 import { dbTimeout, withTimeout } from './errors.js';
 import * as schema from './schema.js';
 
@@ -52,6 +53,8 @@ export interface PostgresOptions {
   statementTimeoutMs?: number;
   /** Bound on each request-log COPY, from asking for a connection to its commit (default 15 s). */
   copyTimeoutMs?: number;
+  /** Silence from the server, while a reply is due, after which a connection is dropped (default: statement bound + 2 s). */
+  silenceTimeoutMs?: number;
 }
 
 /**
@@ -67,13 +70,25 @@ export interface PostgresOptions {
  * bind to a stale name; the cost measured on this machine is in the README. COPY runs on a
  * connection of its own that is destroyed, never reused, when a COPY does not finish cleanly.
  */
+function singleTcpHost(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return !!u.hostname && !u.hostname.includes(',') && !u.searchParams.has('host');
+  } catch {
+    return false;
+  }
+}
+
 export function openPostgres(url: string, opts: PostgresOptions = {}): Database {
   const connectTimeout = opts.connectTimeoutSeconds ?? 5;
   const statementTimeoutMs = opts.statementTimeoutMs ?? 10_000;
   const copyTimeoutMs = opts.copyTimeoutMs ?? 15_000;
+  const silenceTimeoutMs = opts.silenceTimeoutMs ?? statementTimeoutMs + 2_000;
   const base = {
     prepare: false,
     connect_timeout: connectTimeout,
+    // One host over TCP (the usual URL): watch each connection for a silent server (bounded-socket.ts).
+    ...(singleTcpHost(url) ? { socket: (o: SocketTarget) => boundedSocket(o, silenceTimeoutMs) } : {}),
     // Dead peers that never send a reset are found by TCP keepalive within seconds, not hours.
     keep_alive: 5,
     onnotice: () => {},
@@ -89,23 +104,32 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
   // One connection for COPY, created on demand and replaced after any failure: postgres.js
   // never settles a COPY whose socket closes after CopyDone (its final callback waits for a
   // CommandComplete that never comes), so its close is watched here as well as the clock.
-  let copier: { sql: postgres.Sql; died: Promise<never> } | null = null;
-  const openCopier = () => {
-    let die!: (err: Error) => void;
-    const died = new Promise<never>((_, reject) => (die = reject));
-    died.catch(() => {});
-    const sql = postgres(url, {
-      ...base,
-      max: 1,
-      connection: { statement_timeout: copyTimeoutMs },
-      onclose: () => die(Object.assign(new Error('request-log COPY connection closed'), { code: 'CONNECTION_CLOSED' })),
-    });
-    return { sql, died };
-  };
-  const dropCopier = (c: { sql: postgres.Sql }) => {
+  interface Copier {
+    sql: postgres.Sql;
+    /** Fail the COPYs in flight. */
+    aborts: Set<(err: Error) => void>;
+  }
+  let copier: Copier | null = null;
+  const dropCopier = (c: Copier) => {
     if (copier === c) copier = null;
     // timeout 0: end at once, even mid-COPY (the server aborts the COPY and rolls it back).
     c.sql.end({ timeout: 0 }).catch(() => {});
+  };
+  const openCopier = (): Copier => {
+    const c: Copier = {
+      aborts: new Set(),
+      sql: postgres(url, {
+        ...base,
+        max: 1,
+        connection: { statement_timeout: copyTimeoutMs },
+        onclose: () => {
+          const err = Object.assign(new Error('request-log COPY connection closed'), { code: 'CONNECTION_CLOSED' });
+          c.aborts.forEach((abort) => abort(err));
+          dropCopier(c);
+        },
+      }),
+    };
+    return c;
   };
 
   return {
@@ -125,16 +149,21 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     migrate: () => migratePostgresUrl(url),
     async copyCsv(table, columns, csv) {
       const c = (copier ??= openCopier());
+      let abort!: (err: Error) => void;
+      const closed = new Promise<never>((_, reject) => c.aborts.add((abort = reject)));
       const work = (async () => {
         const sink = await c.sql.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
         await pipeline(Readable.from([csv]), sink);
       })();
       try {
-        await withTimeout(Promise.race([work, c.died]), copyTimeoutMs, () => dbTimeout(`COPY into ${table} did not finish within ${copyTimeoutMs} ms`));
+        await withTimeout(Promise.race([work, closed]), copyTimeoutMs, () => dbTimeout(`COPY into ${table} did not finish within ${copyTimeoutMs} ms`));
       } catch (err) {
         work.catch(() => {});
         dropCopier(c);
         throw err;
+      } finally {
+        c.aborts.delete(abort);
+        closed.catch(() => {});
       }
     },
     async close() {

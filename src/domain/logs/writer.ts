@@ -11,11 +11,11 @@ export interface RequestLogEntry extends Omit<NewRequestLog, 'at'> {
 }
 
 /** Column order of the COPY; LOG_FIELDS names the same columns as entry properties. */
-const LOG_COLUMNS = [
+export const LOG_COLUMNS = [
   'id', 'workspace_id', 'key_id', 'key_prefix', 'request_id', 'method', 'endpoint', 'operation_type',
   'operation_name', 'status', 'duration_ms', 'ip', 'credits', 'counted', 'cost', 'error_code', 'at',
 ] as const;
-const LOG_FIELDS: readonly (keyof RequestLogEntry)[] = [
+export const LOG_FIELDS: readonly (keyof RequestLogEntry)[] = [
   'id', 'workspaceId', 'keyId', 'keyPrefix', 'requestId', 'method', 'endpoint', 'operationType',
   'operationName', 'status', 'durationMs', 'ip', 'credits', 'counted', 'cost', 'errorCode', 'at',
 ];
