@@ -58,17 +58,25 @@ export interface PostgresOptions {
 }
 
 /**
- * Why `prepare: false`: postgres.js names a prepared statement per connection and caches
- * "this SQL text is statement N" on the client. When a connection dies mid-query it keeps the
- * dead query as its current one (postgres.js 3.4 clears it only on ReadyForQuery), and a COPY
- * connection handed back with `reserve().release()` after its socket closed lands in the idle
- * queue as well as the closed one; either way replies are matched to the wrong query after the
- * reconnect, the cache learns a wrong name, and a later Bind sends one statement's parameters
- * to another (`bind message supplies 1 parameters, but prepared statement … requires 2`,
- * `invalid input syntax for type json` on `select credit_balance …`, seen during restarts).
- * Unnamed statements are parsed in the same message batch as their Bind, so a reply can never
- * bind to a stale name; the cost measured on this machine is in the README. COPY runs on a
- * connection of its own that is destroyed, never reused, when a COPY does not finish cleanly.
+ * A fault on PostgreSQL (a restart, a killed backend, a silent network) must cost at most the
+ * requests in flight, answered 503, and never run a statement with another one's parameters.
+ * What went wrong with postgres.js 3.4.9, reproduced by killing backends under load (about ten
+ * `bind message supplies 1 parameters, but prepared statement "" requires 2` per 15 kills, and
+ * COPYs that never settled):
+ * - the request-log COPY ran on `reserve()`, and `release()` puts the connection back in the
+ *   idle queue unconditionally, even after its socket died and the pool had moved it to the
+ *   closed queue or begun reconnecting it. Queries handed to it then can sit in its pipeline
+ *   list, which its close handler had already drained, and after the reconnect they are paired
+ *   with later replies. A query with parameters sends Parse/Describe first and its Bind when the
+ *   ParameterDescription arrives, for whichever query the connection believes is current: one
+ *   statement bound with another's parameters. (Upstream, porsager/postgres#1195 and #1186
+ *   describe the same stranding for `reserve()` and for transactions.)
+ * - a COPY whose socket closes after CopyDone never settles: its final callback waits for a
+ *   CommandComplete that never comes. The writer waited on it for good.
+ * Hence: no `reserve()`; COPY on a client of its own, bounded and destroyed after any failure;
+ * a failed connection retires its whole pool, so nothing stays queued on a broken connection;
+ * `prepare: false`, so no client-side statement cache outlives a reconnect (drizzle's own
+ * queries were unnamed already; the cost measured is in the README).
  */
 function singleTcpHost(url: string): boolean {
   try {
@@ -91,13 +99,42 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     ...(singleTcpHost(url) ? { socket: (o: SocketTarget) => boundedSocket(o, silenceTimeoutMs) } : {}),
     // Dead peers that never send a reset are found by TCP keepalive within seconds, not hours.
     keep_alive: 5,
+    // Its array-type query at connect is awaited by no one: a connection killed during it is an
+    // unhandled rejection, which ends the process. drizzle parses arrays itself.
+    fetch_types: false,
+    // Replaced only when one fails, never on a timer: a replacement fails what is in flight.
+    max_lifetime: null,
     onnotice: () => {},
   } as const;
-  const client = postgres(url, {
-    ...base,
-    max: opts.max ?? 10,
-    connection: { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs },
-  });
+  // A connection that fails poisons its pool: postgres.js 3.4.9 can strand or misalign the
+  // queries it had queued on it (see the note above), so new work goes to a fresh pool at once
+  // and the old one is destroyed, which fails (never strands) whatever it still held.
+  let closing = false;
+  const openPool = (): postgres.Sql => {
+    const p: postgres.Sql = postgres(url, {
+      ...base,
+      max: opts.max ?? 10,
+      connection: { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs },
+      onclose: () => {
+        if (p === pool && !closing) replacePool();
+      },
+    });
+    return p;
+  };
+  let pool = openPool();
+  const subscriptions = new Set<{ channel: string; fn: (payload: string) => void; meta: Promise<postgres.ListenMeta | null> }>();
+  const replacePool = () => {
+    const old = pool;
+    pool = openPool();
+    // drizzle set its parsers on the first pool's options; every pool needs the same.
+    Object.assign(pool.options.parsers, old.options.parsers);
+    Object.assign(pool.options.serializers, old.options.serializers);
+    old.end({ timeout: 0 }).catch(() => {});
+    // postgres.js keeps retrying a LISTEN whose connection closes; a failed first try is its business.
+    for (const sub of subscriptions) sub.meta = pool.listen(sub.channel, sub.fn).catch(() => null);
+  };
+  /** What drizzle holds: always the current pool. */
+  const client = new Proxy({} as postgres.Sql, { get: (_target, prop) => Reflect.get(pool, prop) as unknown });
   const stats = { queries: 0 };
   const db = drizzlePostgres(client, { schema, logger: countingLogger(stats) }) as unknown as Db;
 
@@ -137,14 +174,19 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     kind: 'postgres',
     stats,
     async listen(channel, fn) {
-      const sub = await withTimeout(client.listen(channel, fn), connectTimeout * 1000 + statementTimeoutMs, () => dbTimeout(`LISTEN ${channel} timed out`));
-      return () => sub.unlisten();
+      const sub = { channel, fn, meta: pool.listen(channel, fn) as Promise<postgres.ListenMeta | null> };
+      await withTimeout(sub.meta, connectTimeout * 1000 + statementTimeoutMs, () => dbTimeout(`LISTEN ${channel} timed out`));
+      subscriptions.add(sub);
+      return async () => {
+        subscriptions.delete(sub);
+        await (await sub.meta)?.unlisten();
+      };
     },
     async notify(channel, payload) {
-      await client.notify(channel, payload);
+      await pool.notify(channel, payload);
     },
     async exec(sqlText) {
-      await client.unsafe(sqlText);
+      await pool.unsafe(sqlText);
     },
     migrate: () => migratePostgresUrl(url),
     async copyCsv(table, columns, csv) {
@@ -167,8 +209,9 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
       }
     },
     async close() {
+      closing = true;
       if (copier) dropCopier(copier);
-      await client.end({ timeout: 5 });
+      await pool.end({ timeout: 5 });
     },
   };
 }
