@@ -143,9 +143,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   server.keepAliveTimeout = 65_000;
 
   const retentionDays = opts.logRetentionDays ?? 90;
+  // An outage is not a bug: the next run tries again.
+  const onMaintenanceError = (err: unknown) => (catalogError(err) ? logger.warn({ err }, 'maintenance skipped: database unavailable') : onUnexpected(err));
   const maintenance = setInterval(() => {
-    purgeIdempotencyRecords(opts.database.db, clock.now()).catch(onUnexpected);
-    purgeRequestLogs(opts.database.db, clock.now(), retentionDays).catch(onUnexpected);
+    purgeIdempotencyRecords(opts.database.db, clock.now()).catch(onMaintenanceError);
+    purgeRequestLogs(opts.database.db, clock.now(), retentionDays).catch(onMaintenanceError);
   }, opts.maintenanceIntervalMs ?? 600_000);
   maintenance.unref();
 
