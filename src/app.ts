@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { Database } from './db/client.js';
+import { catalogError, dbTimeout, withTimeout } from './db/errors.js';
 import { seedPlans } from './db/plans.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { ApiError } from './domain/errors.js';
 import { purgeIdempotencyRecords } from './domain/idempotency.js';
 import { purgeRequestLogs } from './domain/logs/query.js';
 import { RequestLogWriter } from './domain/logs/writer.js';
@@ -46,6 +46,8 @@ export interface AppOptions {
   maintenanceIntervalMs?: number;
   /** Request logs older than this are purged (default 90; 0 keeps them forever). */
   logRetentionDays?: number;
+  /** Bound on close(): in-flight requests, the last request logs, the database (default 10 s). */
+  shutdownTimeoutMs?: number;
 }
 
 export interface App {
@@ -57,8 +59,11 @@ export interface App {
   logWriter: RequestLogWriter;
   clock: Clock;
   listen(port: number, host?: string): Promise<string>;
-  /** Stops accepting requests, flushes request logs, closes the database. */
-  close(opts?: { keepDatabase?: boolean }): Promise<void>;
+  /**
+   * Stops accepting requests, flushes request logs, closes the database, all within
+   * `shutdownTimeoutMs`; resolves to the number of request logs it could not write.
+   */
+  close(opts?: { keepDatabase?: boolean }): Promise<{ unwrittenLogs: number }>;
 }
 
 /** Migrates and seeds: run once per process before serving. */
@@ -112,9 +117,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
         else await gateway.authenticate(state, authorization);
       } catch (err) {
         gateway.recordError(state, err);
-        if (!(err instanceof ApiError)) throw err;
-        const body = { errors: [{ message: err.message, extensions: { code: err.code } }] };
-        return sendJson(res, err.status, body, { ...err.headers });
+        const known = catalogError(err);
+        if (!known) throw err;
+        const body = { errors: [{ message: known.message, extensions: { code: known.code } }] };
+        return sendJson(res, known.status, body, { ...known.headers });
       }
     }
     const idem = req.headers['idempotency-key'];
@@ -141,18 +147,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
     }
     if (work) {
       work.catch((err: unknown) => {
-        onUnexpected(err);
-        if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal_error', message: 'Internal error' } });
-        else res.destroy();
+        const known = catalogError(err);
+        if (!known) onUnexpected(err);
+        if (res.headersSent) res.destroy();
+        else if (known) sendJson(res, known.status, { error: { code: known.code, message: known.message } }, { ...known.headers });
+        else sendJson(res, 500, { error: { code: 'internal_error', message: 'Internal error' } });
       });
     }
   });
   server.keepAliveTimeout = 65_000;
 
   const retentionDays = opts.logRetentionDays ?? 90;
+  // An outage is not a bug: the next run tries again.
+  const onMaintenanceError = (err: unknown) => (catalogError(err) ? logger.warn({ err }, 'maintenance skipped: database unavailable') : onUnexpected(err));
   const maintenance = setInterval(() => {
-    purgeIdempotencyRecords(opts.database.db, clock.now()).catch(onUnexpected);
-    purgeRequestLogs(opts.database.db, clock.now(), retentionDays).catch(onUnexpected);
+    purgeIdempotencyRecords(opts.database.db, clock.now()).catch(onMaintenanceError);
+    purgeRequestLogs(opts.database.db, clock.now(), retentionDays).catch(onMaintenanceError);
   }, opts.maintenanceIntervalMs ?? 600_000);
   maintenance.unref();
 
@@ -174,16 +184,28 @@ export async function createApp(opts: AppOptions): Promise<App> {
       });
     },
     async close(closeOpts = {}) {
-      if (closed) return;
+      if (closed) return { unwrittenLogs: logWriter.pending };
       closed = true;
       clearInterval(maintenance);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await logWriter.close();
-      await gateway.stop();
-      if (!closeOpts.keepDatabase) await opts.database.close();
+      // Each step gets what is left of one budget, so a database that is down cannot hold the
+      // process: requests in flight get up to 40% of it, then their connections are cut.
+      const budget = opts.shutdownTimeoutMs ?? 10_000;
+      const deadline = Date.now() + budget;
+      const left = () => Math.max(0, deadline - Date.now());
+      const expired = () => dbTimeout('shutdown step timed out');
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await withTimeout(stopped, budget * 0.4, expired).catch(() => server.closeAllConnections());
+      // Leave a little for closing the database itself.
+      const unwrittenLogs = await logWriter.close({ timeoutMs: Math.max(0, left() - Math.min(1_000, budget * 0.1)) });
+      if (unwrittenLogs > 0) logger.error({ unwrittenLogs }, `shutdown: ${unwrittenLogs} request logs could not be written`);
+      await withTimeout(gateway.stop(), left(), expired).catch((err: unknown) => logger.warn({ err }, 'shutdown: gateway did not stop cleanly'));
+      if (!closeOpts.keepDatabase) {
+        await withTimeout(opts.database.close(), Math.max(1, left()), expired).catch((err: unknown) =>
+          logger.warn({ err }, 'shutdown: database did not close cleanly'),
+        );
+      }
+      return { unwrittenLogs };
     },
   };
 }

@@ -41,6 +41,8 @@ const envSchema = z.object({
   /** GraphQL requests without a key (introspection) per address per minute; 0 = no limit. */
   ANONYMOUS_REQUESTS_PER_MINUTE: intFrom(60),
   LOG_RETENTION_DAYS: intFrom(90),
+  /** Bound on a graceful stop (SIGTERM): in-flight requests, the last request logs, the database. */
+  SHUTDOWN_TIMEOUT_SECONDS: intFrom(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_PLAN: z.string().default('enterprise'),
 });

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { createApp, prepareDatabase } from './app.js';
 import { loadEnv, loadServerSecret } from './config.js';
 import { runCliRequest } from './control/commands.js';
-import { controlSocketPath, startControlServer, type ControlServer } from './control/socket.js';
+import { CONTROL_DRAIN_MS, controlSocketPath, startControlServer, type ControlServer } from './control/socket.js';
 import { openDatabase, type Database } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
@@ -59,6 +59,7 @@ const app = await createApp({
   trustProxy: env.TRUST_PROXY,
   redisUrl: env.REDIS_URL,
   logRetentionDays: env.LOG_RETENTION_DAYS,
+  shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   ipBlock: {
     maxFailures: env.IP_BLOCK_MAX_FAILURES,
     windowMs: env.IP_BLOCK_WINDOW_SECONDS * 1000,
@@ -81,11 +82,19 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: flushing request logs');
+    // close() bounds each of its steps, and the control socket its drain; this catches anything that still would not end.
+    setTimeout(() => {
+      logger.error({ pending: app.logWriter.pending }, 'stop timed out; exiting anyway');
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000 + 2_000 + (control ? CONTROL_DRAIN_MS : 0)).unref();
     // CLI commands already running finish first: they use the database app.close() closes.
     (control?.close() ?? Promise.resolve())
       .then(() => app.close())
       .then(
-        () => process.exit(0),
+        ({ unwrittenLogs }) => {
+          logger.info({ unwrittenLogs }, `stopped; ${unwrittenLogs} request logs not written`);
+          process.exit(unwrittenLogs > 0 ? 1 : 0);
+        },
         (err: unknown) => {
           logger.error({ err }, 'unclean stop');
           process.exit(1);

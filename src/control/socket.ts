@@ -18,7 +18,7 @@ const MAX_REPLY_BYTES = 16 * 1024 * 1024;
 const REQUEST_READ_MS = 5_000;
 const MAX_CONCURRENT = 8;
 /** How long shutdown waits for commands already running. */
-const DRAIN_MS = 10_000;
+export const CONTROL_DRAIN_MS = 10_000;
 
 /** A failure reply always means the command was not applied (its transaction, if any, rolled back). */
 type Reply = { ok: true; output: CliOutput } | { ok: false; message: string };
@@ -108,7 +108,7 @@ export async function startControlServer(opts: { path: string; run: (req: CliReq
     async close() {
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(running), new Promise((ok) => (timer = setTimeout(ok, DRAIN_MS)))]);
+      await Promise.race([Promise.all(running), new Promise((ok) => (timer = setTimeout(ok, CONTROL_DRAIN_MS)))]);
       clearTimeout(timer);
       for (const s of sockets) s.destroy();
       await closed;

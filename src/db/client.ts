@@ -10,6 +10,8 @@ import { lockDataDir, type DataDirLock, type LockOwner } from './data-dir-lock.j
 import { migratePgliteInstance, migratePostgresUrl } from './migrate.js';
 import { PgliteThread } from './pglite-thread.js';
 import type { WorkerInit } from './pglite-worker.js';
+import { boundedSocket, type SocketTarget } from './bounded-socket.js';
+import { dbTimeout, withTimeout } from './errors.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -44,40 +46,174 @@ const countingLogger = (stats: { queries: number }): Logger => ({
   },
 });
 
-export function openPostgres(url: string, opts: { max?: number } = {}): Database {
-  const client = postgres(url, {
-    max: opts.max ?? 10,
+export interface PostgresOptions {
+  /** Pool size (default 10). */
+  max?: number;
+  /** Bound on opening a connection (default 5 s). */
+  connectTimeoutSeconds?: number;
+  /** Server-side bound on each statement (default 10 s); 57014 query_canceled when it runs out. */
+  statementTimeoutMs?: number;
+  /** Bound on each request-log COPY, from asking for a connection to its commit (default 15 s). */
+  copyTimeoutMs?: number;
+  /** Silence from the server, while a reply is due, after which a connection is dropped (default: statement bound + 2 s). */
+  silenceTimeoutMs?: number;
+}
+
+/**
+ * A fault on PostgreSQL (a restart, a killed backend, a silent network) must cost at most the
+ * requests in flight, answered 503, and never run a statement with another one's parameters.
+ * What went wrong with postgres.js 3.4.9, reproduced by killing backends under load (about ten
+ * `bind message supplies 1 parameters, but prepared statement "" requires 2` per 15 kills, and
+ * COPYs that never settled):
+ * - the request-log COPY ran on `reserve()`, and `release()` puts the connection back in the
+ *   idle queue unconditionally, even after its socket died and the pool had moved it to the
+ *   closed queue or begun reconnecting it. Queries handed to it then can sit in its pipeline
+ *   list, which its close handler had already drained, and after the reconnect they are paired
+ *   with later replies. A query with parameters sends Parse/Describe first and its Bind when the
+ *   ParameterDescription arrives, for whichever query the connection believes is current: one
+ *   statement bound with another's parameters. (Upstream, porsager/postgres#1195 and #1186
+ *   describe the same stranding for `reserve()` and for transactions.)
+ * - a COPY whose socket closes after CopyDone never settles: its final callback waits for a
+ *   CommandComplete that never comes. The writer waited on it for good.
+ * Hence: no `reserve()`; COPY on a client of its own, bounded and destroyed after any failure;
+ * a failed connection retires its whole pool, so nothing stays queued on a broken connection;
+ * `prepare: false`, so no client-side statement cache outlives a reconnect (drizzle's own
+ * queries were unnamed already; the cost measured is in the README).
+ */
+function singleTcpHost(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return !!u.hostname && !u.hostname.includes(',') && !u.searchParams.has('host');
+  } catch {
+    return false;
+  }
+}
+
+export function openPostgres(url: string, opts: PostgresOptions = {}): Database {
+  const connectTimeout = opts.connectTimeoutSeconds ?? 5;
+  const statementTimeoutMs = opts.statementTimeoutMs ?? 10_000;
+  const copyTimeoutMs = opts.copyTimeoutMs ?? 15_000;
+  const silenceTimeoutMs = opts.silenceTimeoutMs ?? statementTimeoutMs + 2_000;
+  const base = {
+    prepare: false,
+    connect_timeout: connectTimeout,
+    // One host over TCP (the usual URL): watch each connection for a silent server (bounded-socket.ts).
+    ...(singleTcpHost(url) ? { socket: (o: SocketTarget) => boundedSocket(o, silenceTimeoutMs) } : {}),
+    // Dead peers that never send a reset are found by TCP keepalive within seconds, not hours.
+    keep_alive: 5,
+    // Its array-type query at connect is awaited by no one: a connection killed during it is an
+    // unhandled rejection, which ends the process. drizzle parses arrays itself.
+    fetch_types: false,
+    // Replaced only when one fails, never on a timer: a replacement fails what is in flight.
+    max_lifetime: null,
     onnotice: () => {},
-  });
+  } as const;
+  // A connection that fails poisons its pool: postgres.js 3.4.9 can strand or misalign the
+  // queries it had queued on it (see the note above), so new work goes to a fresh pool at once
+  // and the old one is destroyed, which fails (never strands) whatever it still held.
+  let closing = false;
+  const openPool = (): postgres.Sql => {
+    const p: postgres.Sql = postgres(url, {
+      ...base,
+      max: opts.max ?? 10,
+      connection: { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs },
+      onclose: () => {
+        if (p === pool && !closing) replacePool();
+      },
+    });
+    return p;
+  };
+  let pool = openPool();
+  const subscriptions = new Set<{ channel: string; fn: (payload: string) => void; meta: Promise<postgres.ListenMeta | null> }>();
+  const replacePool = () => {
+    const old = pool;
+    pool = openPool();
+    // drizzle set its parsers on the first pool's options; every pool needs the same.
+    Object.assign(pool.options.parsers, old.options.parsers);
+    Object.assign(pool.options.serializers, old.options.serializers);
+    old.end({ timeout: 0 }).catch(() => {});
+    // postgres.js keeps retrying a LISTEN whose connection closes; a failed first try is its business.
+    for (const sub of subscriptions) sub.meta = pool.listen(sub.channel, sub.fn).catch(() => null);
+  };
+  /** What drizzle holds: always the current pool. */
+  const client = new Proxy({} as postgres.Sql, { get: (_target, prop) => Reflect.get(pool, prop) as unknown });
   const stats = { queries: 0 };
   const db = drizzlePostgres(client, { schema, logger: countingLogger(stats) }) as unknown as Db;
+
+  // One connection for COPY, created on demand and replaced after any failure: postgres.js
+  // never settles a COPY whose socket closes after CopyDone (its final callback waits for a
+  // CommandComplete that never comes), so its close is watched here as well as the clock.
+  interface Copier {
+    sql: postgres.Sql;
+    /** Fail the COPYs in flight. */
+    aborts: Set<(err: Error) => void>;
+  }
+  let copier: Copier | null = null;
+  const dropCopier = (c: Copier) => {
+    if (copier === c) copier = null;
+    // timeout 0: end at once, even mid-COPY (the server aborts the COPY and rolls it back).
+    c.sql.end({ timeout: 0 }).catch(() => {});
+  };
+  const openCopier = (): Copier => {
+    const c: Copier = {
+      aborts: new Set(),
+      sql: postgres(url, {
+        ...base,
+        max: 1,
+        connection: { statement_timeout: copyTimeoutMs },
+        onclose: () => {
+          const err = Object.assign(new Error('request-log COPY connection closed'), { code: 'CONNECTION_CLOSED' });
+          c.aborts.forEach((abort) => abort(err));
+          dropCopier(c);
+        },
+      }),
+    };
+    return c;
+  };
+
   return {
     db,
     kind: 'postgres',
     stats,
     async listen(channel, fn) {
-      const sub = await client.listen(channel, fn);
-      return () => sub.unlisten();
+      const sub = { channel, fn, meta: pool.listen(channel, fn) as Promise<postgres.ListenMeta | null> };
+      await withTimeout(sub.meta, connectTimeout * 1000 + statementTimeoutMs, () => dbTimeout(`LISTEN ${channel} timed out`));
+      subscriptions.add(sub);
+      return async () => {
+        subscriptions.delete(sub);
+        await (await sub.meta)?.unlisten();
+      };
     },
     async notify(channel, payload) {
-      await client.notify(channel, payload);
+      await pool.notify(channel, payload);
     },
     async exec(sqlText) {
-      await client.unsafe(sqlText);
+      await pool.unsafe(sqlText);
     },
     migrate: () => migratePostgresUrl(url),
     async copyCsv(table, columns, csv) {
-      // A connection of its own: while COPY streams, the pool must not send other queries on it.
-      const reserved = await client.reserve();
-      try {
-        const sink = await reserved.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
+      const c = (copier ??= openCopier());
+      let abort!: (err: Error) => void;
+      const closed = new Promise<never>((_, reject) => c.aborts.add((abort = reject)));
+      const work = (async () => {
+        const sink = await c.sql.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
         await pipeline(Readable.from([csv]), sink);
+      })();
+      try {
+        await withTimeout(Promise.race([work, closed]), copyTimeoutMs, () => dbTimeout(`COPY into ${table} did not finish within ${copyTimeoutMs} ms`));
+      } catch (err) {
+        work.catch(() => {});
+        dropCopier(c);
+        throw err;
       } finally {
-        reserved.release();
+        c.aborts.delete(abort);
+        closed.catch(() => {});
       }
     },
     async close() {
-      await client.end({ timeout: 5 });
+      closing = true;
+      if (copier) dropCopier(copier);
+      await pool.end({ timeout: 5 });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
+import { dbTimeout } from './errors.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -26,10 +27,18 @@ export class PgliteThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<string, Set<(payload: string) => void>>();
+  /** Calls given up on by their bound; a late reply to a `begin` must still be rolled back. */
+  private readonly abandoned = new Map<number, string>();
   private nextId = 1;
   readonly ready: Promise<void>;
+  private readonly callTimeoutMs: number;
 
-  constructor(init: WorkerInit) {
+  /**
+   * `callTimeoutMs` bounds each call (default 30 s) so a wedged engine fails requests (503)
+   * instead of holding them; migrations are unbounded (a large one may take minutes).
+   */
+  constructor(init: WorkerInit, opts: { callTimeoutMs?: number } = {}) {
+    this.callTimeoutMs = opts.callTimeoutMs ?? 30_000;
     this.worker = new Worker(new URL('./pglite-worker-entry.mjs', import.meta.url), { workerData: init });
     this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
@@ -42,7 +51,12 @@ export class PgliteThread {
         return;
       }
       const p = this.pending.get(m.id);
-      if (!p) return;
+      if (!p) {
+        // A transaction opened after its caller stopped waiting would hold PGlite's lock for good.
+        if (this.abandoned.get(m.id) === 'begin' && m.ok) void this.call({ kind: 'rollback', tx: m.value as number }).catch(() => {});
+        this.abandoned.delete(m.id);
+        return;
+      }
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m.value);
       else p.reject(Object.assign(new Error(m.error.message), { code: m.error.code, detail: m.error.detail }));
@@ -51,8 +65,22 @@ export class PgliteThread {
 
   call(body: Body): Promise<unknown> {
     const id = this.nextId++;
+    const bound = body.kind === 'migrate' ? 0 : this.callTimeoutMs;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      let timer: NodeJS.Timeout | undefined;
+      const settle = <T>(fn: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        fn(v);
+      };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
+      if (bound > 0) {
+        timer = setTimeout(() => {
+          if (!this.pending.delete(id)) return;
+          this.abandoned.set(id, body.kind);
+          reject(dbTimeout(`embedded database ${body.kind} did not finish within ${bound} ms`));
+        }, bound);
+        timer.unref();
+      }
       this.worker.postMessage({ ...body, id });
     });
   }
@@ -105,7 +133,10 @@ export class PgliteThread {
   }
 
   async close(): Promise<void> {
-    await this.call({ kind: 'close' });
-    await this.worker.terminate();
+    try {
+      await this.call({ kind: 'close' });
+    } finally {
+      await this.worker.terminate();
+    }
   }
 }

@@ -3,9 +3,10 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../domain/clock.js';
 import type { ServiceContext } from '../domain/context.js';
+import { catalogError } from '../db/errors.js';
 import { ApiError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import type { RequestLogWriter } from '../domain/logs/writer.js';
+import { REQUEST_FLUSH_TIMEOUT_MS, type RequestLogWriter } from '../domain/logs/writer.js';
 import type { Principal } from '../domain/principal.js';
 import type { Sealer } from '../domain/sealer.js';
 import { AnonymousLimit } from './anonymous-limit.js';
@@ -84,8 +85,8 @@ export class Gateway {
     const db = deps.database.db;
     // Seeds read the logs, so what this process has queued goes in first.
     this.limiter = new Limiter(deps.counters, (id) => this.directory.plan(id), {
-      pointsSince: async (ws, since) => (await deps.logWriter.flush(), pointsSince(db, ws, since)),
-      keyHistory: async (keyId, since, withTotal) => (await deps.logWriter.flush(), keyHistory(db, keyId, since, withTotal)),
+      pointsSince: async (ws, since) => (await this.flushLogs(), pointsSince(db, ws, since)),
+      keyHistory: async (keyId, since, withTotal) => (await this.flushLogs(), keyHistory(db, keyId, since, withTotal)),
     });
   }
 
@@ -191,11 +192,19 @@ export class Gateway {
       lookup: this.directory,
       principal,
       keyChanged: (hash) => this.keyChanged(hash),
-      flushLogs: () => this.deps.logWriter.flush(),
+      flushLogs: () => this.flushLogs(),
       recordCredits: (amount) => {
         if (state) state.credits += amount;
       },
     };
+  }
+
+  /**
+   * A request that needs its key's logs written first waits at most REQUEST_FLUSH_TIMEOUT_MS;
+   * then it fails 503 service_unavailable (DB_TIMEOUT) rather than answer from stale counts.
+   */
+  private flushLogs(): Promise<void> {
+    return this.deps.logWriter.flush({ timeoutMs: REQUEST_FLUSH_TIMEOUT_MS });
   }
 
   /** At once on this instance; within a notification's latency on every other one. */
@@ -206,7 +215,7 @@ export class Gateway {
   }
 
   recordError(state: RequestState, err: unknown): void {
-    state.errorCode = err instanceof ApiError ? err.code : 'internal_error';
+    state.errorCode = catalogError(err)?.code ?? 'internal_error';
   }
 
   private log(state: RequestState, status: number): void {

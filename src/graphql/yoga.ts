@@ -1,6 +1,7 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, getOperationAST, Kind, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { catalogError } from '../db/errors.js';
 import { ApiError, REQUEST_LEVEL_CODES } from '../domain/errors.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
 import { MAX_POINTS, operationCost } from './cost.js';
@@ -76,9 +77,10 @@ const gatewayPlugin: Plugin<GraphQLContext> = {
     state.operationName = op?.name?.value ?? args.operationName ?? null;
     state.endpoint = `${state.operationType ?? 'operation'} ${state.operationName ?? 'anonymous'}`;
     const refuse = (err: unknown) => {
-      if (!(err instanceof ApiError)) throw err;
-      ctx.gateway.recordError(state, err);
-      setResultAndStopExecution({ errors: [toGraphQLError(err)] });
+      const known = catalogError(err);
+      if (!known) throw err;
+      ctx.gateway.recordError(state, known);
+      setResultAndStopExecution({ errors: [toGraphQLError(known)] });
     };
     if (!state.principal) {
       if (isIntrospectionOnly(op)) return;
@@ -109,7 +111,8 @@ const gatewayPlugin: Plugin<GraphQLContext> = {
 
 /** Execution errors are not masked yet here: the code is on the domain error they wrap. */
 function errorCodeOf(e: GraphQLError): string {
-  if (e.originalError instanceof ApiError) return e.originalError.code;
+  const known = e.originalError ? catalogError(e.originalError) : undefined;
+  if (known) return known.code;
   return typeof e.extensions?.code === 'string' ? e.extensions.code : 'internal_error';
 }
 
@@ -150,7 +153,8 @@ export function createGraphQLServer(
     maskedErrors: {
       maskError(error) {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original instanceof ApiError) return toGraphQLError(original, error instanceof GraphQLError ? error : undefined);
+        const known = original ? catalogError(original) : undefined;
+        if (known) return toGraphQLError(known, error instanceof GraphQLError ? error : undefined);
         if (original instanceof GraphQLError || (error instanceof GraphQLError && !error.originalError)) return error as GraphQLError;
         onUnexpected(original ?? error);
         return new GraphQLError('Internal error', {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
+import { catalogError } from '../db/errors.js';
 import { ApiError, errors } from '../domain/errors.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { camelizeKeys, readJsonBody, sendError, sendJson } from './http.js';
@@ -53,7 +54,8 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
       sendJson(res, reply.status, reply.body, reply.headers);
     } catch (err) {
       gateway.recordError(state, err);
-      if (err instanceof ApiError) return sendError(res, err);
+      const known = catalogError(err);
+      if (known) return sendError(res, known);
       onUnexpected(err);
       sendError(res, new ApiError('internal_error', `Internal error; quote request id ${state.requestId} when reporting it`));
     }
