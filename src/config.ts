@@ -19,6 +19,8 @@ const envSchema = z.object({
   IP_BLOCK_WINDOW_SECONDS: intFrom(60),
   IP_BLOCK_COOLDOWN_SECONDS: intFrom(300),
   LOG_RETENTION_DAYS: intFrom(90),
+  /** Largest request body accepted on any path (REST and GraphQL); larger is 413 payload_too_large. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_PLAN: z.string().default('enterprise'),
 });

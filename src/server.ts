@@ -33,6 +33,7 @@ const app = await createApp({
   trustProxy: env.TRUST_PROXY,
   redisUrl: env.REDIS_URL,
   logRetentionDays: env.LOG_RETENTION_DAYS,
+  maxBodyBytes: env.MAX_BODY_BYTES,
   ipBlock: {
     maxFailures: env.IP_BLOCK_MAX_FAILURES,
     windowMs: env.IP_BLOCK_WINDOW_SECONDS * 1000,

@@ -1,24 +1,15 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, getOperationAST, Kind, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { ApiError, REQUEST_LEVEL_CODES } from '../domain/errors.js';
+import { ApiError } from '../domain/errors.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
 import { MAX_POINTS, operationCost } from './cost.js';
-import { assignCatalogCodes } from './error-codes.js';
+import { assignCatalogCodes, toGraphQLError } from './error-codes.js';
+import { refuseNul, requestGuard } from './input-guard.js';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { schema } from './schema.js';
-
-/** The catalog's code in extensions; request-level refusals also carry their HTTP status and headers. */
-export function toGraphQLError(err: ApiError, base?: GraphQLError): GraphQLError {
-  const http = REQUEST_LEVEL_CODES.has(err.code) ? { status: err.status, headers: err.headers } : undefined;
-  return new GraphQLError(err.message, {
-    nodes: base?.nodes,
-    path: base?.path,
-    extensions: { code: err.code, ...(err.field ? { field: err.field } : {}), ...(http ? { http } : {}) },
-  });
-}
 
 function isIntrospectionOnly(op: OperationDefinitionNode | null | undefined): boolean {
   return (
@@ -96,7 +87,15 @@ const codeEveryError: Plugin = {
   },
 };
 
-export function createGraphQLServer(onUnexpected: (err: unknown) => void): YogaServerInstance<ServerContext, GraphQLContext> {
+export interface GraphQLServerOptions {
+  /** The body limit app.ts enforces before Yoga; Yoga's own check (default 25 MB) is set to match. */
+  maxBodyBytes: number;
+}
+
+export function createGraphQLServer(
+  onUnexpected: (err: unknown) => void,
+  opts: GraphQLServerOptions,
+): YogaServerInstance<ServerContext, GraphQLContext> {
   let page: string | undefined;
   return createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -126,6 +125,7 @@ export function createGraphQLServer(onUnexpected: (err: unknown) => void): YogaS
     },
     // Yoga's default: no batching. One operation per HTTP request, so each is authenticated, limited and logged alone.
     batching: false,
-    plugins: [...armor, gatewayPlugin, codeEveryError],
+    maxRequestBodySize: opts.maxBodyBytes,
+    plugins: [...armor, gatewayPlugin, refuseNul, requestGuard, codeEveryError],
   });
 }
