@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphQLError } from 'graphql';
 import { ERROR_STATUS } from '../src/domain/errors.js';
+import { assignCatalogCodes } from '../src/graphql/error-codes.js';
 import { startServer, type Tenant, type TestServer } from './support/harness.js';
 
 /**
@@ -370,5 +372,27 @@ describe('hostile input', () => {
     expect(err.code, a.text).not.toBe('internal_error');
     expect(err.message, a.text).toBeTruthy();
     if (a.json?.error || a.status >= 400) expect(a.status === 200 || ERROR_STATUS[err.code as keyof typeof ERROR_STATUS] === a.status, a.text).toBe(true);
+  });
+});
+
+/** Errors Yoga raises on paths the edge now closes first (its own 413) still map to the catalog, in one place. */
+describe('catalog codes for GraphQL errors raised by Yoga, graphql-js and armor', () => {
+  it.each([
+    ['REQUEST_ENTITY_TOO_LARGE', { status: 413 }, 'payload_too_large', 413],
+    ['OPERATION_RESOLUTION_FAILURE', { status: 400 }, 'validation_error', 400],
+    ['BAD_REQUEST', { status: 405, headers: { Allow: 'GET, POST' } }, 'method_not_allowed', 405],
+    [undefined, { status: 415 }, 'unsupported_media_type', 415],
+    ['GRAPHQL_PARSE_FAILED', { status: 400, spec: true }, 'validation_error', 400],
+    ['GRAPHQL_VALIDATION_FAILED', undefined, 'validation_error', undefined],
+    ['SOMETHING_NEW', undefined, 'validation_error', undefined],
+    ['query_too_complex', { status: 400, spec: true }, 'query_too_complex', 400],
+  ] as const)('%s (HTTP %j) is %s', (foreign, http, code, status) => {
+    const e = new GraphQLError('x', { extensions: { ...(foreign ? { code: foreign } : {}), ...(http ? { http } : {}) } });
+    assignCatalogCodes({ errors: [e] });
+    expect(e.extensions.code).toBe(code);
+    const h = e.extensions.http as { status?: number; spec?: boolean } | undefined;
+    expect(h?.status).toBe(status);
+    // Request-level codes keep the catalog's status under application/json too.
+    if (code === 'payload_too_large' || code === 'query_too_complex') expect(h?.spec).toBeUndefined();
   });
 });
