@@ -194,7 +194,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
   };
 }
 
-
 function clientErrorReply(err: NodeJS.ErrnoException & { reason?: string }): [number, object] {
   if (err.code === 'HPE_HEADER_OVERFLOW') {
     const message = `Request line and headers must be at most ${maxHeaderSize} bytes in total; send long values in the body`;
