@@ -324,6 +324,16 @@ describe('hostile input', () => {
     expect(a.headers.connection).toBe('close');
   });
 
+  it('lets a client that sends a whole oversized body read the 413', async () => {
+    const big = Buffer.alloc(4 * LIMIT, 0x20);
+    for (const headers of [json, browser]) {
+      for (const path of ['/graphql', '/v1/api-keys']) {
+        const a = await viaFetch('POST', path, { headers, body: big });
+        expect(errorOf(a).code).toBe('payload_too_large');
+      }
+    }
+  });
+
   it('accepts a body of exactly the limit on every path', async () => {
     const rest = await post('/v1/api-keys', padded({ name: 'At the limit', permissions: ['read:contacts'] }, LIMIT));
     expect(rest.status).toBe(201);

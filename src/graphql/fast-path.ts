@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { processRegularResult, type GraphQLParams, type YogaServerInstance } from 'graphql-yoga';
 import { errors, type ApiError } from '../domain/errors.js';
-import { sendJson } from '../rest/http.js';
+import { closeUnread, sendJson } from '../rest/http.js';
 import type { GraphQLContext, ServerContext } from './context.js';
 import { assignCatalogCodes } from './error-codes.js';
 
@@ -41,6 +41,7 @@ function send(res: ServerResponse, c: Captured): void {
 
 /** A refusal of the HTTP request itself (body too large, not JSON), in GraphQL's envelope with the catalog's status. */
 export function sendGraphQLError(res: ServerResponse, err: ApiError): void {
+  if (err.code === 'payload_too_large') closeUnread(res);
   const extensions = { code: err.code, ...(err.field ? { field: err.field } : {}) };
   sendJson(res, err.status, { errors: [{ message: err.message, extensions }] }, { ...err.headers });
 }

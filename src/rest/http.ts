@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { ApiError, errors } from '../domain/errors.js';
 
 /** The default request body limit (MAX_BODY_BYTES), on every path of both surfaces. */
@@ -18,8 +19,29 @@ export function sendHtml(res: ServerResponse, html: string): void {
 /** Body fields are camelCase paths in the domain (e.g. quotas.daily); header names are left as they are. */
 const snake = (s: string) => (/^[a-z][A-Za-z0-9.]*$/.test(s) ? s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : s);
 
+const LINGER_MS = 1_000;
+
+/**
+ * After a 413 the connection closes without reading the rest of the body. Closing the socket at
+ * once, with the client still sending, makes the kernel answer its data with a reset, and many
+ * clients then report the reset instead of the 413. So once the answer is written (Node calls
+ * destroySoon for `Connection: close`): half-close, stop reading, and close for good a moment
+ * later, by which time the client has read the answer.
+ */
+export function closeUnread(res: ServerResponse): void {
+  const socket = res.socket as Socket | null;
+  if (!socket) return;
+  socket.destroySoon = () => {
+    socket.pause();
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    socket.once('close', () => clearTimeout(timer));
+  };
+}
+
 /** The catalog's envelope, `{"error":{"code","message"}}`, with field names as REST spells them. */
 export function sendError(res: ServerResponse, err: ApiError): void {
+  if (err.code === 'payload_too_large') closeUnread(res);
   const message = err.field && err.message.startsWith(err.field) ? snake(err.field) + err.message.slice(err.field.length) : err.message;
   sendJson(res, err.status, { error: { code: err.code, message } }, { ...err.headers });
 }
