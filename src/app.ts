@@ -1,5 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, maxHeaderSize, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Database } from './db/client.js';
 import { catalogError, dbTimeout, withTimeout } from './db/errors.js';
@@ -18,12 +20,12 @@ import { MemoryCounterStore } from './gateway/limiter/memory-store.js';
 import { RedisCounterStore } from './gateway/limiter/redis-store.js';
 import { DEFAULT_IP_BLOCK_POLICY, MemoryIpBlocker, type IpBlockPolicy } from './gateway/ip-blocker.js';
 import type { ServerContext } from './graphql/context.js';
-import { createFastPath, fastPathEligible } from './graphql/fast-path.js';
+import { createFastPath, fastPathEligible, sendGraphQLError } from './graphql/fast-path.js';
 import { IntrospectionCache } from './graphql/introspection-cache.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { buildOpenApi } from './docs/openapi.js';
 import { renderApiDocs } from './docs/page.js';
-import { sendHtml, sendJson } from './rest/http.js';
+import { assertDeclaredLength, DEFAULT_MAX_BODY_BYTES, isJsonType, parseJson, readBody, sendHtml, sendJson } from './rest/http.js';
 import { createRestHandler, REST_ROUTES } from './rest/router.js';
 
 export interface AppOptions {
@@ -48,6 +50,8 @@ export interface AppOptions {
   logRetentionDays?: number;
   /** Bound on close(): in-flight requests, the last request logs, the database (default 10 s). */
   shutdownTimeoutMs?: number;
+  /** Largest request body on any path of either surface (default 1 MiB); larger is 413 payload_too_large. */
+  maxBodyBytes?: number;
 }
 
 export interface App {
@@ -100,8 +104,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   await gateway.start();
   const introspection = new IntrospectionCache();
-  const yoga = createGraphQLServer(onUnexpected, introspection);
-  const rest = createRestHandler(gateway, onUnexpected);
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const yoga = createGraphQLServer(onUnexpected, { maxBodyBytes, introspection });
+  const rest = createRestHandler(gateway, onUnexpected, { maxBodyBytes });
   // Yoga's node listener merges extra arguments into the server context; its typings omit them.
   const fastPath = createFastPath(yoga);
   const yogaListener = yoga.requestListener as unknown as (req: IncomingMessage, res: ServerResponse, ctx: ServerContext) => Promise<void>;
@@ -110,22 +115,30 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const state = gateway.begin(req, res, `${req.method ?? 'GET'} /graphql`);
     const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
     const authorization = req.headers.authorization;
-    if (!wantsPage) {
-      try {
+    let body: Buffer;
+    let params: unknown;
+    try {
+      assertDeclaredLength(req, maxBodyBytes);
+      if (!wantsPage) {
         // Without a key only introspection is served (and limited per address); with one, it is checked here.
         if (authorization === undefined) gateway.admitAnonymous(state);
         else await gateway.authenticate(state, authorization);
-      } catch (err) {
-        gateway.recordError(state, err);
-        const known = catalogError(err);
-        if (!known) throw err;
-        const body = { errors: [{ message: known.message, extensions: { code: known.code } }] };
-        return sendJson(res, known.status, body, { ...known.headers });
       }
+      // Read here, within the limit, for both paths: Yoga's handler would otherwise buffer up to its own 25 MB.
+      body = await readBody(req, maxBodyBytes);
+      if (req.method === 'POST' && isJsonType(req.headers['content-type'])) params = parseJson(body);
+    } catch (err) {
+      gateway.recordError(state, err);
+      const known = catalogError(err);
+      if (!known) throw err;
+      return sendGraphQLError(res, known);
     }
     const idem = req.headers['idempotency-key'];
     const ctx: ServerContext = { gateway, state, res, idempotencyKey: typeof idem === 'string' ? idem : null };
-    await (!wantsPage && fastPathEligible(req) ? fastPath(req, res, ctx) : yogaListener(req, res, ctx));
+    if (!wantsPage && fastPathEligible(req)) return fastPath(params, res, ctx);
+    // whatwg-node reads a body a framework already consumed from `req.body` (body-parser's convention).
+    if (body.length) Object.assign(req, { body: Readable.from([body]) });
+    await yogaListener(req, res, ctx);
   }
 
   let docsPage: string | undefined;
@@ -156,6 +169,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
     }
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', (err: NodeJS.ErrnoException & { reason?: string }, socket: Duplex) => {
+    // Requests Node's parser refused never reach the handler: answer them in the catalog's envelope too.
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
+    const [status, body] = clientErrorReply(err);
+    const payload = JSON.stringify(body);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(payload)}\r\nX-Request-ID: ${requestIdFor(undefined, clock.now())}\r\nConnection: close\r\n\r\n${payload}`,
+    );
+  });
 
   const retentionDays = opts.logRetentionDays ?? 90;
   // An outage is not a bug: the next run tries again.
@@ -210,3 +234,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   };
 }
 
+function clientErrorReply(err: NodeJS.ErrnoException & { reason?: string }): [number, object] {
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    const message = `Request line and headers must be at most ${maxHeaderSize} bytes in total; send long values in the body`;
+    return [431, { error: { code: 'request_header_too_large', message } }];
+  }
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return [400, { error: { code: 'validation_error', message: 'The request was not received in full in time; send it again' } }];
+  }
+  const reason = err.reason ? `: ${err.reason}` : '';
+  return [400, { error: { code: 'validation_error', message: `The HTTP request is malformed and was not read${reason}` } }];
+}

@@ -43,6 +43,8 @@ const envSchema = z.object({
   LOG_RETENTION_DAYS: intFrom(90),
   /** Bound on a graceful stop (SIGTERM): in-flight requests, the last request logs, the database. */
   SHUTDOWN_TIMEOUT_SECONDS: intFrom(10),
+  /** Largest request body accepted on any path (REST and GraphQL); larger is 413 payload_too_large. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_PLAN: z.string().default('enterprise'),
 });

@@ -60,6 +60,7 @@ const app = await createApp({
   redisUrl: env.REDIS_URL,
   logRetentionDays: env.LOG_RETENTION_DAYS,
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  maxBodyBytes: env.MAX_BODY_BYTES,
   ipBlock: {
     maxFailures: env.IP_BLOCK_MAX_FAILURES,
     windowMs: env.IP_BLOCK_WINDOW_SECONDS * 1000,

@@ -244,7 +244,8 @@ describe('REST-only input rules', () => {
     const badJson = await t.rest('POST', '/v1/api-keys', { key: tenant.key, rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
     expect(badJson.body.error).toEqual({ code: 'validation_error', message: 'body is not valid JSON' });
     const notJson = await t.rest('POST', '/v1/api-keys', { key: tenant.key, rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(notJson.body.error.code).toBe('validation_error');
+    expect(notJson.status).toBe(415);
+    expect(notJson.body.error.code).toBe('unsupported_media_type');
     const missing = await t.rest('POST', '/v1/api-keys', { key: tenant.key, body: {} });
     expect(missing.body.error.message).toMatch(/^name /);
     const paging = await t.rest('GET', '/v1/api-keys?limit=1000', { key: tenant.key });

@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver } from 'graphql-scalars';
+import { errors } from '../domain/errors.js';
 import { kindOfId } from '../domain/ids.js';
 import type { GraphQLContext } from './context.js';
 
@@ -18,7 +19,11 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     // Relay ids are our prefixed ids as they are: the same string works on REST.
     encodeGlobalID: (_typename, id) => String(id),
-    decodeGlobalID: (globalID) => ({ typename: TYPENAME_BY_KIND[kindOfId(globalID) ?? ''] ?? 'Unknown', id: globalID }),
+    decodeGlobalID: (globalID) => {
+      const typename = TYPENAME_BY_KIND[kindOfId(globalID) ?? ''];
+      if (!typename) throw errors.validation('id', 'must be a non-empty id such as key_…, ws_… or log_…');
+      return { typename, id: globalID };
+    },
     nodesOnConnection: false,
   },
 });

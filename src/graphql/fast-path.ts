@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { processRegularResult, type GraphQLParams, type YogaServerInstance } from 'graphql-yoga';
+import { errors, type ApiError } from '../domain/errors.js';
+import { closeUnread, sendJson } from '../rest/http.js';
 import type { GraphQLContext, ServerContext } from './context.js';
 import { assignCatalogCodes } from './error-codes.js';
-
-const MAX_BODY_BYTES = 1 << 20;
 
 /**
  * Whether a request has the common shape the fast path serves: a POST of a JSON body from a
@@ -34,25 +34,16 @@ class CapturedResponse {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function send(res: ServerResponse, c: Captured): void {
   res.writeHead(c.init.status, { ...c.init.headers, 'Content-Length': Buffer.byteLength(c.body) });
   res.end(c.body);
 }
 
-function requestError(message: string, status: number): Captured {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'validation_error' } }] });
-  return { body, init: { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } } };
+/** A refusal of the HTTP request itself (body too large, not JSON), in GraphQL's envelope with the catalog's status. */
+export function sendGraphQLError(res: ServerResponse, err: ApiError): void {
+  if (err.code === 'payload_too_large') closeUnread(res);
+  const extensions = { code: err.code, ...(err.field ? { field: err.field } : {}) };
+  sendJson(res, err.status, { errors: [{ message: err.message, extensions }] }, { ...err.headers });
 }
 
 /**
@@ -63,20 +54,17 @@ function requestError(message: string, status: number): Captured {
  */
 export function createFastPath(yoga: YogaServerInstance<ServerContext, GraphQLContext>) {
   const fetchAPI = { Response: CapturedResponse } as unknown as typeof yoga.fetchAPI;
-  return async (req: IncomingMessage, res: ServerResponse, server: ServerContext): Promise<void> => {
-    const raw = await readBody(req);
-    if (raw === null) return send(res, requestError('Request body is larger than 1 MiB', 413));
-    let params: unknown;
-    try {
-      params = JSON.parse(raw);
-    } catch {
-      return send(res, requestError('POST body sent invalid JSON.', 400));
-    }
-    if (Array.isArray(params)) return send(res, requestError('Batching is not supported: send one operation per request', 400));
-    if (!params || typeof params !== 'object') return send(res, requestError('POST body is expected to be a JSON object', 400));
+  /** `params` is the request's JSON body, read and parsed within the body limit by the caller. */
+  return async (params: unknown, res: ServerResponse, server: ServerContext): Promise<void> => {
+    const refuse = (err: ApiError) => {
+      server.gateway.recordError(server.state, err);
+      sendGraphQLError(res, err);
+    };
+    if (Array.isArray(params)) return refuse(errors.validation('body', 'must be one operation: batching is not supported'));
+    if (!params || typeof params !== 'object') return refuse(errors.validation('body', 'must be a JSON object such as {"query":"{ viewer { id } }"}'));
 
     // The pipeline reads nothing from the request but its method; a Request object is what costs.
-    const request = { method: 'POST', url: req.url ?? '/graphql', headers: new Map() } as unknown as Request;
+    const request = { method: 'POST', url: '/graphql', headers: new Map() } as unknown as Request;
     const context = { ...server, request, params } as unknown as ServerContext;
     let result: ExecutionResult;
     try {

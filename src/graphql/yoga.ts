@@ -2,26 +2,17 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, getOperationAST, Kind, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { catalogError } from '../db/errors.js';
-import { ApiError, REQUEST_LEVEL_CODES } from '../domain/errors.js';
+import { ApiError } from '../domain/errors.js';
+import type { RequestState } from '../gateway/gateway.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
 import { MAX_POINTS, operationCost } from './cost.js';
-import { assignCatalogCodes } from './error-codes.js';
+import { assignCatalogCodes, toGraphQLError } from './error-codes.js';
+import { refuseNul, requestGuard } from './input-guard.js';
 import { IntrospectionCache } from './introspection-cache.js';
-import type { RequestState } from '../gateway/gateway.js';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { schema } from './schema.js';
-
-/** The catalog's code in extensions; request-level refusals also carry their HTTP status and headers. */
-export function toGraphQLError(err: ApiError, base?: GraphQLError): GraphQLError {
-  const http = REQUEST_LEVEL_CODES.has(err.code) ? { status: err.status, headers: err.headers } : undefined;
-  return new GraphQLError(err.message, {
-    nodes: base?.nodes,
-    path: base?.path,
-    extensions: { code: err.code, ...(err.field ? { field: err.field } : {}), ...(http ? { http } : {}) },
-  });
-}
 
 function isIntrospectionOnly(op: OperationDefinitionNode | null | undefined): boolean {
   return (
@@ -132,9 +123,16 @@ const codeEveryError: Plugin = {
   },
 };
 
+export interface GraphQLServerOptions {
+  /** The body limit app.ts enforces before Yoga; Yoga's own check (default 25 MB) is set to match. */
+  maxBodyBytes: number;
+  /** Answers to introspection without a key. */
+  introspection?: IntrospectionCache;
+}
+
 export function createGraphQLServer(
   onUnexpected: (err: unknown) => void,
-  introspection: IntrospectionCache = new IntrospectionCache(),
+  opts: GraphQLServerOptions,
 ): YogaServerInstance<ServerContext, GraphQLContext> {
   let page: string | undefined;
   return createYoga<ServerContext, GraphQLContext>({
@@ -166,6 +164,7 @@ export function createGraphQLServer(
     },
     // Yoga's default: no batching. One operation per HTTP request, so each is authenticated, limited and logged alone.
     batching: false,
-    plugins: [...armor, introspectionCachePlugin(introspection), gatewayPlugin, codeEveryError],
+    maxRequestBodySize: opts.maxBodyBytes,
+    plugins: [...armor, introspectionCachePlugin(opts.introspection ?? new IntrospectionCache()), gatewayPlugin, refuseNul, requestGuard, codeEveryError],
   });
 }

@@ -1,5 +1,5 @@
 import type { RequestLogRow } from '../../db/schema.js';
-import { errors } from '../../domain/errors.js';
+import { ApiError, errors } from '../../domain/errors.js';
 import { listRequestLogs, usage, type LogFilterInput, type StatusClass, type Usage } from '../../domain/logs/query.js';
 import { ok, type RestCall, type RestRoute } from '../route.js';
 
@@ -56,7 +56,11 @@ async function logPage(c: RestCall, keyId?: string) {
     from: param(c, 'from'),
     to: param(c, 'to'),
   };
-  const rows = await listRequestLogs(c.ctx, filter, { after: param(c, 'cursor'), limit: limit + 1 });
+  const rows = await listRequestLogs(c.ctx, filter, { after: param(c, 'cursor'), limit: limit + 1 }).catch((err: unknown) => {
+    // The domain's apiKeyId is REST's key_id: name it as the caller sent it.
+    if (err instanceof ApiError && err.field === 'apiKeyId') throw errors.validation('key_id', err.message.slice('apiKeyId '.length));
+    throw err;
+  });
   const page = rows.slice(0, limit);
   const more = rows.length > limit;
   return ok({ data: page.map(restLog), has_more: more, next_cursor: more ? page[page.length - 1]!.id : null });
