@@ -114,7 +114,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const state = gateway.begin(req, res, `${req.method ?? 'GET'} /graphql`);
     const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
-    const authorization = req.headers.authorization;
+    // GraphiQL starts with the header `Authorization: Bearer ` for the caller to complete: until a
+    // key is pasted that carries no credential, so it is read as no key and introspection works.
+    const authorization = /^\s*(bearer)?\s*$/i.test(req.headers.authorization ?? '') ? undefined : req.headers.authorization;
     let body: Buffer;
     let params: unknown;
     try {

@@ -235,10 +235,11 @@ describe('X-Request-ID shaped like an API key', () => {
 });
 
 describe('GraphQL without a key', () => {
-  const introspect = (query: string, opts: { ip?: string; key?: string; get?: boolean } = {}) => {
+  const introspect = (query: string, opts: { ip?: string; key?: string; get?: boolean; authorization?: string } = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (opts.ip) headers['x-forwarded-for'] = opts.ip;
     if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+    if (opts.authorization !== undefined) headers.authorization = opts.authorization;
     return opts.get
       ? fetch(`${t.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/graphql-response+json', ...headers } })
       : fetch(`${t.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query }) });
@@ -271,6 +272,20 @@ describe('GraphQL without a key', () => {
     expect((await introspect('{ viewer { id } }', { ip })).status).toBe(401);
     expect((await introspect('{ viewer { id } }', { ip })).status).toBe(401);
     expect(t.app.introspection.hits).toBe(hits + 2);
+  });
+
+  it("treats GraphiQL's empty `Bearer ` header as no key: introspection works before a key is pasted", async () => {
+    rest();
+    const ip = '198.51.100.71';
+    const query = '{ __schema { queryType { name } } }';
+    for (const authorization of ['Bearer ', 'Bearer', '']) {
+      const reply = await introspect(query, { ip, authorization });
+      expect(reply.status).toBe(200);
+      expect(((await reply.json()) as { data: unknown }).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    }
+    // Anything but introspection still needs a key, and a malformed one is still refused.
+    expect((await introspect('{ viewer { id } }', { ip, authorization: 'Bearer ' })).status).toBe(401);
+    expect((await introspect(query, { ip, authorization: 'Basic abc' })).status).toBe(401);
   });
 
   it("is limited per address on the fast path and Yoga's handler; logged; keys and other addresses unaffected", async () => {
