@@ -192,6 +192,8 @@ const restCases: Case[] = [
 
 const graphqlCases: Case[] = [
   // Point 9 over GraphQL: the argument or input path is named.
+  { name: 'expiresAt not a timestamp (variable)', send: () => gql('mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { secret } }', { in: { ...ok, expiresAt: 'soon' } }), status: 400, code: 'validation_error', message: new RegExp(`at "in\\.expiresAt"; a DateTime ${TIMESTAMP.source}`) },
+  { name: 'expiresAt not a timestamp (literal)', send: () => gql('mutation { createApiKey(input: {name: "x", permissions: ["read:contacts"], expiresAt: "2027-13-45"}) { secret } }'), status: 200, code: 'validation_error', message: new RegExp(`found "2027-13-45"; a DateTime ${TIMESTAMP.source}`) },
   { name: 'NUL in node(id:) literal', send: () => gql('{ node(id: "key_\\u0000") { id } }'), status: 400, code: 'validation_error', message: nul('id') },
   { name: 'NUL in node(id:) variable', send: () => gql('query($id: ID!) { node(id: $id) { id } }', { id: '\0' }), status: 400, code: 'validation_error', message: nul('id') },
   { name: 'NUL in apiKey(id:)', send: () => gql('query($id: ID!) { apiKey(id: $id) { id } }', { id: 'key_\0' }), status: 400, code: 'validation_error', message: nul('id') },

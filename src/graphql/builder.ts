@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError, GraphQLScalarType, type ValueNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { errors } from '../domain/errors.js';
 import { kindOfId } from '../domain/ids.js';
@@ -28,6 +29,25 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+const WANTED = 'a DateTime must be an ISO 8601 timestamp, e.g. 2027-01-31T00:00:00Z';
+/**
+ * graphql-scalars' DateTime, whose refusal says what is wanted (its own names only its
+ * internals). A variable's error is reported as thrown, after the variable's path; a literal's
+ * must be a plain Error, which validation prefixes with the value found and answers 400.
+ */
+function explained<T>(parse: () => T, as: 'variable' | 'literal'): T {
+  try {
+    return parse();
+  } catch {
+    throw as === 'variable' ? new GraphQLError(WANTED) : new Error(WANTED);
+  }
+}
+const DateTime = new GraphQLScalarType<Date, Date | string>({
+  ...DateTimeResolver.toConfig(),
+  parseValue: (value: unknown) => explained(() => DateTimeResolver.parseValue(value), 'variable'),
+  parseLiteral: (ast: ValueNode, variables?: Record<string, unknown> | null) => explained(() => DateTimeResolver.parseLiteral(ast, variables), 'literal'),
+});
+
+builder.addScalarType('DateTime', DateTime);
 builder.queryType({});
 builder.mutationType({});
