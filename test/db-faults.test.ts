@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count, eq, inArray } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { boundedSocket } from '../src/db/bounded-socket.js';
 import { openPostgres, type Database } from '../src/db/client.js';
 import { toCsv } from '../src/db/csv.js';
 import { catalogError, isDatabaseUnavailable } from '../src/db/errors.js';
@@ -323,4 +325,40 @@ describe.skipIf(!PG_URL)('SIGTERM while the database is unreachable', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('the bound on a silent server', () => {
+  /** A startup packet (length, protocol 3.0) and a Sync: each owes us a ReadyForQuery. */
+  const startup = () => {
+    const b = Buffer.alloc(8);
+    b.writeUInt32BE(8, 0);
+    b.writeUInt32BE(196608, 4);
+    return b;
+  };
+  const sync = () => Buffer.from([0x53, 0, 0, 0, 4]);
+
+  it('drops a connection whose server stays silent even while the client keeps writing to it', async () => {
+    // A server that accepts and reads, and never answers.
+    const server = createNetServer((s) => s.on('data', () => {}));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const socket = boundedSocket({ host: ['127.0.0.1'], port: [port] }, 200);
+      // postgres.js listens for the error; here the test does.
+      const failed = new Promise<Error>((r) => socket.once('error', r));
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      socket.write(startup());
+      // Pipelined queries keep going out every 100 ms; none is answered.
+      for (let i = 0; i < 3 && !socket.destroyed; i++) {
+        socket.write(sync());
+        await vi.advanceTimersByTimeAsync(100);
+      }
+      expect(socket.destroyed).toBe(true);
+      expect(await failed).toMatchObject({ code: 'DB_TIMEOUT' });
+    } finally {
+      vi.useRealTimers();
+      await new Promise((r) => server.close(r));
+    }
+  });
 });

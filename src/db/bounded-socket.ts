@@ -31,20 +31,38 @@ export function boundedSocket(target: SocketTarget, boundMs: number): Socket {
   let opaque = false;
   let first = true;
   let pending: Buffer = Buffer.alloc(0);
-
-  socket.on('timeout', () => {
-    if (expected > received) socket.destroy(dbTimeout(`the database sent nothing for ${boundMs} ms`));
-  });
+  // Our own clock, not socket.setTimeout: Node counts the client's writes as activity, so a
+  // connection that keeps sending to a silent server (pipelined queries under load) would
+  // never time out. Only bytes from the server count here.
+  let lastHeard = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const waiting = () => expected > received;
+  const check = () => {
+    timer = undefined;
+    if (opaque || !waiting() || socket.destroyed) return;
+    const silentFor = Date.now() - lastHeard;
+    if (silentFor >= boundMs) socket.destroy(dbTimeout(`the database sent nothing for ${boundMs} ms`));
+    else arm(boundMs - silentFor);
+  };
+  const arm = (ms: number) => {
+    timer = setTimeout(check, ms);
+    timer.unref();
+  };
+  socket.on('close', () => clearTimeout(timer));
 
   const write = socket.write.bind(socket) as (chunk: Uint8Array, cb?: (err?: Error | null) => void) => boolean;
   socket.write = ((chunk: Uint8Array | string, ...rest: unknown[]) => {
+    const wasWaiting = waiting();
     if (!opaque && typeof chunk !== 'string') countRequests(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    if (expected > received) socket.setTimeout(boundMs);
+    // The silence is measured from the first request the server owes an answer to.
+    if (!wasWaiting && waiting()) lastHeard = Date.now();
+    if (waiting() && !timer && !opaque) arm(boundMs);
     return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof socket.write;
 
   socket.on('data', (chunk: Buffer) => {
     if (opaque) return;
+    lastHeard = Date.now();
     // Frames the server's messages (type byte, int32 length including itself) across chunks.
     let buf = pending.length ? Buffer.concat([pending, chunk]) : chunk;
     while (buf.length >= 5) {
@@ -54,7 +72,10 @@ export function boundedSocket(target: SocketTarget, boundMs: number): Socket {
       buf = buf.subarray(len + 1);
     }
     pending = Buffer.from(buf);
-    if (expected <= received) socket.setTimeout(0);
+    if (!waiting()) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
   });
 
   function countRequests(buf: Buffer): void {
@@ -65,7 +86,6 @@ export function boundedSocket(target: SocketTarget, boundMs: number): Socket {
       const code = buf.length >= 8 ? buf.readUInt32BE(4) : 0;
       if (code === SSL_REQUEST || code === CANCEL_REQUEST) {
         opaque = true;
-        socket.setTimeout(0);
         return;
       }
       expected++;
