@@ -254,7 +254,11 @@ interface ServerSpec {
   start(): Promise<RunningServer>;
 }
 
-/** Common to every run of our server: quiet logs, the plan whose limits are highest, and no IP block in the way of the invalid-key flood. */
+/**
+ * Common to every run of our server: quiet logs, the plan whose limits are highest, and neither
+ * the IP block nor the unknown-key budget in the way of the floods: the forged-key target
+ * measures what a database lookup per unknown key costs, the worst case the budget bounds.
+ */
 function oursEnv(port: number, dataDir: string): Record<string, string> {
   return {
     PORT: String(port),
@@ -263,6 +267,7 @@ function oursEnv(port: number, dataDir: string): Record<string, string> {
     LOG_LEVEL: 'warn',
     DEFAULT_PLAN: 'admin',
     IP_BLOCK_MAX_FAILURES: '0',
+    UNKNOWN_KEY_LOOKUPS_PER_SECOND: '0',
   };
 }
 

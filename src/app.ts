@@ -123,8 +123,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       assertDeclaredLength(req, maxBodyBytes);
       if (!wantsPage) {
         // Without a key only introspection is served (and limited per address); with one, it is checked here.
-        if (authorization === undefined) gateway.admitAnonymous(state);
-        else await gateway.authenticate(state, authorization);
+        // CORS preflights never carry a key, and are not requests for the API: Yoga answers them.
+        if (authorization !== undefined) await gateway.authenticate(state, authorization);
+        else if (req.method !== 'OPTIONS') gateway.admitAnonymous(state);
       }
       // Read here, within the limit, for both paths: Yoga's handler would otherwise buffer up to its own 25 MB.
       body = await readBody(req, maxBodyBytes);

@@ -42,7 +42,7 @@ const envSchema = z.object({
   ANONYMOUS_REQUESTS_PER_MINUTE: intFrom(60),
   LOG_RETENTION_DAYS: intFrom(90),
   /** Bound on a graceful stop (SIGTERM): in-flight requests, the last request logs, the database. */
-  SHUTDOWN_TIMEOUT_SECONDS: intFrom(10),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(10),
   /** Largest request body accepted on any path (REST and GraphQL); larger is 413 payload_too_large. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -288,6 +288,18 @@ describe('GraphQL without a key', () => {
     expect((await introspect(query, { ip, authorization: 'Basic abc' })).status).toBe(401);
   });
 
+  it('does not count CORS preflights against the limit without a key', async () => {
+    rest();
+    const ip = '198.51.100.72';
+    const preflight = () =>
+      fetch(`${t.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type', 'x-forwarded-for': ip },
+      });
+    for (let i = 0; i < 61; i++) expect((await preflight()).status).toBeLessThan(300);
+    expect((await introspect('{ __schema { queryType { name } } }', { ip })).status).toBe(200);
+  });
+
   it("is limited per address on the fast path and Yoga's handler; logged; keys and other addresses unaffected", async () => {
     rest();
     const tenant = await t.tenant();

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiKeys, idempotencyRecords } from '../src/db/schema.js';
+import { createKey } from '../src/domain/keys/service.js';
 import { IDEMPOTENCY_TTL_MS, purgeIdempotencyRecords, requestHashFor } from '../src/domain/idempotency.js';
 import { startServer, type Tenant, type TestServer } from './support/harness.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
@@ -181,5 +182,30 @@ describe('idempotency records at rest', () => {
     expect(gql.data!.id).toBe(rest.body.data.id);
     expect(gql.data!.secret).toBe(rest.body.data.key);
     expect(gql.data!.replayed).toBe(true);
+  });
+});
+
+describe('a failure after the work committed', () => {
+  it('keeps the record, so the retry replays the key instead of making another', async () => {
+    const tenant = await t.tenant();
+    const principal = await t.app.gateway.authenticator.authenticate(`Bearer ${tenant.key}`, '127.0.0.1');
+    const ctx = t.app.gateway.context(principal);
+    // The transaction commits, then the connection dies before the client hears so.
+    const lost = Object.assign(new Error('connection closed after COMMIT was sent'), { code: 'CONNECTION_CLOSED' });
+    const db = new Proxy(ctx.db, {
+      get(target, prop, receiver) {
+        if (prop !== 'transaction') return Reflect.get(target, prop, receiver);
+        return async (fn: Parameters<typeof target.transaction>[0]) => {
+          await target.transaction(fn);
+          throw lost;
+        };
+      },
+    });
+    const input = { name: 'Committed then lost', permissions: ['read:contacts'] };
+    await expect(createKey({ ...ctx, db }, input, { idempotencyKey: 'lost-ack-1' })).rejects.toBe(lost);
+    const retry = await createKey(ctx, input, { idempotencyKey: 'lost-ack-1' });
+    expect(retry.replayed).toBe(true);
+    expect(await keysNamed(tenant.workspaceId, input.name)).toHaveLength(1);
+    expect(retry.key.id).toBe((await keysNamed(tenant.workspaceId, input.name))[0]!.id);
   });
 });

@@ -131,7 +131,9 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     // drizzle set its parsers on the first pool's options; every pool needs the same.
     Object.assign(pool.options.parsers, old.options.parsers);
     Object.assign(pool.options.serializers, old.options.serializers);
-    old.end({ timeout: 0 }).catch(() => {});
+    // Healthy connections finish what they run (within the statement bound); whatever is stranded
+    // on the broken one is destroyed then, failing instead of hanging.
+    old.end({ timeout: Math.ceil(statementTimeoutMs / 1000) }).catch(() => {});
     // postgres.js keeps retrying a LISTEN whose connection closes; a failed first try is its business.
     for (const sub of subscriptions) sub.meta = pool.listen(sub.channel, sub.fn).catch(() => null);
   };

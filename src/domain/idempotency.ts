@@ -139,8 +139,9 @@ export async function runIdempotent<T>(
     if (err instanceof ApiError && err.status < 500) {
       await finish(db, { ok: false, code: err.code, message: err.message, field: err.field }, err.status);
     } else {
-      // Nothing was committed: free the key so the client's retry can run.
-      await db.delete(idempotencyRecords).where(recordKey);
+      // Free the key so the client's retry can run, unless the record is done: then the work
+      // committed (e.g. the connection died after COMMIT was sent) and the retry must replay it.
+      await db.delete(idempotencyRecords).where(and(recordKey, eq(idempotencyRecords.state, 'in_flight')));
     }
     throw err;
   }

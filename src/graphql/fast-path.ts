@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { processRegularResult, type GraphQLParams, type YogaServerInstance } from 'graphql-yoga';
 import { errors, type ApiError } from '../domain/errors.js';
-import { closeUnread, sendJson } from '../rest/http.js';
+import { closeUnread, isJsonType, sendJson } from '../rest/http.js';
 import type { GraphQLContext, ServerContext } from './context.js';
 import { assignCatalogCodes } from './error-codes.js';
 
@@ -15,7 +15,8 @@ import { assignCatalogCodes } from './error-codes.js';
 export function fastPathEligible(req: IncomingMessage): boolean {
   if (req.method !== 'POST' || req.headers.origin !== undefined) return false;
   const type = req.headers['content-type'];
-  if (!type || !/^application\/json\b/i.test(type)) return false;
+  // Exactly what app.ts parses as JSON; anything else goes to Yoga, which judges it.
+  if (!isJsonType(type) || !/^application\/json/i.test(type!)) return false;
   const accept = req.headers.accept;
   if (accept === undefined || accept === '' || accept === '*/*') return true;
   return /application\/json|\*\/\*/i.test(accept) && !/graphql-response\+json|text\/event-stream|multipart\/mixed/i.test(accept);

@@ -149,7 +149,7 @@ export class RequestLogWriter {
     const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
     while (this.queue.length > 0 && Date.now() < deadline) {
       try {
-        await this.flush({ timeoutMs: deadline - Date.now() });
+        await this.flush({ timeoutMs: Math.max(1, deadline - Date.now()) });
       } catch {
         // Pause between attempts, but never past the deadline.
         const pause = Math.min(250, deadline - Date.now());

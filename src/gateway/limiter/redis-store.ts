@@ -1,3 +1,4 @@
+import { ApiError } from '../../domain/errors.js';
 import { Redis } from 'ioredis';
 import { MINUTE_MS, type QuotaName, type RollingQuota } from '../../domain/limits/policy.js';
 import { layoutFor, seedRings, seedSince, type QuotaLayout } from './rolling.js';
@@ -226,7 +227,9 @@ export class RedisCounterStore implements CounterStore {
         await this.seedKey(input.quota!, input.now);
       }
     }
-    throw new Error('rate-limit counters could not be seeded');
+    // Instances disagreeing on a key's quota settings (one has not heard of a change yet) re-seed
+    // in turn; the change reaches every instance within the notification latency, so: retry.
+    throw new ApiError('service_unavailable', "This key's rate-limit counters are being re-seeded; retry in a second", { 'Retry-After': '1' });
   }
 
   /** The key's meta hash, then one string per ring of its layout. */
