@@ -16,6 +16,7 @@ import { ManualClock } from '../src/domain/clock.js';
 import { newId } from '../src/domain/ids.js';
 import { LOG_COLUMNS, LOG_FIELDS, RequestLogWriter, type RequestLogEntry } from '../src/domain/logs/writer.js';
 import { bootstrapWorkspace } from '../src/domain/workspaces.js';
+import { logEntry } from './support/log-entry.js';
 import { openTestDatabase, startServer, T0, type TestServer } from './support/harness.js';
 import { SURFACES, type Outcome } from './support/surfaces.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
@@ -30,26 +31,7 @@ const withAppName = (url: string) => {
 };
 
 function entry(workspaceId: string, keyId: string, i: number): RequestLogEntry {
-  return {
-    id: newId('requestLog', T0 + i),
-    workspaceId,
-    keyId,
-    keyPrefix: 'wbk_live',
-    requestId: `fault-${i}`,
-    method: 'GET',
-    endpoint: 'GET /v1/me',
-    operationType: null,
-    operationName: null,
-    status: 200,
-    durationMs: 1,
-    ip: '127.0.0.1',
-    credits: 0,
-    counted: true,
-    cost: 1,
-    errorCode: null,
-    at: new Date(T0),
-    authenticated: true,
-  };
+  return logEntry({ id: newId('requestLog', T0 + i), workspaceId, keyId, requestId: `fault-${i}`, at: new Date(T0) });
 }
 
 async function logCount(db: Database, ids: string[]): Promise<number> {
