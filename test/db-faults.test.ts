@@ -7,6 +7,8 @@ import postgres from 'postgres';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { boundedSocket } from '../src/db/bounded-socket.js';
+import { InvalidationBus } from '../src/gateway/invalidation.js';
+import { KeyCache } from '../src/gateway/key-cache.js';
 import { openPostgres, type Database } from '../src/db/client.js';
 import { toCsv } from '../src/db/csv.js';
 import { catalogError, isDatabaseUnavailable } from '../src/db/errors.js';
@@ -342,5 +344,49 @@ describe('the bound on a silent server', () => {
       vi.useRealTimers();
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe.skipIf(!PG_URL)('LISTEN across a broken connection', () => {
+  it('reports the gap once the subscription is back, and delivers again', async () => {
+    const name = `wsapi_gap_${process.pid}`;
+    const url = new URL(PG_URL!);
+    url.searchParams.set('application_name', name);
+    const database = openPostgres(url.toString());
+    const killer = postgres(PG_URL!, { max: 1, onnotice: () => {} });
+    try {
+      const got: string[] = [];
+      let gaps = 0;
+      await database.listen('wsapi_gap_test', (p) => got.push(p), () => gaps++);
+      // Polls a condition the database settles, within a bound.
+      const until = async (done: () => boolean) => {
+        for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
+        return done();
+      };
+      await killer`select pg_notify('wsapi_gap_test', 'before')`;
+      expect(await until(() => got.includes('before'))).toBe(true);
+      expect(gaps).toBe(0);
+      await killer`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${name}`;
+      expect(await until(() => gaps > 0)).toBe(true);
+      await killer`select pg_notify('wsapi_gap_test', 'after')`;
+      expect(await until(() => got.includes('after'))).toBe(true);
+    } finally {
+      await killer.end();
+      await database.close();
+    }
+  });
+});
+
+describe('the key cache after an invalidation gap', () => {
+  it('is emptied, so a key revoked while notifications were lost is looked up again', async () => {
+    let onGap: (() => void) | undefined;
+    const fake = { listen: async (_c: string, _fn: (p: string) => void, gap?: () => void) => ((onGap = gap), async () => {}) } as unknown as Database;
+    const cache = new KeyCache();
+    const bus = new InvalidationBus(fake);
+    await bus.start(() => {}, () => cache.clear());
+    cache.setUnknown('h1');
+    expect(cache.get('h1')).toBeNull();
+    onGap!();
+    expect(cache.get('h1')).toBeUndefined();
   });
 });

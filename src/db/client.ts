@@ -23,8 +23,12 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Queries issued through drizzle so far: lets tests prove a path touched no database. */
   readonly stats: { queries: number };
-  /** Runs `fn` for every NOTIFY on `channel` (from any process sharing the database). */
-  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `fn` for every NOTIFY on `channel` (from any process sharing the database), and
+   * `onGap` each time the subscription is re-established after its connection broke: messages
+   * sent meanwhile may be lost, so a listener that caches must start afresh.
+   */
+  listen(channel: string, fn: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   /** Raw SQL for the migration runner and bulk paths. */
   exec(sqlText: string): Promise<void>;
@@ -124,7 +128,22 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     return p;
   };
   let pool = openPool();
-  const subscriptions = new Set<{ channel: string; fn: (payload: string) => void; meta: Promise<postgres.ListenMeta | null> }>();
+  interface Subscription {
+    channel: string;
+    fn: (payload: string) => void;
+    onGap?: () => void;
+    meta: Promise<postgres.ListenMeta | null>;
+  }
+  const subscriptions = new Set<Subscription>();
+  // postgres.js calls `onlisten` whenever the LISTEN is (re)established, after its own reconnects
+  // too; every time but a new subscription's first follows a break.
+  const subscribe = (sub: Omit<Subscription, 'meta'>, afterBreak: boolean) => {
+    let broken = afterBreak;
+    return pool.listen(sub.channel, sub.fn, () => {
+      if (broken) sub.onGap?.();
+      broken = true;
+    }) as Promise<postgres.ListenMeta | null>;
+  };
   const replacePool = () => {
     const old = pool;
     pool = openPool();
@@ -135,7 +154,7 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     // on the broken one is destroyed then, failing instead of hanging.
     old.end({ timeout: Math.ceil(statementTimeoutMs / 1000) }).catch(() => {});
     // postgres.js keeps retrying a LISTEN whose connection closes; a failed first try is its business.
-    for (const sub of subscriptions) sub.meta = pool.listen(sub.channel, sub.fn).catch(() => null);
+    for (const sub of subscriptions) sub.meta = subscribe(sub, true).catch(() => null);
   };
   /** What drizzle holds: always the current pool. */
   const client = new Proxy({} as postgres.Sql, { get: (_target, prop) => Reflect.get(pool, prop) as unknown });
@@ -177,8 +196,9 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     db,
     kind: 'postgres',
     stats,
-    async listen(channel, fn) {
-      const sub = { channel, fn, meta: pool.listen(channel, fn) as Promise<postgres.ListenMeta | null> };
+    async listen(channel, fn, onGap) {
+      const sub: Subscription = { channel, fn, onGap, meta: Promise.resolve(null) };
+      sub.meta = subscribe(sub, false);
       await withTimeout(sub.meta, connectTimeout * 1000 + statementTimeoutMs, () => dbTimeout(`LISTEN ${channel} timed out`));
       subscriptions.add(sub);
       return async () => {

@@ -103,11 +103,16 @@ export class Gateway {
 
   async start(): Promise<void> {
     await this.directory.loadPlans();
-    await this.bus.start((m) => {
-      this.cache.invalidate(m.hash);
-      // Every key change is announced, its creation included.
-      this.known.add(m.hash);
-    });
+    await this.bus.start(
+      (m) => {
+        this.cache.invalidate(m.hash);
+        // Every key change is announced, its creation included.
+        this.known.add(m.hash);
+      },
+      // A revocation announced while the subscription was broken was missed: forget every
+      // verified key rather than serve one for up to the cache's TTL.
+      () => this.cache.clear(),
+    );
     // After subscribing, so that no key is created unseen in between.
     await this.known.load(this.deps.database.db);
   }

@@ -15,14 +15,19 @@ export class InvalidationBus {
 
   constructor(private readonly database: Database) {}
 
-  async start(onMessage: (m: InvalidationMessage) => void): Promise<void> {
-    this.unlisten = await this.database.listen(CHANNEL, (payload) => {
-      try {
-        onMessage(JSON.parse(payload) as InvalidationMessage);
-      } catch {
-        // A malformed payload is not ours to act on.
-      }
-    });
+  /** `onGap`: the subscription broke and was re-established; messages may have been lost meanwhile. */
+  async start(onMessage: (m: InvalidationMessage) => void, onGap: () => void): Promise<void> {
+    this.unlisten = await this.database.listen(
+      CHANNEL,
+      (payload) => {
+        try {
+          onMessage(JSON.parse(payload) as InvalidationMessage);
+        } catch {
+          // A malformed payload is not ours to act on.
+        }
+      },
+      onGap,
+    );
   }
 
   async publish(m: InvalidationMessage): Promise<void> {

@@ -34,6 +34,13 @@ export class KeyCache {
     this.unknown.set(hash, true);
   }
 
+  /** Forgets everything, e.g. after invalidations may have been missed. */
+  clear(): void {
+    this.epoch++;
+    this.known.clear();
+    this.unknown.clear();
+  }
+
   invalidate(hash: string): void {
     this.epoch++;
     this.known.delete(hash);
