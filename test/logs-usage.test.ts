@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,5 +223,28 @@ describe('request-log COPY under load', () => {
     expect(reads.filter((r) => r.status !== 200)).toEqual([]);
     const rows = await t.database.db.select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.endpoint, 'GET /v1/me'));
     expect(rows.filter((r) => r.id.startsWith('log_copyload')).length).toBeGreaterThanOrEqual(40_000);
+  });
+});
+
+describe('a client that goes away mid-request', () => {
+  it('is logged (499) once admitted, so its admission is never forgiven by a re-seed from the logs', async () => {
+    const tenant = await t.tenant();
+    const port = Number(new URL(t.url).port);
+    const requestId = `abort-${Date.now()}`;
+    // Headers and part of a declared 100-byte body, then the client hangs up.
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.write(
+      `POST /v1/api-keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tenant.key}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: 100\r\nX-Request-ID: ${requestId}\r\n\r\n{"name":`,
+    );
+    // Bounded wait for the server to have admitted the request (it counts it before reading the body).
+    for (let i = 0; i < 200 && (await t.database.db.select().from(requestLogs).where(eq(requestLogs.requestId, requestId))).length === 0; i++) {
+      if (i === 5) socket.destroy();
+      await new Promise((r) => setTimeout(r, 20));
+      await t.app.logWriter.flush();
+    }
+    const [row] = await t.database.db.select().from(requestLogs).where(eq(requestLogs.requestId, requestId));
+    expect(row).toMatchObject({ status: 499, keyId: tenant.keyId, counted: true });
   });
 });

@@ -24,6 +24,9 @@ import type { CounterStore } from './limiter/store.js';
 import { keyHistory, pointsSince } from '../domain/logs/history.js';
 import type { LimitClass } from '../domain/limits/policy.js';
 
+/** The status logged for a request whose client closed the connection before the answer was sent. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /** Per-request facts the gateway gathers for enforcement and the request log. */
 export interface RequestState {
   readonly requestId: string;
@@ -151,7 +154,9 @@ export class Gateway {
       state.ttfbMs ??= performance.now() - state.startedPerf;
       return writeHead.apply(this, args);
     } as ServerResponse['writeHead'];
-    res.once('finish', () => this.log(state, res.statusCode));
+    // 'close' comes after 'finish', and also when the client went away first: such a request
+    // may have been admitted, so it is logged too (499, as proxies record a client's abort).
+    res.once('close', () => this.log(state, res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST));
     return state;
   }
 

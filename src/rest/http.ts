@@ -92,10 +92,17 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   if (!hasBody(req)) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw payloadTooLarge(maxBytes);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw payloadTooLarge(maxBytes);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    // The client went away mid-body (ECONNRESET "aborted"): its fault, not the database's,
+    // whose outages share that socket code.
+    throw errors.validation('body', 'was cut off: the client closed the connection before sending all of it');
   }
   return Buffer.concat(chunks, size);
 }
