@@ -449,15 +449,16 @@ function redisKeys(url: string, pattern: string): Promise<string[]> {
 /** The key's all-time admission count as the Redis quota store holds it; null if absent. */
 function redisQuotaTotal(url: string, keyId: string): Promise<number | null> {
   return withRedis(url, async (r) => {
-    const v = await r.get(`${REDIS_PREFIX}q:${keyId}:total`);
+    // The quota store keeps a key's all-time count in its meta hash (limiter/redis-store.ts).
+    const v = await r.hget(`${REDIS_PREFIX}qr:${keyId}:meta`, 'total');
     return v === null ? null : Number(v);
   });
 }
 
-/** Deletes the counters of our bench workspace and keys (the quota log alone holds a member per request, kept 30 days). */
+/** Deletes the counters of our bench workspace and keys (plan windows, and each key's quota meta and bucket rings). */
 async function redisForget(url: string, keys: BenchKeys): Promise<number> {
   const found = await redisKeys(url, `${REDIS_PREFIX}w:${keys.workspaceId}:*`);
-  for (const k of [keys.admin.id, keys.full.id]) found.push(`${REDIS_PREFIX}q:${k}:log`, `${REDIS_PREFIX}q:${k}:total`, `${REDIS_PREFIX}q:${k}:sig`);
+  for (const k of [keys.admin.id, keys.full.id]) found.push(...(await redisKeys(url, `${REDIS_PREFIX}qr:${k}:*`)));
   return withRedis(url, (r) => r.del(...found));
 }
 
