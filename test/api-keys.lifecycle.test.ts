@@ -195,6 +195,25 @@ describe.each(SURFACES)('key lifecycle over %s', (_name, makeSurface) => {
     expect(r2.data!.previous.expiresAt).toBe(soon);
   });
 
+  it("rotates into a key that keeps the old key's expiry unless another (or none) is asked for", async () => {
+    const expiresAt = new Date(t.clock.now() + 30 * 86_400_000).toISOString();
+    const make = async (name: string) => (await s.createKey(tenant.key, { name, permissions: ['read:contacts'], expiresAt })).data!;
+    const kept = await s.rotateKey(tenant.key, (await make('expiring kept')).id, { gracePeriodSeconds: 60 });
+    expect(kept.status).toBe(201);
+    expect(kept.data!.key.expiresAt).toBe(expiresAt);
+    const later = new Date(t.clock.now() + 60 * 86_400_000).toISOString();
+    const moved = await s.rotateKey(tenant.key, (await make('expiring moved')).id, { expiresAt: later });
+    expect(moved.data!.key.expiresAt).toBe(later);
+    const cleared = await s.rotateKey(tenant.key, (await make('expiring cleared')).id, { expiresAt: null as unknown as string });
+    expect(cleared.data!.key.expiresAt).toBeNull();
+    // An expiry already past would make a replacement born dead: the caller must choose.
+    const lapsed = await make('lapsed');
+    t.clock.advance(31 * 86_400_000);
+    const refused = await s.rotateKey(tenant.key, lapsed.id);
+    expect(refused).toMatchObject({ status: 400, code: 'validation_error' });
+    expect(refused.message).toMatch(/^expires_?[aA]t is required: this key expired at /);
+  });
+
   it('deletes a never-used key; a used one is key_in_use', async () => {
     const unused = (await s.createKey(tenant.key, { name: 'never used', permissions: ['read:contacts'] })).data!;
     const del = await s.deleteKey(tenant.key, unused.id);

@@ -372,6 +372,19 @@ export async function revokeKey(ctx: ServiceContext, id: string): Promise<ApiKey
   });
 }
 
+/**
+ * A replacement keeps the old key's expiry unless the caller names another (`null`: none): a
+ * rotation replaces the secret, not the key's lifetime. An expiry already past would be born
+ * dead, so then the caller must choose.
+ */
+function replacementExpiry(old: ApiKeyRow, asked: Date | null | undefined, now: number): Date | null {
+  if (asked !== undefined) return asked;
+  if (old.expiresAt && old.expiresAt.getTime() <= now) {
+    throw errors.validation('expiresAt', `is required: this key expired at ${old.expiresAt.toISOString()}; give its replacement an expiry, or null for none`);
+  }
+  return old.expiresAt;
+}
+
 export interface RotatedKey extends IssuedKey {
   previous: ApiKeyRow;
 }
@@ -400,7 +413,7 @@ export async function rotateKey(ctx: ServiceContext, id: string, raw: RotateKeyI
         category: old.category,
         permissions: old.permissions as Scope[],
         rateLimitTier: old.rateLimitTier as RateLimitTier,
-        expiresAt: input.expiresAt ?? null,
+        expiresAt: replacementExpiry(old, input.expiresAt, now),
         quotas: { total: old.quotaTotal, daily: old.quotaDaily, weekly: old.quotaWeekly, monthly: old.quotaMonthly },
         createdByKeyId: ctx.principal.keyId,
         rotatedFromId: old.id,

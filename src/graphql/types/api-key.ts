@@ -163,7 +163,7 @@ const RotateApiKeyInput = builder.inputType('RotateApiKeyInput', {
   fields: (t) => ({
     name: t.string({ description: "Defaults to the old key's name." }),
     gracePeriodSeconds: t.int({ description: 'How long the old key keeps working (never past its own expiry); 0 or absent: it stops at once.' }),
-    expiresAt: t.field({ type: 'DateTime', description: 'Expiry of the new key.' }),
+    expiresAt: t.field({ type: 'DateTime', description: "Expiry of the new key; absent keeps the old key's expiry, null sets none." }),
   }),
 });
 
@@ -242,7 +242,7 @@ lifecycle('revokeApiKey', 'Stops the key for good.', (ctx, id) => keys.revokeKey
 builder.mutationField('rotateApiKey', (t) =>
   t.field({
     type: RotatedKeyRef,
-    description: "Issues a replacement with the old key's permissions, category, tier, quotas and description.",
+    description: "Issues a replacement with the old key's permissions, category, tier, quotas, description and expiry.",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: RotateApiKeyInput }) },
     resolve: (_r, { id, input }, ctx) => keys.rotateKey(ctx.service(), String(id), plain(input) ?? {}),
   }),

@@ -96,7 +96,7 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'POST',
     path: '/v1/api-keys/:id/rotate',
-    doc: { summary: "Issue a replacement with the old key's settings; the old key stops at once or after grace_period_seconds.", scope: 'admin:api_keys', body: rotateKeyInput, status: 201 },
+    doc: { summary: "Issue a replacement with the old key's settings, its expiry included unless expires_at is given (null: none); the old key stops at once or after grace_period_seconds.", scope: 'admin:api_keys', body: rotateKeyInput, status: 201 },
     async handler(c) {
       const out = await keys.rotateKey(c.ctx, id(c), await c.body());
       return ok({ data: restKey(out.key, now(c), out.secret), previous: restKey(out.previous, now(c)) }, 201);
