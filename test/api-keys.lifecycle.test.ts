@@ -30,6 +30,9 @@ describe.each(SURFACES)('key lifecycle over %s', (_name, makeSurface) => {
     expect(k.secret).toMatch(/^wbk_live_[0-9A-Za-z]{38}$/);
     expect(k.prefix).toBe(k.secret.slice(0, 8));
     expect(k.last4).toBe(k.secret.slice(-4));
+    // A hint that tells keys apart (seed 003's 8-character prefix is the same for all of them).
+    expect(k.hint).toBe(`${k.secret.slice(0, 12)}…${k.secret.slice(-4)}`);
+    expect((await s.getKey(tenant.key, k.id)).data!.hint).toBe(k.hint);
     expect(k).toMatchObject({
       name: 'Ingestion worker',
       description: 'Used by the nightly ingestion job',

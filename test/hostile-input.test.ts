@@ -113,7 +113,7 @@ const json = { 'content-type': 'application/json' };
 const browser = { ...json, origin: 'https://app.example' };
 const post = (path: string, body: unknown, headers: Record<string, string> = json) =>
   viaFetch('POST', path, { headers, body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) });
-const gql = (query: string, variables?: unknown, headers: Record<string, string> = json) => post('/graphql', gqlBody(query, variables), headers);
+const sendGql = (query: string, variables?: unknown, headers: Record<string, string> = json) => post('/graphql', gqlBody(query, variables), headers);
 const ok = { name: 'Fine', permissions: ['read:contacts'] };
 
 interface Case {
@@ -192,19 +192,19 @@ const restCases: Case[] = [
 
 const graphqlCases: Case[] = [
   // Point 9 over GraphQL: the argument or input path is named.
-  { name: 'expiresAt not a timestamp (variable)', send: () => gql('mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { secret } }', { in: { ...ok, expiresAt: 'soon' } }), status: 400, code: 'validation_error', message: new RegExp(`at "in\\.expiresAt"; a DateTime ${TIMESTAMP.source}`) },
-  { name: 'expiresAt not a timestamp (literal)', send: () => gql('mutation { createApiKey(input: {name: "x", permissions: ["read:contacts"], expiresAt: "2027-13-45"}) { secret } }'), status: 200, code: 'validation_error', message: new RegExp(`found "2027-13-45"; a DateTime ${TIMESTAMP.source}`) },
-  { name: 'NUL in node(id:) literal', send: () => gql('{ node(id: "key_\\u0000") { id } }'), status: 400, code: 'validation_error', message: nul('id') },
-  { name: 'NUL in node(id:) variable', send: () => gql('query($id: ID!) { node(id: $id) { id } }', { id: '\0' }), status: 400, code: 'validation_error', message: nul('id') },
-  { name: 'NUL in apiKey(id:)', send: () => gql('query($id: ID!) { apiKey(id: $id) { id } }', { id: 'key_\0' }), status: 400, code: 'validation_error', message: nul('id') },
-  { name: 'NUL in input.name (variables)', send: () => gql('mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { secret } }', { in: { ...ok, name: 'a\0' } }), status: 400, code: 'validation_error', message: nul('input.name') },
-  { name: 'NUL in input.description (literal)', send: () => gql('mutation { createApiKey(input: {name: "x", permissions: ["read:contacts"], description: "\\u0000"}) { secret } }'), status: 400, code: 'validation_error', message: nul('input.description') },
-  { name: 'NUL in input.permissions.1', send: () => gql('mutation($p: [String!]!) { createApiKey(input: {name: "x", permissions: $p}) { secret } }', { p: ['read:contacts', '\0'] }), status: 400, code: 'validation_error', message: nul('input.permissions.1') },
-  { name: 'NUL in filter.category', send: () => gql('{ apiKeys(filter: {category: "\\u0000"}) { edges { cursor } } }'), status: 400, code: 'validation_error', message: nul('filter.category') },
-  { name: 'NUL in after', send: () => gql('query($a: String) { apiKeys(after: $a) { edges { cursor } } }', { a: '\0' }), status: 400, code: 'validation_error', message: nul('after') },
-  { name: 'NUL in updateApiKey(id:)', send: () => gql('mutation { updateApiKey(id: "\\u0000", input: {name: "y"}) { apiKey { id } } }'), status: 400, code: 'validation_error', message: nul('id') },
-  { name: 'NUL in a variable default', send: () => gql('query($n: String = "\\u0000") { apiKeys(filter: {name: $n}) { edges { cursor } } }'), status: 400, code: 'validation_error', message: nul('\\$n') },
-  { name: 'NUL on the Yoga path', send: () => gql('query($id: ID!) { node(id: $id) { id } }', { id: '\0' }, browser), status: 400, code: 'validation_error', message: nul('id') },
+  { name: 'expiresAt not a timestamp (variable)', send: () => sendGql('mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { secret } }', { in: { ...ok, expiresAt: 'soon' } }), status: 400, code: 'validation_error', message: new RegExp(`at "in\\.expiresAt"; a DateTime ${TIMESTAMP.source}`) },
+  { name: 'expiresAt not a timestamp (literal)', send: () => sendGql('mutation { createApiKey(input: {name: "x", permissions: ["read:contacts"], expiresAt: "2027-13-45"}) { secret } }'), status: 200, code: 'validation_error', message: new RegExp(`found "2027-13-45"; a DateTime ${TIMESTAMP.source}`) },
+  { name: 'NUL in node(id:) literal', send: () => sendGql('{ node(id: "key_\\u0000") { id } }'), status: 400, code: 'validation_error', message: nul('id') },
+  { name: 'NUL in node(id:) variable', send: () => sendGql('query($id: ID!) { node(id: $id) { id } }', { id: '\0' }), status: 400, code: 'validation_error', message: nul('id') },
+  { name: 'NUL in apiKey(id:)', send: () => sendGql('query($id: ID!) { apiKey(id: $id) { id } }', { id: 'key_\0' }), status: 400, code: 'validation_error', message: nul('id') },
+  { name: 'NUL in input.name (variables)', send: () => sendGql('mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { secret } }', { in: { ...ok, name: 'a\0' } }), status: 400, code: 'validation_error', message: nul('input.name') },
+  { name: 'NUL in input.description (literal)', send: () => sendGql('mutation { createApiKey(input: {name: "x", permissions: ["read:contacts"], description: "\\u0000"}) { secret } }'), status: 400, code: 'validation_error', message: nul('input.description') },
+  { name: 'NUL in input.permissions.1', send: () => sendGql('mutation($p: [String!]!) { createApiKey(input: {name: "x", permissions: $p}) { secret } }', { p: ['read:contacts', '\0'] }), status: 400, code: 'validation_error', message: nul('input.permissions.1') },
+  { name: 'NUL in filter.category', send: () => sendGql('{ apiKeys(filter: {category: "\\u0000"}) { edges { cursor } } }'), status: 400, code: 'validation_error', message: nul('filter.category') },
+  { name: 'NUL in after', send: () => sendGql('query($a: String) { apiKeys(after: $a) { edges { cursor } } }', { a: '\0' }), status: 400, code: 'validation_error', message: nul('after') },
+  { name: 'NUL in updateApiKey(id:)', send: () => sendGql('mutation { updateApiKey(id: "\\u0000", input: {name: "y"}) { apiKey { id } } }'), status: 400, code: 'validation_error', message: nul('id') },
+  { name: 'NUL in a variable default', send: () => sendGql('query($n: String = "\\u0000") { apiKeys(filter: {name: $n}) { edges { cursor } } }'), status: 400, code: 'validation_error', message: nul('\\$n') },
+  { name: 'NUL on the Yoga path', send: () => sendGql('query($id: ID!) { node(id: $id) { id } }', { id: '\0' }, browser), status: 400, code: 'validation_error', message: nul('id') },
   {
     name: 'bad JSON in GET variables',
     send: () => viaFetch('GET', `/graphql?query=${encodeURIComponent('query($id: ID!) { node(id: $id) { id } }')}&variables=%7B`),
@@ -222,16 +222,16 @@ const graphqlCases: Case[] = [
   { name: 'no content type', send: () => viaFetch('POST', '/graphql', { body: new Blob([gqlBody('{ viewer { id } }')]) }), status: 415, code: 'unsupported_media_type', message: /Content-Type: application\/json/ },
   { name: 'PUT /graphql', send: () => viaFetch('PUT', '/graphql', { headers: json, body: gqlBody('{ viewer { id } }') }), status: 405, code: 'method_not_allowed', message: /GET and POST/ },
   { name: 'mutation over GET', send: () => viaFetch('GET', `/graphql?query=${encodeURIComponent('mutation { revokeApiKey(id: "key_x") { apiKey { id } } }')}`), status: 405, code: 'method_not_allowed', message: /POST/ },
-  { name: 'token limit (fast path)', send: () => gql(`{ viewer { ${'id '.repeat(3500)} } }`), status: 400, code: 'query_too_complex', message: /Token limit of 3000 exceeded/ },
-  { name: 'token limit (Yoga)', send: () => gql(`{ viewer { ${'id '.repeat(3500)} } }`, undefined, browser), status: 400, code: 'query_too_complex', message: /Token limit of 3000 exceeded/ },
-  { name: 'token limit (graphql-response+json)', send: () => gql(`{ viewer { ${'id '.repeat(3500)} } }`, undefined, { ...json, accept: 'application/graphql-response+json' }), status: 400, code: 'query_too_complex', message: /Token limit/ },
+  { name: 'token limit (fast path)', send: () => sendGql(`{ viewer { ${'id '.repeat(3500)} } }`), status: 400, code: 'query_too_complex', message: /Token limit of 3000 exceeded/ },
+  { name: 'token limit (Yoga)', send: () => sendGql(`{ viewer { ${'id '.repeat(3500)} } }`, undefined, browser), status: 400, code: 'query_too_complex', message: /Token limit of 3000 exceeded/ },
+  { name: 'token limit (graphql-response+json)', send: () => sendGql(`{ viewer { ${'id '.repeat(3500)} } }`, undefined, { ...json, accept: 'application/graphql-response+json' }), status: 400, code: 'query_too_complex', message: /Token limit/ },
 
   // Point 11 over GraphQL.
-  { name: 'node(id: "")', send: () => gql('{ node(id: "") { id } }'), status: 200, code: 'validation_error', message: /^id must be a non-empty id such as key_/ },
-  { name: 'node(id: "foo")', send: () => gql('{ node(id: "foo") { id } }'), status: 200, code: 'validation_error', message: /^id must be a non-empty id such as key_/ },
-  { name: 'nodes(ids: [""])', send: () => gql('{ nodes(ids: [""]) { id } }'), status: 200, code: 'validation_error', message: /^id must be a non-empty id/ },
-  { name: 'name too long', send: () => gql('mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { secret } }', { in: { ...ok, name: 'n'.repeat(121) } }), status: 200, code: 'validation_error', message: /^name must be 1 to 120 characters$/ },
-  { name: 'filter.name too long', send: () => gql(`{ apiKeys(filter: {name: "${'n'.repeat(130)}"}) { edges { cursor } } }`), status: 200, code: 'validation_error', message: /^name must be at most 120 characters$/ },
+  { name: 'node(id: "")', send: () => sendGql('{ node(id: "") { id } }'), status: 200, code: 'validation_error', message: /^id must be a non-empty id such as key_/ },
+  { name: 'node(id: "foo")', send: () => sendGql('{ node(id: "foo") { id } }'), status: 200, code: 'validation_error', message: /^id must be a non-empty id such as key_/ },
+  { name: 'nodes(ids: [""])', send: () => sendGql('{ nodes(ids: [""]) { id } }'), status: 200, code: 'validation_error', message: /^id must be a non-empty id/ },
+  { name: 'name too long', send: () => sendGql('mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { secret } }', { in: { ...ok, name: 'n'.repeat(121) } }), status: 200, code: 'validation_error', message: /^name must be 1 to 120 characters$/ },
+  { name: 'filter.name too long', send: () => sendGql(`{ apiKeys(filter: {name: "${'n'.repeat(130)}"}) { edges { cursor } } }`), status: 200, code: 'validation_error', message: /^name must be at most 120 characters$/ },
 
   // Bodies that are not what they claim.
   { name: 'body null (fast path)', send: () => post('/graphql', 'null'), status: 400, code: 'validation_error', message: /^body must be a JSON object/ },
@@ -362,8 +362,8 @@ describe('hostile input', () => {
     ['multipart garbage to /graphql', () => post('/graphql', '--x\r\nnonsense', { 'content-type': 'multipart/form-data; boundary=x' })],
     ['form-encoded bad variables to /graphql', () => post('/graphql', 'query=%7B+viewer+%7B+id+%7D+%7D&variables=%7B', { 'content-type': 'application/x-www-form-urlencoded' })],
     ['application/graphql with NUL', () => post('/graphql', '{ node(id: "\\u0000") { id } }', { 'content-type': 'application/graphql' })],
-    ['a huge Int literal', () => gql('{ apiKeys(first: 99999999999999) { edges { cursor } } }')],
-    ['a huge Int variable', () => gql('query($n: Int) { apiKeys(first: $n) { edges { cursor } } }', { n: 1e300 })],
+    ['a huge Int literal', () => sendGql('{ apiKeys(first: 99999999999999) { edges { cursor } } }')],
+    ['a huge Int variable', () => sendGql('query($n: Int) { apiKeys(first: $n) { edges { cursor } } }', { n: 1e300 })],
     ['deeply nested variables', () => post('/graphql', `{"query":"query($f: ApiKeyFilter) { apiKeys(filter: $f) { edges { cursor } } }","variables":{"f":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}}`)],
     ['deeply nested variables (Yoga)', () => post('/graphql', `{"query":"query($f: [String]) { apiKeys(filter: {name: $f}) { edges { cursor } } }","variables":{"f":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`, browser)],
     ['deeply nested unused variable', () => post('/graphql', `{"query":"{ viewer { id } }","variables":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`)],

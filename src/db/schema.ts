@@ -56,6 +56,8 @@ export const apiKeys = pgTable(
     /** SHA-256 (hex) of the full secret; the secret itself is never stored. */
     keyHash: text('key_hash').notNull(),
     prefix: text('prefix').notNull(),
+    /** The secret's first 12 characters, for the display hint; null for keys minted before it was kept. */
+    start: text('start'),
     last4: text('last4').notNull(),
     /** active | inactive | revoked; "expired" is derived from expiresAt. */
     status: text('status').notNull(),

@@ -1,5 +1,6 @@
 import type { ApiKeyRow, PlanRow, WorkspaceRow } from '../db/schema.js';
 import { keyState } from '../domain/keys/state.js';
+import { displayHint } from '../domain/keys/secret.js';
 import type { Principal } from '../domain/principal.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -20,6 +21,7 @@ export function restKey(row: ApiKeyRow, now: number, secret?: string) {
     quotas: { total: row.quotaTotal, daily: row.quotaDaily, weekly: row.quotaWeekly, monthly: row.quotaMonthly },
     state: keyState(row, now),
     last4: row.last4,
+    hint: displayHint(row),
     workspace_id: row.workspaceId,
     updated_at: iso(row.updatedAt),
     last_used_at: iso(row.lastUsedAt),

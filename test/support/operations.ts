@@ -10,6 +10,7 @@ export const KeyFields = graphql(`
     rateLimitTier
     prefix
     last4
+    hint
     state
     expiresAt
     createdAt

@@ -16,6 +16,7 @@ export interface KeyView {
   rateLimitTier: string;
   prefix: string;
   last4: string;
+  hint: string;
   state: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
@@ -114,6 +115,7 @@ function fromRest(k: RestKey): KeyView {
     rateLimitTier: k.rate_limit_tier,
     prefix: k.prefix,
     last4: k.last4,
+    hint: k.hint,
     state: k.state,
     expiresAt: k.expires_at,
     lastUsedAt: k.last_used_at,
@@ -133,6 +135,7 @@ function fromGql(k: KeyFieldsFragment): KeyView {
     rateLimitTier: k.rateLimitTier.toLowerCase(),
     prefix: k.prefix,
     last4: k.last4,
+    hint: k.hint,
     state: k.state.toLowerCase(),
     expiresAt: k.expiresAt ? new Date(k.expiresAt).toISOString() : null,
     lastUsedAt: k.lastUsedAt ? new Date(k.lastUsedAt).toISOString() : null,

@@ -59,3 +59,16 @@ export function displayPrefix(secret: string): string {
 export function lastFour(secret: string): string {
   return secret.slice(-4);
 }
+
+/** The secret's first 12 characters: with the last 4, enough to tell a workspace's keys apart. */
+export function displayStart(secret: string): string {
+  return secret.slice(0, 12);
+}
+
+/**
+ * What a person sees to recognise a key, e.g. `wbk_live_4s0H…9R2x`. Keys minted before the start
+ * was kept show their prefix instead.
+ */
+export function displayHint(key: { start: string | null; prefix: string; last4: string }): string {
+  return `${key.start ?? key.prefix}…${key.last4}`;
+}

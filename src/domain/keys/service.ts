@@ -20,7 +20,7 @@ import {
   type RotateKeyInput,
   type UpdateKeyInput,
 } from './inputs.js';
-import { displayPrefix, generateSecret, hashSecret, lastFour } from './secret.js';
+import { displayPrefix, displayStart, generateSecret, hashSecret, lastFour } from './secret.js';
 import { deserializeKeyRow, serializeKeyRow } from './state.js';
 
 const ADMIN_SCOPE = 'admin:api_keys';
@@ -79,6 +79,7 @@ export async function insertKey(tx: Db, fields: NewKeyFields, now: number): Prom
       rateLimitTier: fields.rateLimitTier,
       keyHash: hashSecret(secret),
       prefix: displayPrefix(secret),
+      start: displayStart(secret),
       last4: lastFour(secret),
       status: 'active',
       expiresAt: fields.expiresAt,

@@ -4,6 +4,7 @@ import { requireScope } from '../../domain/context.js';
 import { ApiError, errors } from '../../domain/errors.js';
 import * as keys from '../../domain/keys/service.js';
 import { keyState } from '../../domain/keys/state.js';
+import { displayHint } from '../../domain/keys/secret.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { WorkspaceRef } from './workspace.js';
@@ -73,6 +74,7 @@ builder.node(ApiKeyRef, {
     rateLimitTier: t.field({ type: RateLimitTierEnum, resolve: (k) => k.rateLimitTier as 'standard' }),
     prefix: t.exposeString('prefix', { description: "The secret's first 8 characters." }),
     last4: t.exposeString('last4', { description: "The secret's last 4 characters." }),
+    hint: t.string({ description: 'What tells this key apart at a glance: its first 12 and last 4 characters, e.g. wbk_live_4s0H…9R2x.', resolve: (k) => displayHint(k) }),
     state: t.field({ type: KeyStateEnum, resolve: (k, _a, ctx) => keyState(k, ctx.service().clock.now()) }),
     quotas: t.field({
       type: QuotaRef,
