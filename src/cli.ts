@@ -11,6 +11,11 @@ import { ApiError } from './domain/errors.js';
 const WAIT_FOR_HOLDER_MS = 30_000;
 
 async function main(argv: string[]): Promise<number> {
+  // Help needs no settings and no database.
+  if (argv.length === 0 || ['--help', '-h', 'help'].includes(argv[0]!)) {
+    (argv.length === 0 ? process.stderr : process.stdout).write(CLI_USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
   const env = loadEnv();
   const parsed = parseCli(argv, { logRetentionDays: env.LOG_RETENTION_DAYS });
   if (!parsed) {

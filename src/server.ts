@@ -21,22 +21,6 @@ try {
 }
 await prepareDatabase(database);
 
-// A fresh install gets a workspace and an admin key, printed once, so the API is usable at once.
-if ((await countWorkspaces(database.db)) === 0) {
-  const { workspace, admin } = await bootstrapWorkspace(database.db, systemClock, { name: 'Default', plan: env.DEFAULT_PLAN });
-  process.stdout.write(
-    [
-      '',
-      `Created workspace "Default" (${workspace.id}) on the ${env.DEFAULT_PLAN} plan.`,
-      'Its admin key, holding every scope, is shown this once; store it now:',
-      '',
-      `    ${admin.secret}`,
-      '',
-      '',
-    ].join('\n'),
-  );
-}
-
 // The CLI cannot open the embedded database while this process holds it: it sends its
 // commands here instead, and they run on this process's database.
 let control: ControlServer | undefined;
@@ -73,7 +57,35 @@ const app = await createApp({
   },
   anonymousPerMinute: env.ANONYMOUS_REQUESTS_PER_MINUTE,
 });
-const url = await app.listen(env.PORT, env.HOST);
+let url: string;
+try {
+  url = await app.listen(env.PORT, env.HOST);
+} catch (err) {
+  // A busy or forbidden port is a setting to change, not a crash: one line, and before any key
+  // is printed, so none is shown once and lost.
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
+  process.stderr.write(`error: cannot listen on ${env.HOST}:${env.PORT} (${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}); set PORT (and HOST) to another\n`);
+  await control?.close();
+  await app.close();
+  process.exit(1);
+}
+// A fresh install gets a workspace and an admin key, printed once, so the API is usable at once.
+if ((await countWorkspaces(database.db)) === 0) {
+  const { workspace, admin } = await bootstrapWorkspace(database.db, systemClock, { name: 'Default', plan: env.DEFAULT_PLAN });
+  process.stdout.write(
+    [
+      '',
+      `Created workspace "Default" (${workspace.id}) on the ${env.DEFAULT_PLAN} plan.`,
+      'Its admin key, holding every scope, is shown this once; store it now:',
+      '',
+      `    ${admin.secret}`,
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
 database.lock?.update({ url });
 logger.info({ url, database: database.kind }, `listening: GraphQL ${url}/graphql, REST ${url}/v1`);
 

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +65,34 @@ describe('CLI', () => {
       expect(out.split('\n').filter((l) => l.startsWith('{')).join('\n')).not.toContain(key!);
     } finally {
       process.kill(-child.pid!, 'SIGTERM');
+    }
+  }, 90_000);
+});
+
+describe('first minutes', () => {
+  it('cli --help prints usage and exits 0; no command exits 2 with usage', async () => {
+    const help = await run('npm', ['run', '--silent', 'cli', '--', '--help'], { cwd: root, env: env(tempDir()) });
+    expect(help.stdout).toMatch(/^Usage: npm run --silent cli -- <command>/);
+    const none = await run('npm', ['run', '--silent', 'cli'], { cwd: root, env: env(tempDir()) }).catch((e: { code: number; stderr: string }) => e);
+    expect((none as { code: number }).code).toBe(2);
+    expect((none as { stderr: string }).stderr).toMatch(/^Usage:/);
+  }, 60_000);
+
+  it('npm start on a busy port fails with one clear line, before any key is minted and printed', async () => {
+    const busy = createNetServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const out = await run('npm', ['start'], { cwd: root, env: { ...env(tempDir()), PORT: String(port), HOST: '127.0.0.1' }, timeout: 60_000 }).catch(
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+      const failed = out as { code: number; stdout: string; stderr: string };
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).not.toMatch(/wbk_live_/);
+      const lines = failed.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm'));
+      expect(lines).toEqual([`error: cannot listen on 127.0.0.1:${port} (the port is in use); set PORT (and HOST) to another`]);
+    } finally {
+      await new Promise((r) => busy.close(r));
     }
   }, 90_000);
 });
