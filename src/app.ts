@@ -28,6 +28,9 @@ import { renderApiDocs } from './docs/page.js';
 import { assertDeclaredLength, DEFAULT_MAX_BODY_BYTES, isJsonType, parseJson, readBody, sendHtml, sendJson } from './rest/http.js';
 import { createRestHandler, REST_ROUTES } from './rest/router.js';
 
+/** Seeds' base URL for the REST API (`…/functions/v1/api-gateway/v1/contacts`), served as an alias of `/v1`. */
+export const COMPAT_PREFIX = '/functions/v1/api-gateway';
+
 export interface AppOptions {
   database: Database;
   /** ≥32 bytes; keys the sealing of idempotent replays at rest. */
@@ -153,6 +156,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     let work: Promise<void> | undefined;
     if (path === '/graphql') work = graphql(req, res);
     else if (path.startsWith('/v1/') || path === '/v1') work = rest(req, res, new URL(raw, 'http://localhost'));
+    // The hosted product's documented base URL: existing integrations change only the host. Same
+    // route table, logged under the canonical path.
+    else if (path.startsWith(COMPAT_PREFIX + '/v1/') || path === COMPAT_PREFIX + '/v1') {
+      work = rest(req, res, new URL(raw.slice(COMPAT_PREFIX.length), 'http://localhost'));
+    }
     else {
       // Outside the API too, every response carries a request id.
       res.setHeader('X-Request-ID', requestIdFor(req.headers['x-request-id'], clock.now()));

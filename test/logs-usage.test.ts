@@ -248,3 +248,23 @@ describe('a client that goes away mid-request', () => {
     expect(row).toMatchObject({ status: 499, keyId: tenant.keyId, counted: true });
   });
 });
+
+describe("the hosted product's base URL", () => {
+  it('serves every /v1 route under /functions/v1/api-gateway too, with the same rules, logged under the canonical path', async () => {
+    const tenant = await t.tenant();
+    const other = await t.tenant();
+    const base = '/functions/v1/api-gateway';
+    const me = await t.rest('GET', `${base}/v1/me`, { key: tenant.key, headers: { 'x-request-id': `compat-${tenant.keyId}` } });
+    expect(me.status).toBe(200);
+    expect(me.body.data.id).toBe(tenant.keyId);
+    const created = await t.rest('POST', `${base}/v1/api-keys`, { key: tenant.key, body: { name: 'via compat', permissions: ['read:contacts'] } });
+    expect(created.status).toBe(201);
+    // Another workspace's id is not_found here as on /v1; so is an unknown route; no key is missing_auth.
+    expect((await t.rest('GET', `${base}/v1/api-keys/${other.keyId}`, { key: tenant.key })).body.error.code).toBe('not_found');
+    expect((await t.rest('GET', `${base}/v1/nope`, { key: tenant.key })).status).toBe(404);
+    expect((await t.rest('GET', `${base}/v1/me`)).body.error.code).toBe('missing_auth');
+    await t.app.logWriter.flush();
+    const [row] = await t.database.db.select().from(requestLogs).where(eq(requestLogs.requestId, `compat-${tenant.keyId}`));
+    expect(row).toMatchObject({ endpoint: 'GET /v1/me', status: 200, keyId: tenant.keyId });
+  });
+});
