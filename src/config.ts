@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy } from './gateway/client-ip.js';
 import { DEFAULT_LOOKUP_BUDGET } from './gateway/lookup-budget.js';
+import { DEFAULT_MAX_BODY_BYTES } from './rest/http.js';
 
 const intFrom = (def: number) => z.coerce.number().int().min(0).default(def);
 
@@ -44,7 +45,7 @@ const envSchema = z.object({
   /** Bound on a graceful stop (SIGTERM): in-flight requests, the last request logs, the database. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(10),
   /** Largest request body accepted on any path (REST and GraphQL); larger is 413 payload_too_large. */
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1 << 20),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_MAX_BODY_BYTES),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_PLAN: z.string().default('enterprise'),
 });

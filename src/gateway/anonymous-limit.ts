@@ -1,5 +1,5 @@
 import { ApiError } from '../domain/errors.js';
-import { AddressBuckets } from './token-bucket.js';
+import { AddressBuckets, waitSeconds } from './token-bucket.js';
 
 /**
  * Requests without a key (GraphQL introspection is the only thing they may do) per address
@@ -17,7 +17,7 @@ export class AnonymousLimit {
   admit(ip: string, now: number): void {
     const waitMs = this.buckets?.take(ip, now) ?? 0;
     if (waitMs === 0) return;
-    const seconds = Math.ceil(waitMs / 1000);
+    const seconds = waitSeconds(waitMs);
     throw new ApiError(
       'rate_limited',
       `Rate limit exceeded: at most ${this.perMinute} requests a minute without an API key from one address; retry in ${seconds} s or send a key`,

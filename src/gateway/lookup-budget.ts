@@ -1,5 +1,5 @@
 import { ApiError } from '../domain/errors.js';
-import { AddressBuckets, TokenBucket } from './token-bucket.js';
+import { AddressBuckets, TokenBucket, waitSeconds } from './token-bucket.js';
 
 export interface LookupBudgetPolicy {
   /** Database lookups of uncached keys per second across all addresses; 0 turns the budget off. */
@@ -43,7 +43,7 @@ export class LookupBudget {
       this.perAddress.give(ip, now);
     }
     // Not invalid_key: the key may well exist (new, or fallen out of the cache), and a 401 tells clients to drop it.
-    const seconds = Math.ceil(waitMs / 1000);
+    const seconds = waitSeconds(waitMs);
     throw new ApiError(
       'service_unavailable',
       `Too many unknown API keys are being tried: this key could not be checked now; retry in ${seconds} s`,

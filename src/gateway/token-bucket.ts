@@ -60,3 +60,6 @@ export class AddressBuckets {
     this.buckets.get(address)?.give(now);
   }
 }
+
+/** A bucket's wait as the whole seconds of a Retry-After: a client that waits that long finds a token. */
+export const waitSeconds = (waitMs: number) => Math.ceil(waitMs / 1000);
