@@ -90,7 +90,8 @@ describe.each(STORES)('rolling quotas in buckets (%s store)', (_name, makeStore,
         // Refused: some window was full counting every admission up to one bucket older than its window.
         const late = rollingQuotas(quotas).some((q) => countIn(now - q.windowMs - q.bucketMs, now) + 1 > q.limit);
         expect(late, `refused at step ${step} though every window had room a bucket ago`).toBe(true);
-        const name = outcome.message.replace('Rate limit exceeded: quota ', '');
+        const name = /^Rate limit exceeded: quota (\w+) /.exec(outcome.message)![1];
+        expect(outcome.message).toMatch(new RegExp(`\\(in ${outcome.headers['Retry-After']} s\\)$`));
         const q = rollingQuotas(quotas).find((x) => x.name === name)!;
         const inside = admitted.filter((t) => t > now - q.windowMs && t <= now);
         const exactFree = inside.length + 1 > q.limit ? inside[inside.length - q.limit]! + q.windowMs : now;
@@ -136,7 +137,7 @@ describe.each(STORES)('rolling quotas in buckets (%s store)', (_name, makeStore,
 
 describe('falling back to in-process counters', () => {
   const input: AdmitInput = { now: T, cost: 1, fixed: [], quota: null };
-  const failing = (err: unknown): CounterStore => ({ kind: 'redis', admit: () => Promise.reject(err), close: async () => {} });
+  const failing = (err: unknown): CounterStore => ({ kind: 'redis', admit: () => Promise.reject(err), readQuota: () => Promise.reject(err), close: async () => {} });
 
   it('happens only when the primary store is unreachable', async () => {
     const fallback = new FallbackCounterStore(failing(new CounterStoreUnavailable(new Error('Connection is closed.'))), new MemoryCounterStore(), {
@@ -207,7 +208,7 @@ describe('seeding a key with 300,000 admissions in its last 24 hours', () => {
         from generate_series(0, ${rows - 1}) as g`);
 
       expect((await s.me(k.secret)).status).toBe(200);
-      expect(await s.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: 'Rate limit exceeded: quota daily' });
+      expect(await s.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: expect.stringMatching(/^Rate limit exceeded: quota daily /) });
       expect(t.app.gateway.limiter.storeKind).toBe(redisUrl ? 'redis' : 'memory');
       await t.app.logWriter.flush();
 
@@ -223,7 +224,7 @@ describe('seeding a key with 300,000 admissions in its last 24 hours', () => {
       await t.app.close({ keepDatabase: true });
       t = await startServer({ database, clock: t.clock });
       const g = SURFACES[1][1](t);
-      expect(await g.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: 'Rate limit exceeded: quota daily' });
+      expect(await g.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: expect.stringMatching(/^Rate limit exceeded: quota daily /) });
       expect(t.app.gateway.limiter.storeKind).toBe(redisUrl ? 'redis' : 'memory');
       // The oldest logged admission leaves at its minute's end, 24 h later: then one more fits.
       t.clock.advance(MINUTE_MS);
