@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { moveToTomorrow, startServer, type Tenant, type TestServer } from './support/harness.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
 let t: TestServer;
@@ -8,12 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Moves the shared clock forward to the next moment matching `hhmmss` (UTC), so each test starts on fresh windows. */
-function moveTo(hhmmss: string): number {
-  const day = new Date(t.clock.now() + 86_400_000).toISOString().slice(0, 10);
-  t.clock.set(`${day}T${hhmmss}.000Z`);
-  return t.clock.now();
-}
+const moveTo = (hhmmss: string) => moveToTomorrow(t.clock, hhmmss);
 const unix = (ms: number) => String(Math.floor(ms / 1000));
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const nextMidnight = (ms: number) => Math.floor(ms / 86_400_000) * 86_400_000 + 86_400_000;

@@ -110,6 +110,47 @@ describe.each(STORES)('rolling quotas in buckets (%s store)', (_name, makeStore,
     expect(refusals).toBeGreaterThan(300);
   }, 120_000);
 
+  it.skipIf(!enabled)('reads used, remaining and the next slot without counting, and a store seeded from the logs reads the same', async () => {
+    const quotas: KeyQuotas = { total: 60, daily: 4, weekly: 9, monthly: 20 };
+    const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
+    const admitted: number[] = [];
+    const limiter = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
+    const countIn = (from: number, to: number) => admitted.filter((t) => t > from && t <= to).length;
+    const random = rng(11);
+    let now = T + 7_777;
+    for (let step = 0; step < 400; step++) {
+      now += [() => Math.floor(random() * 5_000), () => MINUTE_MS * Math.ceil(random() * 30), () => Math.floor(random() * 30 * 3_600_000)][Math.floor(random() * 3)]!();
+      const outcome = await limiter.admit(p, now, 'default', 1).catch((e: unknown) => e);
+      if (!(outcome instanceof ApiError)) admitted.push(now);
+      if (step % 20 !== 19) continue;
+
+      const read = await limiter.readQuotas(p, now);
+      expect(read.map((r) => r.name)).toEqual(['total', 'daily', 'weekly', 'monthly']);
+      expect(read[0]).toEqual({ name: 'total', limit: 60, used: admitted.length, nextSlotAt: null });
+      for (const r of read.slice(1)) {
+        const q = rollingQuotas(quotas).find((x) => x.name === r.name)!;
+        // The exact count, or up to one bucket's more: what admission checks against.
+        expect(r.used).toBeGreaterThanOrEqual(countIn(now - q.windowMs, now));
+        expect(r.used).toBeLessThanOrEqual(countIn(now - q.windowMs - q.bucketMs, now));
+        if (r.used === 0) {
+          expect(r.nextSlotAt).toBeNull();
+          continue;
+        }
+        // Remaining goes up at nextSlotAt, not a millisecond before.
+        const at = async (time: number) => (await limiter.readQuotas(p, time)).find((x) => x.name === r.name)!;
+        const remaining = (x: { limit: number; used: number }) => Math.max(0, x.limit - x.used);
+        expect(r.nextSlotAt!).toBeGreaterThan(now);
+        expect(remaining(await at(r.nextSlotAt! - 1))).toBe(remaining(r));
+        expect(remaining(await at(r.nextSlotAt!))).toBeGreaterThan(remaining(r));
+      }
+      // Reads count nothing, and a restarted store, seeded from the logs, reads the same.
+      expect(await limiter.readQuotas(p, now)).toEqual(read);
+      const restarted = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
+      expect(await restarted.readQuotas(p, now)).toEqual(read);
+    }
+    expect(admitted.length).toBeGreaterThan(40);
+  }, 120_000);
+
   it.skipIf(!enabled)('keeps a key with quotas of 10^9 under 64 KiB however many admissions 30 days hold', async () => {
     const store = await makeStore();
     const quotas: KeyQuotas = { total: 1_000_000_000, daily: 1_000_000_000, weekly: 1_000_000_000, monthly: 1_000_000_000 };
@@ -132,6 +173,30 @@ describe.each(STORES)('rolling quotas in buckets (%s store)', (_name, makeStore,
     } else bytes = (store as MemoryCounterStore).stateBytes(p.keyId);
     expect(bytes).toBeGreaterThan(57_616);
     expect(bytes).toBeLessThanOrEqual(64 * 1024);
+  }, 120_000);
+});
+
+describe('the Redis script and the in-process store', () => {
+  it.skipIf(!redisUrl)('agree on every admission, refusal, message and header, tightest and refusing quota included', async () => {
+    const quotas: KeyQuotas = { total: 45, daily: 5, weekly: 9, monthly: 14 };
+    const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
+    const admitted: number[] = [];
+    const memory = new Limiter(new MemoryCounterStore(), () => undefined, seedsFrom(admitted));
+    const redis = new Limiter(await redisStore(), () => undefined, seedsFrom(admitted));
+    const answer = (o: unknown) => (o instanceof ApiError ? { code: o.code, message: o.message, headers: o.headers } : o);
+    const random = rng(23);
+    let now = T + 4_321;
+    let refusals = 0;
+    for (let step = 0; step < 400; step++) {
+      now += [() => Math.floor(random() * 5_000), () => MINUTE_MS * Math.ceil(random() * 60), () => Math.floor(random() * 40 * 3_600_000)][Math.floor(random() * 3)]!();
+      const [m, r] = await Promise.all([memory.admit(p, now, 'default', 1).catch((e: unknown) => e), redis.admit(p, now, 'default', 1).catch((e: unknown) => e)]);
+      expect(answer(r), `step ${step}`).toEqual(answer(m));
+      if (m instanceof ApiError) refusals++;
+      else admitted.push(now);
+    }
+    expect(refusals).toBeGreaterThan(50);
+    // The total quota is reached too: its refusals (never freeing) are compared as well.
+    expect(admitted.length).toBe(45);
   }, 120_000);
 });
 
