@@ -8,7 +8,7 @@ import { PlanRef } from './plan.js';
 import { WorkspaceRef } from './workspace.js';
 
 export const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
-  description: 'The calling key: who am I. Answered from the gateway cache, without a database query.',
+  description: "The calling key: who am I. Its id, name, prefix, permissions, tier and expiry come from the gateway cache, without a database query; its quotaUsage, usage and requestLogs need no scope.",
   fields: (t) => ({
     id: t.exposeID('keyId', { description: "The calling key's id." }),
     name: t.exposeString('name'),
