@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PLAN_CATALOG } from '../src/db/plans.js';
 import { ApiError } from '../src/domain/errors.js';
 import { DAY_MS, MINUTE_MS, QUOTA_WINDOWS, rollingQuotas } from '../src/domain/limits/policy.js';
 import type { KeyHistory } from '../src/domain/logs/history.js';
@@ -178,25 +179,31 @@ describe.each(STORES)('rolling quotas in buckets (%s store)', (_name, makeStore,
 
 describe('the Redis script and the in-process store', () => {
   it.skipIf(!redisUrl)('agree on every admission, refusal, message and header, tightest and refusing quota included', async () => {
-    const quotas: KeyQuotas = { total: 45, daily: 5, weekly: 9, monthly: 14 };
-    const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
+    const quotas: KeyQuotas = { total: 150, daily: 12, weekly: 30, monthly: 60 };
+    // On the Free plan, so plan-window refusals (which carry the tightest quota too) come up as well.
+    const p = principal('plan_free', { keyId: `key_${randomUUID()}`, quotas });
+    const plans = (id: string) => PLAN_CATALOG.find((x) => x.id === id);
     const admitted: number[] = [];
-    const memory = new Limiter(new MemoryCounterStore(), () => undefined, seedsFrom(admitted));
-    const redis = new Limiter(await redisStore(), () => undefined, seedsFrom(admitted));
+    const memory = new Limiter(new MemoryCounterStore(), plans, seedsFrom(admitted));
+    const redis = new Limiter(await redisStore(), plans, seedsFrom(admitted));
     const answer = (o: unknown) => (o instanceof ApiError ? { code: o.code, message: o.message, headers: o.headers } : o);
     const random = rng(23);
     let now = T + 4_321;
     let refusals = 0;
-    for (let step = 0; step < 400; step++) {
-      now += [() => Math.floor(random() * 5_000), () => MINUTE_MS * Math.ceil(random() * 60), () => Math.floor(random() * 40 * 3_600_000)][Math.floor(random() * 3)]!();
+    let planRefusals = 0;
+    for (let step = 0; step < 900; step++) {
+      const steps = [() => 0, () => Math.floor(random() * 700), () => Math.floor(random() * 5_000), () => MINUTE_MS * Math.ceil(random() * 60), () => Math.floor(random() * 40 * 3_600_000)];
+      now += steps[Math.floor(random() * steps.length)]!();
       const [m, r] = await Promise.all([memory.admit(p, now, 'default', 1).catch((e: unknown) => e), redis.admit(p, now, 'default', 1).catch((e: unknown) => e)]);
       expect(answer(r), `step ${step}`).toEqual(answer(m));
       if (m instanceof ApiError) refusals++;
       else admitted.push(now);
+      if (m instanceof ApiError && m.code === 'rate_limited') planRefusals++;
     }
     expect(refusals).toBeGreaterThan(50);
+    expect(planRefusals).toBeGreaterThan(10);
     // The total quota is reached too: its refusals (never freeing) are compared as well.
-    expect(admitted.length).toBe(45);
+    expect(admitted.length).toBe(150);
   }, 120_000);
 });
 
