@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { moveToTomorrow, startServer, type Tenant, type TestServer } from './support/harness.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
 let t: TestServer;
@@ -8,13 +8,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Moves the shared clock forward to the next moment matching `hhmmss` (UTC), so each test starts on fresh windows. */
-function moveTo(hhmmss: string): number {
-  const day = new Date(t.clock.now() + 86_400_000).toISOString().slice(0, 10);
-  t.clock.set(`${day}T${hhmmss}.000Z`);
-  return t.clock.now();
-}
+const moveTo = (hhmmss: string) => moveToTomorrow(t.clock, hhmmss);
 const unix = (ms: number) => String(Math.floor(ms / 1000));
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const nextMidnight = (ms: number) => Math.floor(ms / 86_400_000) * 86_400_000 + 86_400_000;
 
 describe.each(SURFACES)('plan limits over %s', (_name, makeSurface) => {
@@ -131,7 +127,13 @@ describe.each(SURFACES)('per-key quotas over %s', (_name, makeSurface) => {
     }
     t.clock.set(first + 3 * 3_600_000); // 01:00, past midnight: still the same rolling day
     const refused = await s.me(k.secret);
-    expect(refused).toMatchObject({ status: 429, httpStatus: 429, code: 'quota_exceeded', message: 'Rate limit exceeded: quota daily' });
+    // The first call (22:00) leaves the window at 22:00 tomorrow: seed 001's words, then the limit and that moment.
+    expect(refused).toMatchObject({
+      status: 429,
+      httpStatus: 429,
+      code: 'quota_exceeded',
+      message: `Rate limit exceeded: quota daily of 3 requests per rolling 24 hours. A slot frees up at ${iso(first + 86_400_000)} (in 75600 s)`,
+    });
     expect(refused.headers.get('retry-after')).toBe(String(21 * 3600));
     // The plan's headers come with every authenticated response, refusals included.
     expect(refused.headers.get('x-ratelimit-limit')).toBe('200000');
@@ -148,7 +150,9 @@ describe.each(SURFACES)('per-key quotas over %s', (_name, makeSurface) => {
     expect((await s.me(weekly.secret)).status).toBe(200);
     t.clock.advance(3 * 86_400_000);
     expect((await s.me(weekly.secret)).status).toBe(200);
-    expect((await s.me(weekly.secret)).message).toBe('Rate limit exceeded: quota weekly');
+    const weeklyRefusal = await s.me(weekly.secret);
+    expect(weeklyRefusal.message).toBe(`Rate limit exceeded: quota weekly of 2 requests per rolling 7 days. A slot frees up at ${iso(start + 7 * 86_400_000)} (in 345600 s)`);
+    expect(weeklyRefusal.headers.get('retry-after')).toBe('345600');
     t.clock.set(start + 7 * 86_400_000);
     expect((await s.me(weekly.secret)).status).toBe(200);
 
@@ -156,7 +160,7 @@ describe.each(SURFACES)('per-key quotas over %s', (_name, makeSurface) => {
     const m0 = t.clock.now();
     expect((await s.me(monthly.secret)).status).toBe(200);
     t.clock.advance(29 * 86_400_000);
-    expect((await s.me(monthly.secret)).message).toBe('Rate limit exceeded: quota monthly');
+    expect((await s.me(monthly.secret)).message).toBe(`Rate limit exceeded: quota monthly of 1 request per rolling 30 days. A slot frees up at ${iso(m0 + 30 * 86_400_000)} (in 86400 s)`);
     t.clock.set(m0 + 30 * 86_400_000);
     expect((await s.me(monthly.secret)).status).toBe(200);
   });
@@ -166,7 +170,12 @@ describe.each(SURFACES)('per-key quotas over %s', (_name, makeSurface) => {
     expect((await s.me(k.secret)).status).toBe(200);
     expect((await s.me(k.secret)).status).toBe(200);
     const refused = await s.me(k.secret);
-    expect(refused).toMatchObject({ status: 429, code: 'quota_exceeded', message: 'Rate limit exceeded: quota total' });
+    expect(refused).toMatchObject({
+      status: 429,
+      code: 'quota_exceeded',
+      message: 'Rate limit exceeded: quota total of 2 requests in all. It never frees up: the key stays blocked until its total quota is raised or removed',
+    });
+    // No wait would let a retry succeed, so there is no Retry-After to honour.
     expect(refused.headers.get('retry-after')).toBeNull();
     t.clock.advance(400 * 86_400_000);
     expect((await s.me(k.secret)).code).toBe('quota_exceeded');
@@ -203,7 +212,7 @@ describe('counters after a restart', () => {
     const fresh = await startServer({ database: t.database, clock: t.clock, sharedDatabase: true, redisUrl: '' });
     try {
       const s2 = SURFACES[1][1](fresh);
-      expect(await s2.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: 'Rate limit exceeded: quota daily' });
+      expect(await s2.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: expect.stringMatching(/^Rate limit exceeded: quota daily of 3 requests .* \(in 86370 s\)$/) });
       const day = await s2.me(starter.key);
       // Today's 3 calls (the setup was yesterday) and this one count against the day's 100.
       expect(day.headers.get('x-ratelimit-remaining')).toBe(String(100 - 3 - 1));
@@ -214,7 +223,7 @@ describe('counters after a restart', () => {
       expect((await s2.me(k.secret)).code).toBe('quota_exceeded');
       t.clock.set(Math.ceil(t.clock.now() / 60_000) * 60_000);
       expect((await s2.me(k.secret)).status).toBe(200);
-      expect((await s2.me(k.secret)).message).toBe('Rate limit exceeded: quota total');
+      expect((await s2.me(k.secret)).message).toMatch(/^Rate limit exceeded: quota total of 5 requests in all\. It never frees up/);
     } finally {
       await fresh.close();
     }

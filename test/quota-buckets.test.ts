@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PLAN_CATALOG } from '../src/db/plans.js';
 import { ApiError } from '../src/domain/errors.js';
 import { DAY_MS, MINUTE_MS, QUOTA_WINDOWS, rollingQuotas } from '../src/domain/limits/policy.js';
 import type { KeyHistory } from '../src/domain/logs/history.js';
@@ -90,7 +91,8 @@ describe.each(STORES)('rolling quotas in buckets (%s store)', (_name, makeStore,
         // Refused: some window was full counting every admission up to one bucket older than its window.
         const late = rollingQuotas(quotas).some((q) => countIn(now - q.windowMs - q.bucketMs, now) + 1 > q.limit);
         expect(late, `refused at step ${step} though every window had room a bucket ago`).toBe(true);
-        const name = outcome.message.replace('Rate limit exceeded: quota ', '');
+        const name = /^Rate limit exceeded: quota (\w+) /.exec(outcome.message)![1];
+        expect(outcome.message).toMatch(new RegExp(`\\(in ${outcome.headers['Retry-After']} s\\)$`));
         const q = rollingQuotas(quotas).find((x) => x.name === name)!;
         const inside = admitted.filter((t) => t > now - q.windowMs && t <= now);
         const exactFree = inside.length + 1 > q.limit ? inside[inside.length - q.limit]! + q.windowMs : now;
@@ -107,6 +109,47 @@ describe.each(STORES)('rolling quotas in buckets (%s store)', (_name, makeStore,
     }
     expect(admitted.length).toBeGreaterThan(300);
     expect(refusals).toBeGreaterThan(300);
+  }, 120_000);
+
+  it.skipIf(!enabled)('reads used, remaining and the next slot without counting, and a store seeded from the logs reads the same', async () => {
+    const quotas: KeyQuotas = { total: 60, daily: 4, weekly: 9, monthly: 20 };
+    const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
+    const admitted: number[] = [];
+    const limiter = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
+    const countIn = (from: number, to: number) => admitted.filter((t) => t > from && t <= to).length;
+    const random = rng(11);
+    let now = T + 7_777;
+    for (let step = 0; step < 400; step++) {
+      now += [() => Math.floor(random() * 5_000), () => MINUTE_MS * Math.ceil(random() * 30), () => Math.floor(random() * 30 * 3_600_000)][Math.floor(random() * 3)]!();
+      const outcome = await limiter.admit(p, now, 'default', 1).catch((e: unknown) => e);
+      if (!(outcome instanceof ApiError)) admitted.push(now);
+      if (step % 20 !== 19) continue;
+
+      const read = await limiter.readQuotas(p, now);
+      expect(read.map((r) => r.name)).toEqual(['total', 'daily', 'weekly', 'monthly']);
+      expect(read[0]).toEqual({ name: 'total', limit: 60, used: admitted.length, nextSlotAt: null });
+      for (const r of read.slice(1)) {
+        const q = rollingQuotas(quotas).find((x) => x.name === r.name)!;
+        // The exact count, or up to one bucket's more: what admission checks against.
+        expect(r.used).toBeGreaterThanOrEqual(countIn(now - q.windowMs, now));
+        expect(r.used).toBeLessThanOrEqual(countIn(now - q.windowMs - q.bucketMs, now));
+        if (r.used === 0) {
+          expect(r.nextSlotAt).toBeNull();
+          continue;
+        }
+        // Remaining goes up at nextSlotAt, not a millisecond before.
+        const at = async (time: number) => (await limiter.readQuotas(p, time)).find((x) => x.name === r.name)!;
+        const remaining = (x: { limit: number; used: number }) => Math.max(0, x.limit - x.used);
+        expect(r.nextSlotAt!).toBeGreaterThan(now);
+        expect(remaining(await at(r.nextSlotAt! - 1))).toBe(remaining(r));
+        expect(remaining(await at(r.nextSlotAt!))).toBeGreaterThan(remaining(r));
+      }
+      // Reads count nothing, and a restarted store, seeded from the logs, reads the same.
+      expect(await limiter.readQuotas(p, now)).toEqual(read);
+      const restarted = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
+      expect(await restarted.readQuotas(p, now)).toEqual(read);
+    }
+    expect(admitted.length).toBeGreaterThan(40);
   }, 120_000);
 
   it.skipIf(!enabled)('keeps a key with quotas of 10^9 under 64 KiB however many admissions 30 days hold', async () => {
@@ -134,9 +177,39 @@ describe.each(STORES)('rolling quotas in buckets (%s store)', (_name, makeStore,
   }, 120_000);
 });
 
+describe('the Redis script and the in-process store', () => {
+  it.skipIf(!redisUrl)('agree on every admission, refusal, message and header, tightest and refusing quota included', async () => {
+    const quotas: KeyQuotas = { total: 150, daily: 12, weekly: 30, monthly: 60 };
+    // On the Free plan, so plan-window refusals (which carry the tightest quota too) come up as well.
+    const p = principal('plan_free', { keyId: `key_${randomUUID()}`, quotas });
+    const plans = (id: string) => PLAN_CATALOG.find((x) => x.id === id);
+    const admitted: number[] = [];
+    const memory = new Limiter(new MemoryCounterStore(), plans, seedsFrom(admitted));
+    const redis = new Limiter(await redisStore(), plans, seedsFrom(admitted));
+    const answer = (o: unknown) => (o instanceof ApiError ? { code: o.code, message: o.message, headers: o.headers } : o);
+    const random = rng(23);
+    let now = T + 4_321;
+    let refusals = 0;
+    let planRefusals = 0;
+    for (let step = 0; step < 900; step++) {
+      const steps = [() => 0, () => Math.floor(random() * 700), () => Math.floor(random() * 5_000), () => MINUTE_MS * Math.ceil(random() * 60), () => Math.floor(random() * 40 * 3_600_000)];
+      now += steps[Math.floor(random() * steps.length)]!();
+      const [m, r] = await Promise.all([memory.admit(p, now, 'default', 1).catch((e: unknown) => e), redis.admit(p, now, 'default', 1).catch((e: unknown) => e)]);
+      expect(answer(r), `step ${step}`).toEqual(answer(m));
+      if (m instanceof ApiError) refusals++;
+      else admitted.push(now);
+      if (m instanceof ApiError && m.code === 'rate_limited') planRefusals++;
+    }
+    expect(refusals).toBeGreaterThan(50);
+    expect(planRefusals).toBeGreaterThan(10);
+    // The total quota is reached too: its refusals (never freeing) are compared as well.
+    expect(admitted.length).toBe(150);
+  }, 120_000);
+});
+
 describe('falling back to in-process counters', () => {
   const input: AdmitInput = { now: T, cost: 1, fixed: [], quota: null };
-  const failing = (err: unknown): CounterStore => ({ kind: 'redis', admit: () => Promise.reject(err), close: async () => {} });
+  const failing = (err: unknown): CounterStore => ({ kind: 'redis', admit: () => Promise.reject(err), readQuota: () => Promise.reject(err), close: async () => {} });
 
   it('happens only when the primary store is unreachable', async () => {
     const fallback = new FallbackCounterStore(failing(new CounterStoreUnavailable(new Error('Connection is closed.'))), new MemoryCounterStore(), {
@@ -207,7 +280,7 @@ describe('seeding a key with 300,000 admissions in its last 24 hours', () => {
         from generate_series(0, ${rows - 1}) as g`);
 
       expect((await s.me(k.secret)).status).toBe(200);
-      expect(await s.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: 'Rate limit exceeded: quota daily' });
+      expect(await s.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: expect.stringMatching(/^Rate limit exceeded: quota daily /) });
       expect(t.app.gateway.limiter.storeKind).toBe(redisUrl ? 'redis' : 'memory');
       await t.app.logWriter.flush();
 
@@ -223,7 +296,7 @@ describe('seeding a key with 300,000 admissions in its last 24 hours', () => {
       await t.app.close({ keepDatabase: true });
       t = await startServer({ database, clock: t.clock });
       const g = SURFACES[1][1](t);
-      expect(await g.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: 'Rate limit exceeded: quota daily' });
+      expect(await g.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: expect.stringMatching(/^Rate limit exceeded: quota daily /) });
       expect(t.app.gateway.limiter.storeKind).toBe(redisUrl ? 'redis' : 'memory');
       // The oldest logged admission leaves at its minute's end, 24 h later: then one more fits.
       t.clock.advance(MINUTE_MS);

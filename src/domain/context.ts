@@ -2,13 +2,24 @@ import type { Db } from '../db/client.js';
 import type { PlanRow, WorkspaceRow } from '../db/schema.js';
 import type { Clock } from './clock.js';
 import { errors } from './errors.js';
-import type { Principal } from './principal.js';
+import type { QuotaReading } from './limits/policy.js';
+import type { KeyQuotas, Principal } from './principal.js';
 import type { Sealer } from './sealer.js';
 
 /** Cached reads of plans and workspaces (without the credit balance, which is always read fresh). */
 export interface WorkspaceLookup {
   plan(id: string): PlanRow | undefined;
   workspace(id: string): Promise<Omit<WorkspaceRow, 'creditBalance'> | undefined>;
+}
+
+/** A key's quota counters, as the gateway's limiter holds them. */
+export interface QuotaReader {
+  /**
+   * The key's standing against each of its quotas (`total` first, then daily, weekly, monthly;
+   * none without quotas). Counters the limiter does not hold are seeded from the request logs,
+   * as its next request would seed them. Never counts as a request.
+   */
+  read(key: { keyId: string; quotas: KeyQuotas }): Promise<QuotaReading[]>;
 }
 
 /** Everything a domain function may touch; both surfaces build one per request. */
@@ -18,6 +29,7 @@ export interface ServiceContext {
   principal: Principal;
   sealer: Sealer;
   lookup: WorkspaceLookup;
+  quotas: QuotaReader;
   /** Called after a key's row changed in a committed transaction: drops it from every instance's cache. */
   keyChanged(keyHash: string): Promise<void>;
   /** Makes pending request logs visible to queries (e.g. before deciding a key was never used). */

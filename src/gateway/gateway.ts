@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../domain/clock.js';
-import type { ServiceContext } from '../domain/context.js';
+import type { QuotaReader, ServiceContext } from '../domain/context.js';
 import { catalogError } from '../db/errors.js';
 import { ApiError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -76,6 +76,7 @@ export class Gateway {
   readonly clientIp: (req: IncomingMessage) => string;
   readonly known = new KnownKeyHashes();
   private readonly anonymous: AnonymousLimit;
+  private readonly quotaReader: QuotaReader = { read: (key) => this.limiter.readQuotas(key, this.deps.clock.now()) };
 
   constructor(private readonly deps: GatewayDeps) {
     this.cache = new KeyCache();
@@ -200,6 +201,7 @@ export class Gateway {
       clock: this.deps.clock,
       sealer: this.deps.sealer,
       lookup: this.directory,
+      quotas: this.quotaReader,
       principal,
       keyChanged: (hash) => this.keyChanged(hash),
       flushLogs: () => this.flushLogs(),

@@ -8,6 +8,14 @@ export const NODES_PER_POINT = 100;
 /** Beyond this, a query is refused before it runs. */
 export const MAX_POINTS = 500;
 
+/**
+ * Fields whose resolver does work a node count does not show, priced as so many nodes each
+ * time they resolve: `quotaUsage` reads the counter store and, for a key whose counters it does
+ * not hold, seeds them from the request logs (one aggregate query), so a list of keys asking for
+ * it costs a point per key.
+ */
+const FIELD_NODES: Readonly<Record<string, number>> = { quotaUsage: NODES_PER_POINT };
+
 export interface OperationCost {
   /** Upper bound of the nodes the operation may return. */
   nodes: number;
@@ -40,6 +48,7 @@ export function operationCost(document: DocumentNode, operation: OperationDefini
         const page = pageSize(sel.arguments, variables);
         const m = page === null ? multiplier : multiplier * page;
         if (page !== null) nodes += m;
+        nodes += multiplier * (FIELD_NODES[sel.name.value] ?? 0);
         if (sel.selectionSet) nodes += walk(sel.selectionSet, m, seen);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         nodes += walk(sel.selectionSet, multiplier, seen);

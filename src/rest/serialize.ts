@@ -2,6 +2,7 @@ import type { ApiKeyRow, PlanRow, WorkspaceRow } from '../db/schema.js';
 import { keyState } from '../domain/keys/state.js';
 import { displayHint } from '../domain/keys/secret.js';
 import type { Principal } from '../domain/principal.js';
+import type { QuotaUsage } from '../domain/keys/quota-usage.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -32,6 +33,11 @@ export function restKey(row: ApiKeyRow, now: number, secret?: string) {
   };
 }
 
+/** Only the quotas the key has, by name: `{"daily": {"limit", "used", "remaining", "next_slot_at"}}`; `{}` without quotas. */
+export function restQuotaUsage(usage: QuotaUsage[]) {
+  return Object.fromEntries(usage.map((u) => [u.name, { limit: u.limit, used: u.used, remaining: u.remaining, next_slot_at: iso(u.nextSlotAt) }]));
+}
+
 export function restPlan(p: PlanRow) {
   return {
     id: p.id,
@@ -48,7 +54,7 @@ export function restWorkspace(w: Omit<WorkspaceRow, 'creditBalance'>) {
   return { id: w.id, name: w.name, plan_id: w.planId, created_at: iso(w.createdAt) };
 }
 
-export function restMe(p: Principal, workspace: Omit<WorkspaceRow, 'creditBalance'>, plan: PlanRow) {
+export function restMe(p: Principal, workspace: Omit<WorkspaceRow, 'creditBalance'>, plan: PlanRow, quotaUsage: QuotaUsage[]) {
   return {
     id: p.keyId,
     name: p.name,
@@ -58,5 +64,6 @@ export function restMe(p: Principal, workspace: Omit<WorkspaceRow, 'creditBalanc
     expires_at: p.expiresAt === null ? null : new Date(p.expiresAt).toISOString(),
     workspace: restWorkspace(workspace),
     plan: restPlan(plan),
+    quota_usage: restQuotaUsage(quotaUsage),
   };
 }

@@ -33,6 +33,12 @@ type Documents = {
     "\n  fragment UsageFields on Usage {\n    from\n    to\n    calls\n    errors\n    errorRate\n    creditsUsed\n    lastUsedAt\n    endpoints {\n      endpoint\n      calls\n      errors\n      errorRate\n    }\n  }\n": typeof types.UsageFieldsFragmentDoc,
     "\n  query WorkspaceUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      workspace {\n        creditBalance\n        usage(from: $from, to: $to) {\n          ...UsageFields\n        }\n      }\n    }\n  }\n": typeof types.WorkspaceUsageDocument,
     "\n  query KeyUsage($id: ID!) {\n    apiKey(id: $id) {\n      usage {\n        ...UsageFields\n      }\n    }\n  }\n": typeof types.KeyUsageDocument,
+    "\n  fragment QuotaUsageFields on QuotaUsage {\n    window\n    limit\n    used\n    remaining\n    nextSlotAt\n  }\n": typeof types.QuotaUsageFieldsFragmentDoc,
+    "\n  query KeyQuotaUsage($id: ID!) {\n    apiKey(id: $id) {\n      quotaUsage {\n        ...QuotaUsageFields\n      }\n    }\n  }\n": typeof types.KeyQuotaUsageDocument,
+    "\n  query ViewerQuotaUsage {\n    viewer {\n      quotaUsage {\n        ...QuotaUsageFields\n      }\n    }\n  }\n": typeof types.ViewerQuotaUsageDocument,
+    "\n  query ViewerLogs($first: Int, $after: String, $filter: OwnRequestLogFilter) {\n    viewer {\n      requestLogs(first: $first, after: $after, filter: $filter) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.ViewerLogsDocument,
+    "\n  query ViewerUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      usage(from: $from, to: $to) {\n        ...UsageFields\n      }\n    }\n  }\n": typeof types.ViewerUsageDocument,
+    "\n  query ListKeysQuotaUsage($first: Int) {\n    apiKeys(first: $first) {\n      edges {\n        node {\n          id\n          quotaUsage {\n            ...QuotaUsageFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.ListKeysQuotaUsageDocument,
 };
 const documents: Documents = {
     "\n  fragment KeyFields on ApiKey {\n    id\n    name\n    description\n    category\n    permissions\n    rateLimitTier\n    prefix\n    last4\n    hint\n    state\n    expiresAt\n    createdAt\n    lastUsedAt\n    quotas {\n      total\n      daily\n      weekly\n      monthly\n    }\n    rotatedFrom {\n      id\n    }\n    replacedBy {\n      id\n    }\n  }\n": types.KeyFieldsFragmentDoc,
@@ -54,6 +60,12 @@ const documents: Documents = {
     "\n  fragment UsageFields on Usage {\n    from\n    to\n    calls\n    errors\n    errorRate\n    creditsUsed\n    lastUsedAt\n    endpoints {\n      endpoint\n      calls\n      errors\n      errorRate\n    }\n  }\n": types.UsageFieldsFragmentDoc,
     "\n  query WorkspaceUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      workspace {\n        creditBalance\n        usage(from: $from, to: $to) {\n          ...UsageFields\n        }\n      }\n    }\n  }\n": types.WorkspaceUsageDocument,
     "\n  query KeyUsage($id: ID!) {\n    apiKey(id: $id) {\n      usage {\n        ...UsageFields\n      }\n    }\n  }\n": types.KeyUsageDocument,
+    "\n  fragment QuotaUsageFields on QuotaUsage {\n    window\n    limit\n    used\n    remaining\n    nextSlotAt\n  }\n": types.QuotaUsageFieldsFragmentDoc,
+    "\n  query KeyQuotaUsage($id: ID!) {\n    apiKey(id: $id) {\n      quotaUsage {\n        ...QuotaUsageFields\n      }\n    }\n  }\n": types.KeyQuotaUsageDocument,
+    "\n  query ViewerQuotaUsage {\n    viewer {\n      quotaUsage {\n        ...QuotaUsageFields\n      }\n    }\n  }\n": types.ViewerQuotaUsageDocument,
+    "\n  query ViewerLogs($first: Int, $after: String, $filter: OwnRequestLogFilter) {\n    viewer {\n      requestLogs(first: $first, after: $after, filter: $filter) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.ViewerLogsDocument,
+    "\n  query ViewerUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      usage(from: $from, to: $to) {\n        ...UsageFields\n      }\n    }\n  }\n": types.ViewerUsageDocument,
+    "\n  query ListKeysQuotaUsage($first: Int) {\n    apiKeys(first: $first) {\n      edges {\n        node {\n          id\n          quotaUsage {\n            ...QuotaUsageFields\n          }\n        }\n      }\n    }\n  }\n": types.ListKeysQuotaUsageDocument,
 };
 
 /**
@@ -146,6 +158,30 @@ export function graphql(source: "\n  query WorkspaceUsage($from: DateTime, $to: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query KeyUsage($id: ID!) {\n    apiKey(id: $id) {\n      usage {\n        ...UsageFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query KeyUsage($id: ID!) {\n    apiKey(id: $id) {\n      usage {\n        ...UsageFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment QuotaUsageFields on QuotaUsage {\n    window\n    limit\n    used\n    remaining\n    nextSlotAt\n  }\n"): (typeof documents)["\n  fragment QuotaUsageFields on QuotaUsage {\n    window\n    limit\n    used\n    remaining\n    nextSlotAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeyQuotaUsage($id: ID!) {\n    apiKey(id: $id) {\n      quotaUsage {\n        ...QuotaUsageFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query KeyQuotaUsage($id: ID!) {\n    apiKey(id: $id) {\n      quotaUsage {\n        ...QuotaUsageFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ViewerQuotaUsage {\n    viewer {\n      quotaUsage {\n        ...QuotaUsageFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query ViewerQuotaUsage {\n    viewer {\n      quotaUsage {\n        ...QuotaUsageFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ViewerLogs($first: Int, $after: String, $filter: OwnRequestLogFilter) {\n    viewer {\n      requestLogs(first: $first, after: $after, filter: $filter) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ViewerLogs($first: Int, $after: String, $filter: OwnRequestLogFilter) {\n    viewer {\n      requestLogs(first: $first, after: $after, filter: $filter) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ViewerUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      usage(from: $from, to: $to) {\n        ...UsageFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query ViewerUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      usage(from: $from, to: $to) {\n        ...UsageFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListKeysQuotaUsage($first: Int) {\n    apiKeys(first: $first) {\n      edges {\n        node {\n          id\n          quotaUsage {\n            ...QuotaUsageFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ListKeysQuotaUsage($first: Int) {\n    apiKeys(first: $first) {\n      edges {\n        node {\n          id\n          quotaUsage {\n            ...QuotaUsageFields\n          }\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -12,6 +12,13 @@ import type { LookupBudgetPolicy } from '../../src/gateway/lookup-budget.js';
 
 export const T0 = Date.parse('2026-11-22T12:00:00.000Z');
 
+/** Moves the clock to `hhmmss` (UTC) on the day after its current one, so each test starts on fresh windows. */
+export function moveToTomorrow(clock: ManualClock, hhmmss: string): number {
+  const day = new Date(clock.now() + 86_400_000).toISOString().slice(0, 10);
+  clock.set(`${day}T${hhmmss}.000Z`);
+  return clock.now();
+}
+
 /** PostgreSQL when TEST_DATABASE_URL is set (shared, migrated by global setup); else a PGlite loaded from the migrated template. */
 export async function openTestDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;

@@ -257,3 +257,76 @@ export const KeyUsage = graphql(`
     }
   }
 `);
+
+export const QuotaUsageFields = graphql(`
+  fragment QuotaUsageFields on QuotaUsage {
+    window
+    limit
+    used
+    remaining
+    nextSlotAt
+  }
+`);
+
+export const KeyQuotaUsage = graphql(`
+  query KeyQuotaUsage($id: ID!) {
+    apiKey(id: $id) {
+      quotaUsage {
+        ...QuotaUsageFields
+      }
+    }
+  }
+`);
+
+export const ViewerQuotaUsage = graphql(`
+  query ViewerQuotaUsage {
+    viewer {
+      quotaUsage {
+        ...QuotaUsageFields
+      }
+    }
+  }
+`);
+
+export const ViewerLogs = graphql(`
+  query ViewerLogs($first: Int, $after: String, $filter: OwnRequestLogFilter) {
+    viewer {
+      requestLogs(first: $first, after: $after, filter: $filter) {
+        edges {
+          node {
+            ...LogFields
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+export const ViewerUsage = graphql(`
+  query ViewerUsage($from: DateTime, $to: DateTime) {
+    viewer {
+      usage(from: $from, to: $to) {
+        ...UsageFields
+      }
+    }
+  }
+`);
+
+export const ListKeysQuotaUsage = graphql(`
+  query ListKeysQuotaUsage($first: Int) {
+    apiKeys(first: $first) {
+      edges {
+        node {
+          id
+          quotaUsage {
+            ...QuotaUsageFields
+          }
+        }
+      }
+    }
+  }
+`);

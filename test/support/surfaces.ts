@@ -1,5 +1,5 @@
 import { ERROR_STATUS, type ErrorCode } from '../../src/domain/errors.js';
-import type { KeyFieldsFragment, LogFieldsFragment, UsageFieldsFragment } from '../gql/graphql.js';
+import type { KeyFieldsFragment, LogFieldsFragment, QuotaUsageFieldsFragment, UsageFieldsFragment } from '../gql/graphql.js';
 import type { CallOptions, Reply, TestServer } from './harness.js';
 import * as ops from './operations.js';
 
@@ -81,6 +81,18 @@ export interface UsageView {
   endpoints: { endpoint: string; calls: number; errors: number; errorRate: number }[];
 }
 
+export interface QuotaUsageView {
+  limit: number;
+  used: number;
+  remaining: number;
+  nextSlotAt: string | null;
+}
+
+/** Only the quotas the key has, by window: total, daily, weekly, monthly. */
+export type QuotaUsagesView = Record<string, QuotaUsageView>;
+
+export type OwnLogQuery = Omit<LogQuery, 'apiKeyId'>;
+
 export interface Surface {
   name: 'rest' | 'graphql';
   createKey(key: string, input: CreateInput, opts?: CallOptions): Promise<Outcome<KeyView & { secret: string; replayed: boolean }>>;
@@ -97,6 +109,14 @@ export interface Surface {
   logs(key: string, q?: LogQuery, viaKey?: string): Promise<Outcome<{ items: LogView[]; next: string | null }>>;
   usage(key: string, keyId?: string): Promise<Outcome<UsageView>>;
   creditBalance(key: string): Promise<Outcome<number>>;
+  /** One key's quota usage (REST: GET /v1/api-keys/:id; GraphQL: ApiKey.quotaUsage). */
+  quotaUsage(key: string, id: string): Promise<Outcome<QuotaUsagesView>>;
+  /** The calling key's own (REST: GET /v1/me; GraphQL: Viewer.quotaUsage). */
+  ownQuotaUsage(key: string): Promise<Outcome<QuotaUsagesView>>;
+  /** REST: /v1/me/logs; GraphQL: viewer.requestLogs. */
+  ownLogs(key: string, q?: OwnLogQuery): Promise<Outcome<{ items: LogView[]; next: string | null }>>;
+  /** REST: /v1/me/usage; GraphQL: viewer.usage. */
+  ownUsage(key: string, window?: { from?: string; to?: string }): Promise<Outcome<UsageView>>;
   /** The endpoint name a `me` call is logged under. */
   meEndpoint: string;
 }
@@ -201,6 +221,31 @@ function fromGqlUsage(u: UsageFieldsFragment): UsageView {
   };
 }
 
+function fromRestQuotaUsage(u: Record<string, Record<string, any>>): QuotaUsagesView {
+  return Object.fromEntries(Object.entries(u).map(([name, q]) => [name, { limit: q.limit, used: q.used, remaining: q.remaining, nextSlotAt: q.next_slot_at }]));
+}
+
+function fromGqlQuotaUsage(u: readonly QuotaUsageFieldsFragment[]): QuotaUsagesView {
+  return Object.fromEntries(
+    u.map((q) => [q.window.toLowerCase(), { limit: q.limit, used: q.used, remaining: q.remaining, nextSlotAt: q.nextSlotAt ? new Date(q.nextSlotAt).toISOString() : null }]),
+  );
+}
+
+function logParams(q: LogQuery): URLSearchParams {
+  const p = new URLSearchParams();
+  if (q.apiKeyId) p.set('key_id', q.apiKeyId);
+  if (q.status !== undefined) p.set('status', String(q.status));
+  if (q.statusClass) p.set('status_class', q.statusClass);
+  if (q.endpoint) p.set('endpoint', q.endpoint);
+  if (q.from) p.set('from', q.from);
+  if (q.to) p.set('to', q.to);
+  if (q.first !== undefined) p.set('limit', String(q.first));
+  if (q.after) p.set('cursor', q.after);
+  return p;
+}
+
+const STATUS_CLASSES = { '2xx': 'SUCCESS', '3xx': 'REDIRECTION', '4xx': 'CLIENT_ERROR', '5xx': 'SERVER_ERROR' } as const;
+
 function restOutcome<T>(r: Reply<any>, map: (b: any) => T): Outcome<T> {
   if (r.status >= 400) return { status: r.status, httpStatus: r.status, code: r.body?.error?.code, message: r.body?.error?.message, headers: r.headers };
   return { status: r.status, httpStatus: r.status, data: map(r.body), headers: r.headers };
@@ -255,21 +300,20 @@ export function restSurface(t: TestServer): Surface {
         planName: b.data.plan.name,
       })),
     async logs(key, q = {}, viaKey) {
-      const p = new URLSearchParams();
-      if (q.apiKeyId) p.set('key_id', q.apiKeyId);
-      if (q.status !== undefined) p.set('status', String(q.status));
-      if (q.statusClass) p.set('status_class', q.statusClass);
-      if (q.endpoint) p.set('endpoint', q.endpoint);
-      if (q.from) p.set('from', q.from);
-      if (q.to) p.set('to', q.to);
-      if (q.first !== undefined) p.set('limit', String(q.first));
-      if (q.after) p.set('cursor', q.after);
       const path = viaKey ? `/v1/api-keys/${viaKey}/logs` : '/v1/logs';
-      return restOutcome(await t.rest('GET', `${path}?${p}`, { key }), (b) => ({ items: b.data.map(fromRestLog), next: b.next_cursor }));
+      return restOutcome(await t.rest('GET', `${path}?${logParams(q)}`, { key }), (b) => ({ items: b.data.map(fromRestLog), next: b.next_cursor }));
     },
     usage: async (key, keyId) =>
       restOutcome(await t.rest('GET', keyId ? `/v1/api-keys/${keyId}/usage` : '/v1/usage', { key }), (b) => fromRestUsage(b.data)),
     creditBalance: async (key) => restOutcome(await t.rest('GET', '/v1/workspace', { key }), (b) => b.data.credit_balance as number),
+    quotaUsage: async (key, id) => restOutcome(await t.rest('GET', `/v1/api-keys/${id}`, { key }), (b) => fromRestQuotaUsage(b.data.quota_usage)),
+    ownQuotaUsage: async (key) => restOutcome(await t.rest('GET', '/v1/me', { key }), (b) => fromRestQuotaUsage(b.data.quota_usage)),
+    ownLogs: async (key, q = {}) =>
+      restOutcome(await t.rest('GET', `/v1/me/logs?${logParams(q)}`, { key }), (b) => ({ items: b.data.map(fromRestLog), next: b.next_cursor })),
+    async ownUsage(key, w = {}) {
+      const p = new URLSearchParams(Object.entries(w).filter((e): e is [string, string] => e[1] !== undefined));
+      return restOutcome(await t.rest('GET', `/v1/me/usage?${p}`, { key }), (b) => fromRestUsage(b.data));
+    },
     meEndpoint: 'GET /v1/me',
   };
 }
@@ -319,8 +363,7 @@ export function graphqlSurface(t: TestServer): Surface {
         return gqlOutcome(r, (d) => ({ items: d.apiKey.requestLogs.edges.map((e) => fromGqlLog(e.node)), next: null }));
       }
       const { first, after, statusClass, ...rest } = q;
-      const classes = { '2xx': 'SUCCESS', '3xx': 'REDIRECTION', '4xx': 'CLIENT_ERROR', '5xx': 'SERVER_ERROR' } as const;
-      const filter = { ...rest, statusClass: statusClass ? classes[statusClass] : undefined };
+      const filter = { ...rest, statusClass: statusClass ? STATUS_CLASSES[statusClass] : undefined };
       const r = await t.gql(ops.Logs, { first, after, filter }, { key });
       return gqlOutcome(r, (d) => ({
         items: d.requestLogs.edges.map((e) => fromGqlLog(e.node)),
@@ -332,6 +375,18 @@ export function graphqlSurface(t: TestServer): Surface {
       return gqlOutcome(await t.gql(ops.WorkspaceUsage, {}, { key }), (d) => fromGqlUsage(d.viewer.workspace.usage));
     },
     creditBalance: async (key) => gqlOutcome(await t.gql(ops.WorkspaceUsage, {}, { key }), (d) => d.viewer.workspace.creditBalance),
+    quotaUsage: async (key, id) => gqlOutcome(await t.gql(ops.KeyQuotaUsage, { id }, { key }), (d) => fromGqlQuotaUsage(d.apiKey.quotaUsage)),
+    ownQuotaUsage: async (key) => gqlOutcome(await t.gql(ops.ViewerQuotaUsage, {}, { key }), (d) => fromGqlQuotaUsage(d.viewer.quotaUsage)),
+    async ownLogs(key, q = {}) {
+      const { first, after, statusClass, ...rest } = q;
+      const filter = { ...rest, statusClass: statusClass ? STATUS_CLASSES[statusClass] : undefined };
+      const r = await t.gql(ops.ViewerLogs, { first, after, filter }, { key });
+      return gqlOutcome(r, (d) => ({
+        items: d.viewer.requestLogs.edges.map((e) => fromGqlLog(e.node)),
+        next: d.viewer.requestLogs.pageInfo.hasNextPage ? (d.viewer.requestLogs.pageInfo.endCursor ?? null) : null,
+      }));
+    },
+    ownUsage: async (key, w = {}) => gqlOutcome(await t.gql(ops.ViewerUsage, w, { key }), (d) => fromGqlUsage(d.viewer.usage)),
     meEndpoint: 'query Viewer',
   };
 }

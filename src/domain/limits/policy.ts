@@ -85,3 +85,54 @@ export function rollingQuotas(q: KeyQuotas): RollingQuota[] {
 export function quotaSignature(q: KeyQuotas): string {
   return `${q.total ?? '-'}/${q.daily ?? '-'}/${q.weekly ?? '-'}/${q.monthly ?? '-'}`;
 }
+
+/** A key's standing against one of its quotas, as the counters hold it. */
+export interface QuotaReading {
+  name: QuotaName;
+  limit: number;
+  /**
+   * Admissions the quota counts now: all time for `total`; for a rolling window, those in
+   * buckets not yet wholly out of it (at most one bucket's worth more than the exact count).
+   * May exceed `limit` after the quota was lowered.
+   */
+  used: number;
+  /**
+   * When `remaining` next goes up (ms): the moment enough counted buckets have left the window
+   * for one more request to fit, and while there is room, when the oldest counted bucket
+   * leaves. Null for `total` (it never frees) and for a window with nothing counted.
+   */
+  nextSlotAt: number | null;
+}
+
+export const quotaRemaining = (r: QuotaReading): number => Math.max(0, r.limit - r.used);
+
+const quotaSpan = (name: QuotaName) => (name === 'total' ? Infinity : QUOTA_WINDOWS.find((w) => w.name === name)!.windowMs);
+
+/**
+ * The quota closest to refusing the key: least remaining; on a tie, the longer window (total
+ * the longest), which frees later. The Redis store's script picks the same way.
+ */
+export function tightestQuota(readings: readonly QuotaReading[]): QuotaReading | null {
+  let best: QuotaReading | null = null;
+  for (const r of readings) {
+    if (!best) best = r;
+    else {
+      const d = quotaRemaining(r) - quotaRemaining(best);
+      if (d < 0 || (d === 0 && quotaSpan(r.name) > quotaSpan(best.name))) best = r;
+    }
+  }
+  return best;
+}
+
+/**
+ * Of the quotas a request would exceed, the one that frees last (`total` never): the request
+ * fits again only then, so that is the one a refusal names. Null when none is full.
+ */
+export function bindingQuota(readings: readonly QuotaReading[]): QuotaReading | null {
+  let worst: QuotaReading | null = null;
+  for (const r of readings) {
+    if (r.used + 1 <= r.limit) continue;
+    if (!worst || r.nextSlotAt === null || (worst.nextSlotAt !== null && r.nextSlotAt > worst.nextSlotAt)) worst = r;
+  }
+  return worst;
+}

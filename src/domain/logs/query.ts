@@ -59,6 +59,22 @@ export async function listRequestLogs(ctx: ServiceContext, rawFilter: LogFilterI
   requireScope(ctx, LOGS_SCOPE);
   const f = parseInput(logFilter, rawFilter);
   if (f.apiKeyId) await assertOwnKey(ctx, f.apiKeyId);
+  return pageOfLogs(ctx, f, page);
+}
+
+const ownLogFilter = logFilter.omit({ apiKeyId: true });
+export type OwnLogFilterInput = z.input<typeof ownLogFilter>;
+
+/**
+ * The calling key's own requests, as listRequestLogs pages them. Needs no scope: any key may
+ * see what it did itself (a read-only CI key included), never another key's requests.
+ */
+export async function listOwnRequestLogs(ctx: ServiceContext, rawFilter: OwnLogFilterInput, page: LogPage): Promise<RequestLogRow[]> {
+  const f = parseInput(ownLogFilter, rawFilter);
+  return pageOfLogs(ctx, { ...f, apiKeyId: ctx.principal.keyId }, page);
+}
+
+async function pageOfLogs(ctx: ServiceContext, f: z.output<typeof logFilter>, page: LogPage): Promise<RequestLogRow[]> {
   await ctx.flushLogs();
   const c = conditions(ctx, f);
   if (page.after) c.push(lt(requestLogs.id, page.after));
@@ -71,14 +87,14 @@ export async function listRequestLogs(ctx: ServiceContext, rawFilter: LogFilterI
     .limit(page.limit);
 }
 
+/** Logs by id (Relay's node). Without read:logs, a key may load its own requests only. */
 export async function getRequestLogsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Map<string, RequestLogRow>> {
-  requireScope(ctx, LOGS_SCOPE);
-  const rows = ids.length
-    ? await ctx.db
-        .select()
-        .from(requestLogs)
-        .where(and(eq(requestLogs.workspaceId, ctx.principal.workspaceId), inArray(requestLogs.id, [...ids])))
-    : [];
+  const all = ctx.principal.permissionSet.has(LOGS_SCOPE);
+  const c = [eq(requestLogs.workspaceId, ctx.principal.workspaceId), inArray(requestLogs.id, [...ids])];
+  if (!all) c.push(eq(requestLogs.keyId, ctx.principal.keyId));
+  const rows = ids.length ? await ctx.db.select().from(requestLogs).where(and(...c)) : [];
+  // Anything else is refused as before, not reported missing: no key learns what it may not see.
+  if (!all && rows.length < new Set(ids).size) requireScope(ctx, LOGS_SCOPE);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -111,12 +127,21 @@ export async function usage(ctx: ServiceContext, opts: { apiKeyId?: string; from
   requireScope(ctx, LOGS_SCOPE);
   const w = parseInput(usageWindow, { from: opts.from, to: opts.to });
   if (opts.apiKeyId) await assertOwnKey(ctx, opts.apiKeyId);
+  return usageOver(ctx, opts.apiKeyId, w);
+}
+
+/** The calling key's own usage, as `usage` reports one key's. Needs no scope, as listOwnRequestLogs. */
+export function ownUsage(ctx: ServiceContext, opts: { from?: unknown; to?: unknown }): Promise<Usage> {
+  return usageOver(ctx, ctx.principal.keyId, parseInput(usageWindow, { from: opts.from, to: opts.to }));
+}
+
+async function usageOver(ctx: ServiceContext, apiKeyId: string | undefined, w: z.output<typeof usageWindow>): Promise<Usage> {
   await ctx.flushLogs();
   const now = ctx.clock.now();
   const from = w.from ?? new Date(windowStart(now, DAY_MS));
   const to = w.to ?? new Date(now + 1);
   if (from >= to) throw errors.validation('from', 'must be before to');
-  const where = and(...conditions(ctx, { apiKeyId: opts.apiKeyId, from, to }));
+  const where = and(...conditions(ctx, { apiKeyId, from, to }));
   const isError = sql<number>`count(*) filter (where ${requestLogs.status} >= 400)`;
   const rows = await ctx.db
     .select({
@@ -132,7 +157,7 @@ export async function usage(ctx: ServiceContext, opts: { apiKeyId?: string; from
   const [last] = await ctx.db
     .select({ at: max(apiKeys.lastUsedAt) })
     .from(apiKeys)
-    .where(and(eq(apiKeys.workspaceId, ctx.principal.workspaceId), opts.apiKeyId ? eq(apiKeys.id, opts.apiKeyId) : undefined));
+    .where(and(eq(apiKeys.workspaceId, ctx.principal.workspaceId), apiKeyId ? eq(apiKeys.id, apiKeyId) : undefined));
   const rate = (e: number, c: number) => (c === 0 ? 0 : Math.round((e / c) * 10_000) / 10_000);
   const endpoints = rows.map((r) => ({ endpoint: r.endpoint, calls: Number(r.calls), errors: Number(r.errors), errorRate: rate(Number(r.errors), Number(r.calls)) }));
   const calls = endpoints.reduce((n, e) => n + e.calls, 0);

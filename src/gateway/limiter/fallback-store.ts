@@ -1,4 +1,5 @@
-import { CounterStoreUnavailable, type AdmitInput, type AdmitOutcome, type CounterStore } from './store.js';
+import type { QuotaReading } from '../../domain/limits/policy.js';
+import { CounterStoreUnavailable, type AdmitInput, type AdmitOutcome, type CounterStore, type QuotaCheck } from './store.js';
 
 /**
  * Redis first; while it is unreachable, counters in this process (re-seeded from the request
@@ -20,17 +21,25 @@ export class FallbackCounterStore implements CounterStore {
     return this.opts.now() < this.downUntil ? this.secondary.kind : this.primary.kind;
   }
 
-  async admit(input: AdmitInput): Promise<AdmitOutcome> {
+  admit(input: AdmitInput): Promise<AdmitOutcome> {
+    return this.use((store) => store.admit(input));
+  }
+
+  readQuota(quota: QuotaCheck, now: number): Promise<QuotaReading[]> {
+    return this.use((store) => store.readQuota(quota, now));
+  }
+
+  private async use<T>(work: (store: CounterStore) => Promise<T>): Promise<T> {
     if (this.opts.now() >= this.downUntil) {
       try {
-        return await this.primary.admit(input);
+        return await work(this.primary);
       } catch (err) {
         if (!(err instanceof CounterStoreUnavailable)) throw err;
         this.downUntil = this.opts.now() + this.opts.retryMs;
         this.opts.onFailover?.(err);
       }
     }
-    return this.secondary.admit(input);
+    return work(this.secondary);
   }
 
   async close(): Promise<void> {

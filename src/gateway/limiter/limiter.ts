@@ -3,13 +3,16 @@ import { ApiError } from '../../domain/errors.js';
 import {
   DAY_MS,
   planWindows,
+  QUOTA_WINDOWS,
+  quotaRemaining,
   quotaSignature,
   rollingQuotas,
   windowStart,
   type LimitClass,
   type PlanWindow,
+  type QuotaReading,
 } from '../../domain/limits/policy.js';
-import type { Principal } from '../../domain/principal.js';
+import type { KeyQuotas, Principal } from '../../domain/principal.js';
 import type { CounterStore, FixedCounter, KeyHistory, QuotaCheck } from './store.js';
 
 export interface LimiterSeeds {
@@ -17,6 +20,12 @@ export interface LimiterSeeds {
   pointsSince(workspaceId: string, since: number): Promise<number>;
   /** A key's admissions per minute since `since`, and its all-time count when `withTotal`. */
   keyHistory(keyId: string, since: number, withTotal: boolean): Promise<KeyHistory>;
+}
+
+/** The key whose quotas are counted or read. */
+export interface QuotaSubject {
+  keyId: string;
+  quotas: KeyQuotas;
 }
 
 export interface Admission {
@@ -58,21 +67,33 @@ export class Limiter {
       };
     });
     const outcome = await this.store.admit({ now, cost, fixed, quota: this.quotaCheck(p) });
-    if (outcome.ok) return { headers: headersFor(windows, fixed, outcome.used, now) };
+    if (outcome.ok) return { headers: headersFor(windows, fixed, outcome.used, now, outcome.quota) };
 
     if (outcome.reason === 'quota') {
-      const headers = headersFor(windows, fixed, outcome.current, now);
-      if (outcome.retryAt !== null) headers['Retry-After'] = retryAfter(outcome.retryAt, now);
-      throw new ApiError('quota_exceeded', `Rate limit exceeded: quota ${outcome.quota}`, headers);
+      const q = outcome.quota;
+      const headers = headersFor(windows, fixed, outcome.current, now, q);
+      // A total quota never frees: no Retry-After, as no wait would let a retry succeed.
+      if (q.nextSlotAt !== null) headers['Retry-After'] = retryAfter(q.nextSlotAt, now);
+      throw new ApiError('quota_exceeded', quotaExceededMessage(q, now), headers);
     }
     const resetAt = outcome.retryAt;
     throw new ApiError('rate_limited', `Rate limit exceeded. Resets at ${isoSeconds(resetAt)}`, {
-      ...headersFor(windows, fixed, outcome.current, now),
+      ...headersFor(windows, fixed, outcome.current, now, outcome.quota),
       'Retry-After': retryAfter(resetAt, now),
     });
   }
 
-  private quotaCheck(p: Principal): QuotaCheck | null {
+  /**
+   * The key's standing against each of its quotas (`total` first, then daily, weekly, monthly;
+   * none without quotas), from the counters, seeded from the logs if the store holds none
+   * (as admit would). Counts no request.
+   */
+  async readQuotas(key: QuotaSubject, now: number): Promise<QuotaReading[]> {
+    const q = this.quotaCheck(key);
+    return q ? this.store.readQuota(q, now) : [];
+  }
+
+  private quotaCheck(p: QuotaSubject): QuotaCheck | null {
     const rolling = rollingQuotas(p.quotas);
     if (p.quotas.total === null && rolling.length === 0) return null;
     return {
@@ -85,12 +106,31 @@ export class Limiter {
   }
 }
 
+const windowWords = (windowMs: number) => (windowMs === DAY_MS ? '24 hours' : `${windowMs / DAY_MS} days`);
+const requests = (n: number) => `${n} request${n === 1 ? '' : 's'}`;
+
+/**
+ * Starts as seed 001's "Rate limit exceeded: quota daily", so callers matching it still do, then
+ * says the limit and when a slot frees up (the moment Retry-After names), or that it never does.
+ */
+function quotaExceededMessage(q: QuotaReading, now: number): string {
+  const head = `Rate limit exceeded: quota ${q.name}`;
+  if (q.nextSlotAt === null) {
+    return `${head} of ${requests(q.limit)} in all. It never frees up: the key stays blocked until its total quota is raised or removed`;
+  }
+  const w = QUOTA_WINDOWS.find((x) => x.name === q.name)!;
+  return `${head} of ${requests(q.limit)} per rolling ${windowWords(w.windowMs)}. A slot frees up at ${isoSeconds(q.nextSlotAt)} (in ${retryAfter(q.nextSlotAt, now)} s)`;
+}
+
 /**
  * Seed 002's X-RateLimit-Limit/Remaining/Reset describe the UTC day; RateLimit-Policy and
- * RateLimit (draft-ietf-httpapi-ratelimit-headers) list every window.
+ * RateLimit (draft-ietf-httpapi-ratelimit-headers) list every plan window and then the key's
+ * tightest quota, if it has quotas. A rolling quota's `t` is when more of it comes back (the
+ * draft's meaning for sliding windows); `total` has no window and no `t`, nor has a window
+ * that counts nothing.
  */
-function headersFor(windows: PlanWindow[], fixed: FixedCounter[], used: number[], now: number): Record<string, string> {
-  if (windows.length === 0) return {};
+function headersFor(windows: PlanWindow[], fixed: FixedCounter[], used: number[], now: number, quota: QuotaReading | null): Record<string, string> {
+  if (windows.length === 0 && !quota) return {};
   const policy: string[] = [];
   const state: string[] = [];
   const h: Record<string, string> = {};
@@ -105,6 +145,12 @@ function headersFor(windows: PlanWindow[], fixed: FixedCounter[], used: number[]
       h['X-RateLimit-Reset'] = String(Math.floor(fixed[i]!.resetAt / 1000));
     }
   });
+  if (quota) {
+    const w = QUOTA_WINDOWS.find((x) => x.name === quota.name);
+    policy.push(`"quota_${quota.name}";q=${quota.limit}${w ? `;w=${w.windowMs / 1000}` : ''}`);
+    const t = quota.nextSlotAt === null ? '' : `;t=${Math.max(0, Math.ceil((quota.nextSlotAt - now) / 1000))}`;
+    state.push(`"quota_${quota.name}";r=${quotaRemaining(quota)}${t}`);
+  }
   h['RateLimit-Policy'] = policy.join(', ');
   h['RateLimit'] = state.join(', ');
   return h;

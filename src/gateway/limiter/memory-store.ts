@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { layoutFor, Ring, seedRings, seedSince, u32 } from './rolling.js';
+import { bindingQuota, tightestQuota, type QuotaReading } from '../../domain/limits/policy.js';
+import { layoutFor, readCounters, seedRings, seedSince, u32, type KeyCounters } from './rolling.js';
 import type { AdmitInput, AdmitOutcome, CounterStore, QuotaCheck } from './store.js';
 import { pointsFor } from './store.js';
 
@@ -8,13 +9,8 @@ interface Fixed {
   resetAt: number;
 }
 
-interface KeyState {
+interface KeyState extends KeyCounters {
   signature: string;
-  total: number;
-  /** Admissions counted in the rings, mod 2^32 (see rolling.ts). */
-  seq: number;
-  rings: Ring[];
-  ringOf: number[];
 }
 
 /** Bytes a key's state holds in this process beyond its rings' counters: object headers, fields, the signature. */
@@ -41,49 +37,48 @@ export class MemoryCounterStore implements CounterStore {
       if (f.seed && !this.live(f.key, now)) await this.seedFixed(f.key, f.resetAt, f.seed);
     }
     const q = input.quota;
-    let state: KeyState | undefined;
-    if (q) {
-      state = this.keys.get(q.keyId);
-      // The state in hand is used even if the cache evicted it meanwhile: this admission counts.
-      if (state?.signature !== q.signature) state = await this.seedKey(q, now);
-    }
-    return this.checkAndConsume(input, state);
+    return this.checkAndConsume(input, q ? await this.keyState(q, now) : undefined);
+  }
+
+  async readQuota(q: QuotaCheck, now: number): Promise<QuotaReading[]> {
+    return readCounters(q, await this.keyState(q, now), now);
+  }
+
+  /** The key's counters under these settings, seeded from the logs when this process holds none. */
+  private async keyState(q: QuotaCheck, now: number): Promise<KeyState> {
+    const state = this.keys.get(q.keyId);
+    // The state in hand is used even if the cache evicted it meanwhile: this admission counts.
+    return state?.signature === q.signature ? state : this.seedKey(q, now);
   }
 
   private checkAndConsume(input: AdmitInput, state: KeyState | undefined): AdmitOutcome {
     const { now } = input;
     const q = input.quota;
     const current = input.fixed.map((f) => this.live(f.key, now)?.count ?? 0);
-    if (q && state) {
-      if (q.total !== null && state.total + 1 > q.total) return { ok: false, reason: 'quota', quota: 'total', retryAt: null, current };
-      for (let j = 0; j < q.rolling.length; j++) {
-        const r = q.rolling[j]!;
-        const ring = state.rings[state.ringOf[j]!]!;
-        const inWindow = ring.count(now, r.windowMs, state.seq);
-        if (inWindow + 1 > r.limit) {
-          return { ok: false, reason: 'quota', quota: r.name, retryAt: ring.freeAt(now, r.windowMs, inWindow, r.limit), current };
-        }
-      }
-    }
+    const before = q && state ? readCounters(q, state, now) : [];
+    const refusedBy = bindingQuota(before);
+    if (refusedBy) return { ok: false, reason: 'quota', quota: refusedBy, current };
     const used: number[] = [];
     for (let i = 0; i < input.fixed.length; i++) {
       const f = input.fixed[i]!;
       const next = current[i]! + pointsFor(input.cost, f.limit);
-      if (next > f.limit) return { ok: false, reason: 'limit', index: i, retryAt: f.resetAt, current };
+      if (next > f.limit) return { ok: false, reason: 'limit', index: i, retryAt: f.resetAt, current, quota: tightestQuota(before) };
       used.push(next);
     }
     for (let i = 0; i < input.fixed.length; i++) {
       const f = input.fixed[i]!;
       this.fixed.set(f.key, { count: used[i]!, resetAt: f.resetAt });
     }
+    let quota: QuotaReading | null = null;
     if (q && state) {
       state.total++;
-      const before = state.seq;
-      state.seq = u32(before + 1);
-      for (const ring of state.rings) ring.record(now, before, state.seq);
+      const seq = state.seq;
+      state.seq = u32(seq + 1);
+      for (const ring of state.rings) ring.record(now, seq, state.seq);
+      quota = tightestQuota(readCounters(q, state, now));
     }
     if (++this.admits % 10_000 === 0) this.sweep(now);
-    return { ok: true, used };
+    return { ok: true, used, quota };
   }
 
   private live(key: string, now: number): Fixed | undefined {

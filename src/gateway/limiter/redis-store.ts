@@ -1,6 +1,6 @@
 import { ApiError } from '../../domain/errors.js';
 import { Redis } from 'ioredis';
-import { MINUTE_MS, type QuotaName, type RollingQuota } from '../../domain/limits/policy.js';
+import { MINUTE_MS, type QuotaReading, type RollingQuota } from '../../domain/limits/policy.js';
 import { layoutFor, seedRings, seedSince, type QuotaLayout } from './rolling.js';
 import { CounterStoreUnavailable, type AdmitInput, type AdmitOutcome, type CounterStore, type QuotaCheck } from './store.js';
 
@@ -66,22 +66,85 @@ end
 `;
 
 /**
+ * Lua over a key's quota counters. loadQuota reads the quota arguments from ARGV[a] on ('1',
+ * sig, total limit (-1: none), ring count, window count, meta TTL, ring TTL, then per ring its
+ * bucket and slots, then per rolling window its span, limit and ring; '0': no quota) and the
+ * counters from KEYS[k] on (the meta hash: sig, total, seq and each ring's head h1..h3; then the
+ * rings). It returns nil without a quota and false when the counters must be seeded first.
+ * inWindow is Ring.count, nextSlot Ring.nextSlotAt (-1: none), tightest policy.ts's
+ * tightestQuota: {quota index (0: total), used, next slot}.
+ */
+const QUOTA_LUA = `${RING_LUA}
+local function loadQuota(a, k)
+  if ARGV[a] ~= '1' then return nil end
+  local q = {sig = ARGV[a + 1], totalLimit = tonumber(ARGV[a + 2]), metaTtl = tonumber(ARGV[a + 5]), ringTtl = tonumber(ARGV[a + 6]), metaK = KEYS[k], rings = {}, wins = {}}
+  local nr, nw = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  a = a + 7
+  local m = redis.call('HMGET', q.metaK, 'sig', 'total', 'seq', 'h1', 'h2', 'h3')
+  if m[1] ~= q.sig then return false end
+  q.total, q.seq = tonumber(m[2]), tonumber(m[3])
+  for r = 1, nr do
+    local g = {key = KEYS[k + r], B = tonumber(ARGV[a]), slots = tonumber(ARGV[a + 1]), head = tonumber(m[3 + r])}
+    a = a + 2
+    if not g.head or redis.call('STRLEN', g.key) ~= g.slots * 4 then return false end
+    q.rings[r] = g
+  end
+  for j = 1, nw do
+    q.wins[j] = {w = tonumber(ARGV[a]), lim = tonumber(ARGV[a + 1]), g = q.rings[tonumber(ARGV[a + 2])]}
+    a = a + 3
+  end
+  return q
+end
+local function inWindow(x, now, seq)
+  local g = x.g
+  local t = math.floor((math.max(now, (g.head - 1) * g.B) - x.w) / g.B)
+  if t >= g.head then return t, 0, 0 end
+  local base = getv(g, t)
+  return t, base, (seq - base) % U
+end
+local function nextSlot(x, t, base, n)
+  if n == 0 then return -1 end
+  local g, need = x.g, math.max(1, n + 1 - x.lim)
+  local lo, hi = t + 1, g.head
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if (getv(g, mid) - base) % U >= need then hi = mid else lo = mid + 1 end
+  end
+  return lo * g.B + x.w
+end
+local function tightest(q, now)
+  local best, rem, bt, bb, bn
+  for j, x in ipairs(q.wins) do
+    local t, base, n = inWindow(x, now, q.seq)
+    local r = math.max(0, x.lim - n)
+    -- Windows come shortest first: a tie goes to the later, longer one.
+    if not best or r <= rem then best, rem, bt, bb, bn = j, r, t, base, n end
+  end
+  if q.totalLimit >= 0 and (not best or math.max(0, q.totalLimit - q.total) <= rem) then return {0, q.total, -1} end
+  return {best, bn, nextSlot(q.wins[best], bt, bb, bn)}
+end
+`;
+
+/**
  * One script checks every counter and consumes from all or none: Redis runs it atomically, so
  * any number of instances sharing this Redis enforce one limit (quotas as precise as their
  * buckets, see rolling.ts).
  *
- * KEYS: the plan-window counters, then (with a quota) the key's meta hash (sig, total, seq and
- * each ring's head h1..h3) and its rings. Quotas are checked before plan windows (as in
- * MemoryCounterStore). Returns {1, used...} | {-1, index, current...} a window is full |
- * {-2, index} a window needs its seed | {-3} the key needs its seed |
- * {-4, quotaIndex, retryAt (-1: never), current...} a quota is reached.
+ * KEYS: the plan-window counters, then (with a quota) the key's meta hash and its rings.
+ * ARGV: now, cost, the window count, per window its limit, TTL and whether it is seeded; then
+ * the quota's (see QUOTA_LUA). Quotas are checked before plan windows (as in
+ * MemoryCounterStore). Returns {1, tightest..., used...} | {-1, index, tightest...,
+ * current...} a window is full | {-2, index} a window needs its seed | {-3} the key needs its
+ * seed | {-4, quota index (0: total), used, retryAt (-1: never), current...} a quota is
+ * reached (bindingQuota: of the full ones, the one that frees last). `tightest` is the key's
+ * tightest quota after the outcome, {-1, 0, 0} without one.
  */
-const ADMIT = `${RING_LUA}
+const ADMIT = `${QUOTA_LUA}
 local now = tonumber(ARGV[1])
 local cost = tonumber(ARGV[2])
 local nf = tonumber(ARGV[3])
 local a = 4
-local used, adds, ttls, cur, limits, quota = {}, {}, {}, {}, {}, nil
+local used, adds, ttls, cur, limits = {}, {}, {}, {}, {}
 for i = 1, nf do
   local limit, ttl, seeded = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2]
   a = a + 3
@@ -89,66 +152,70 @@ for i = 1, nf do
   if not v and seeded == '1' then return {-2, i} end
   cur[i], limits[i], ttls[i] = tonumber(v or '0'), limit, ttl
 end
-if ARGV[a] == '1' then
-  local sig, totalLimit, nr, nw, metaTtl, ringTtl = ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6])
-  a = a + 7
-  local metaK = KEYS[nf + 1]
-  local m = redis.call('HMGET', metaK, 'sig', 'total', 'seq', 'h1', 'h2', 'h3')
-  if m[1] ~= sig then return {-3} end
-  local total, seq = tonumber(m[2]), tonumber(m[3])
-  local rings = {}
-  for r = 1, nr do
-    local g = {key = KEYS[nf + 1 + r], B = tonumber(ARGV[a]), slots = tonumber(ARGV[a + 1]), head = tonumber(m[3 + r])}
-    a = a + 2
-    if not g.head or redis.call('STRLEN', g.key) ~= g.slots * 4 then return {-3} end
-    rings[r] = g
-  end
-  if totalLimit >= 0 and total + 1 > totalLimit then return {-4, 0, -1, unpack(cur)} end
-  for j = 1, nw do
-    local w, lim, g = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), rings[tonumber(ARGV[a + 2])]
-    a = a + 3
-    local t = math.floor((math.max(now, (g.head - 1) * g.B) - w) / g.B)
-    if t < g.head then
-      local base = getv(g, t)
-      local n = (seq - base) % U
-      if n + 1 > lim then
-        local need, lo, hi = n + 1 - lim, t + 1, g.head
-        while lo < hi do
-          local mid = math.floor((lo + hi) / 2)
-          if (getv(g, mid) - base) % U >= need then hi = mid else lo = mid + 1 end
-        end
-        return {-4, j, lo * g.B + w, unpack(cur)}
-      end
+local q = loadQuota(a, nf + 1)
+if q == false then return {-3} end
+if q then
+  if q.totalLimit >= 0 and q.total + 1 > q.totalLimit then return {-4, 0, q.total, -1, unpack(cur)} end
+  local worst, wn, ws
+  for j, x in ipairs(q.wins) do
+    local t, base, n = inWindow(x, now, q.seq)
+    if n + 1 > x.lim then
+      local s = nextSlot(x, t, base, n)
+      if not worst or s > ws then worst, wn, ws = j, n, s end
     end
   end
-  quota = {metaK, total, seq, rings, metaTtl, ringTtl}
+  if worst then return {-4, worst, wn, ws, unpack(cur)} end
 end
 for i = 1, nf do
   local c = math.max(1, math.min(cost, limits[i]))
-  if cur[i] + c > limits[i] then return {-1, i, unpack(cur)} end
+  if cur[i] + c > limits[i] then
+    local t = q and tightest(q, now) or {-1, 0, 0}
+    return {-1, i, t[1], t[2], t[3], unpack(cur)}
+  end
   used[i], adds[i] = cur[i] + c, c
 end
-if quota then
-  local metaK, total, before, rings = quota[1], quota[2], quota[3], quota[4]
-  local after = (before + 1) % U
-  redis.call('HSET', metaK, 'total', string.format('%d', total + 1), 'seq', string.format('%d', after))
-  for r, g in ipairs(rings) do
+local tq = {-1, 0, 0}
+if q then
+  local before = q.seq
+  q.seq, q.total = (before + 1) % U, q.total + 1
+  redis.call('HSET', q.metaK, 'total', string.format('%d', q.total), 'seq', string.format('%d', q.seq))
+  for r, g in ipairs(q.rings) do
     local b = math.max(math.ceil(now / g.B), g.head)
     if b - g.head >= g.slots then
       redis.call('SET', g.key, string.rep(struct.pack('<I4', before), g.slots))
     else
       fill(g, g.head + 1, b - 1, before)
     end
-    fill(g, b, b, after)
-    if b ~= g.head then redis.call('HSET', metaK, 'h' .. r, string.format('%d', b)) end
-    redis.call('PEXPIRE', g.key, quota[6])
+    fill(g, b, b, q.seq)
+    if b ~= g.head then redis.call('HSET', q.metaK, 'h' .. r, string.format('%d', b)) end
+    g.head = b
+    redis.call('PEXPIRE', g.key, q.ringTtl)
   end
-  if quota[5] > 0 then redis.call('PEXPIRE', metaK, quota[5]) else redis.call('PERSIST', metaK) end
+  if q.metaTtl > 0 then redis.call('PEXPIRE', q.metaK, q.metaTtl) else redis.call('PERSIST', q.metaK) end
+  tq = tightest(q, now)
 end
 for i = 1, nf do
   if redis.call('INCRBY', KEYS[i], adds[i]) == adds[i] then redis.call('PEXPIRE', KEYS[i], ttls[i]) end
 end
-return {1, unpack(used)}
+return {1, tq[1], tq[2], tq[3], unpack(used)}
+`;
+
+/**
+ * Reads a key's quota counters without counting: KEYS the meta hash and rings, ARGV now and
+ * the quota's (see QUOTA_LUA). Returns {-3} the key needs its seed | {1, total, then per
+ * rolling window its count and next slot (-1: none)}.
+ */
+const READ_QUOTA = `${QUOTA_LUA}
+local now = tonumber(ARGV[1])
+local q = loadQuota(2, 1)
+if not q then return {-3} end
+local out = {1, q.total}
+for _, x in ipairs(q.wins) do
+  local t, base, n = inWindow(x, now, q.seq)
+  out[#out + 1] = n
+  out[#out + 1] = nextSlot(x, t, base, n)
+end
+return out
 `;
 
 /**
@@ -175,12 +242,27 @@ if metaTtl > 0 then redis.call('PEXPIRE', KEYS[1], metaTtl) end
 return 1
 `;
 
-type AdmitReply = [number, ...(number | string)[]];
+type ScriptReply = [number, ...(number | string)[]];
 
 interface ScriptedRedis extends Redis {
-  wsAdmit(numKeys: number, ...args: (string | number)[]): Promise<AdmitReply>;
+  wsAdmit(numKeys: number, ...args: (string | number)[]): Promise<ScriptReply>;
+  wsReadQuota(numKeys: number, ...args: (string | number)[]): Promise<ScriptReply>;
   wsSeedKey(numKeys: number, ...args: (string | number | Buffer)[]): Promise<number>;
 }
+
+/** A quota as the scripts report it: its index (0: total, then the rolling windows from 1; -1: none), count and next slot (-1: none). */
+function reading(q: QuotaCheck | null, index: number, used: number, slot: number): QuotaReading | null {
+  if (!q || index < 0) return null;
+  if (index === 0) return { name: 'total', limit: q.total!, used, nextSlotAt: null };
+  const r = q.rolling[index - 1]!;
+  return { name: r.name, limit: r.limit, used, nextSlotAt: slot < 0 ? null : slot };
+}
+
+/**
+ * Instances disagreeing on a key's quota settings (one has not heard of a change yet) re-seed
+ * in turn; the change reaches every instance within the notification latency, so: retry.
+ */
+const reseeding = () => new ApiError('service_unavailable', "This key's rate-limit counters are being re-seeded; retry in a second", { 'Retry-After': '1' });
 
 export class RedisCounterStore implements CounterStore {
   readonly kind = 'redis' as const;
@@ -199,37 +281,47 @@ export class RedisCounterStore implements CounterStore {
     });
     redis.defineCommand('wsAdmit', { lua: ADMIT });
     redis.defineCommand('wsSeedKey', { lua: SEED_KEY });
+    redis.defineCommand('wsReadQuota', { lua: READ_QUOTA });
     this.redis = redis as ScriptedRedis;
   }
 
   async admit(input: AdmitInput): Promise<AdmitOutcome> {
+    const q = input.quota;
     for (let attempt = 0; attempt < 4; attempt++) {
-      const reply = await reach(this.run(input));
-      const code = Number(reply[0]);
-      if (code === 1) return { ok: true, used: reply.slice(1).map(Number) };
+      const reply = (await reach(this.run(input))).map(Number);
+      const code = reply[0];
+      if (code === 1) return { ok: true, quota: reading(q, reply[1]!, reply[2]!, reply[3]!), used: reply.slice(4) };
       if (code === -1) {
-        const index = Number(reply[1]) - 1;
-        return { ok: false, reason: 'limit', index, retryAt: input.fixed[index]!.resetAt, current: reply.slice(2).map(Number) };
+        const index = reply[1]! - 1;
+        return { ok: false, reason: 'limit', index, retryAt: input.fixed[index]!.resetAt, quota: reading(q, reply[2]!, reply[3]!, reply[4]!), current: reply.slice(5) };
       }
-      if (code === -4) {
-        const j = Number(reply[1]);
-        const q = input.quota!;
-        const current = reply.slice(3).map(Number);
-        if (j === 0) return { ok: false, reason: 'quota', quota: 'total', retryAt: null, current };
-        const retryAt = Number(reply[2]);
-        return { ok: false, reason: 'quota', quota: q.rolling[j - 1]!.name as QuotaName, retryAt: retryAt < 0 ? null : retryAt, current };
-      }
+      if (code === -4) return { ok: false, reason: 'quota', quota: reading(q, reply[1]!, reply[2]!, reply[3]!)!, current: reply.slice(4) };
       if (code === -2) {
-        const f = input.fixed[Number(reply[1]) - 1]!;
+        const f = input.fixed[reply[1]! - 1]!;
         const count = await f.seed!();
         await reach(this.redis.set(this.prefix + f.key, count, 'PX', ttlFor(f.resetAt, input.now), 'NX'));
       } else if (code === -3) {
-        await this.seedKey(input.quota!, input.now);
+        await this.seedKey(q!, input.now);
       }
     }
-    // Instances disagreeing on a key's quota settings (one has not heard of a change yet) re-seed
-    // in turn; the change reaches every instance within the notification latency, so: retry.
-    throw new ApiError('service_unavailable', "This key's rate-limit counters are being re-seeded; retry in a second", { 'Retry-After': '1' });
+    throw reseeding();
+  }
+
+  async readQuota(q: QuotaCheck, now: number): Promise<QuotaReading[]> {
+    const layout = layoutFor(q.rolling);
+    const keys = this.keyKeys(q.keyId, layout);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const reply = (await reach(this.redis.wsReadQuota(keys.length, ...keys, now, ...this.quotaArgs(q, layout)))).map(Number);
+      if (reply[0] === -3) {
+        await this.seedKey(q, now);
+        continue;
+      }
+      const out: QuotaReading[] = [];
+      if (q.total !== null) out.push(reading(q, 0, reply[1]!, -1)!);
+      q.rolling.forEach((_r, j) => out.push(reading(q, j + 1, reply[2 + 2 * j]!, reply[3 + 2 * j]!)!));
+      return out;
+    }
+    throw reseeding();
   }
 
   /** The key's meta hash, then one string per ring of its layout. */
@@ -243,7 +335,7 @@ export class RedisCounterStore implements CounterStore {
     return [q.total === null ? span : -1, span];
   }
 
-  private run(input: AdmitInput): Promise<AdmitReply> {
+  private run(input: AdmitInput): Promise<ScriptReply> {
     const keys = input.fixed.map((f) => this.prefix + f.key);
     const args: (string | number)[] = [input.now, input.cost, input.fixed.length];
     for (const f of input.fixed) args.push(f.limit, ttlFor(f.resetAt, input.now), f.seed ? '1' : '0');
@@ -251,11 +343,17 @@ export class RedisCounterStore implements CounterStore {
     if (q) {
       const layout = layoutFor(q.rolling);
       keys.push(...this.keyKeys(q.keyId, layout));
-      args.push('1', q.signature, q.total ?? -1, layout.rings.length, q.rolling.length, ...this.ttls(q, layout));
-      for (const r of layout.rings) args.push(r.bucketMs, r.slots);
-      q.rolling.forEach((r, j) => args.push(r.windowMs, r.limit, layout.ringOf[j]! + 1));
+      args.push(...this.quotaArgs(q, layout));
     } else args.push('0');
     return this.redis.wsAdmit(keys.length, ...keys, ...args);
+  }
+
+  /** The quota's arguments as QUOTA_LUA's loadQuota reads them. */
+  private quotaArgs(q: QuotaCheck, layout: QuotaLayout): (string | number)[] {
+    const args: (string | number)[] = ['1', q.signature, q.total ?? -1, layout.rings.length, q.rolling.length, ...this.ttls(q, layout)];
+    for (const r of layout.rings) args.push(r.bucketMs, r.slots);
+    q.rolling.forEach((r, j) => args.push(r.windowMs, r.limit, layout.ringOf[j]! + 1));
+    return args;
   }
 
   private async seedKey(q: QuotaCheck, now: number): Promise<void> {

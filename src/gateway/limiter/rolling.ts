@@ -1,4 +1,4 @@
-import { MINUTE_MS, type RollingQuota } from '../../domain/limits/policy.js';
+import { MINUTE_MS, type QuotaReading, type RollingQuota } from '../../domain/limits/policy.js';
 import type { KeyHistory } from './store.js';
 
 /**
@@ -84,13 +84,15 @@ export class Ring {
   }
 
   /**
-   * When the window, holding `count` admissions, has room for one more under `limit`: when the
-   * bucket that keeps it full has wholly left it.
+   * When the window holding `count` admissions next has room for one more under `limit` than
+   * now (see QuotaReading.nextSlotAt): when enough of its oldest buckets have wholly left it.
+   * Null when it counts nothing.
    */
-  freeAt(now: number, windowMs: number, count: number, limit: number): number {
+  nextSlotAt(now: number, windowMs: number, count: number, limit: number): number | null {
+    if (count === 0) return null;
     const t = this.tail(now, windowMs);
     const base = this.at(t);
-    const need = count + 1 - limit;
+    const need = Math.max(1, count + 1 - limit);
     let lo = t + 1;
     let hi = this.head;
     while (lo < hi) {
@@ -134,4 +136,26 @@ export function seedRings(layout: QuotaLayout, history: KeyHistory, now: number)
     return new Ring(bucketMs, values, head);
   });
   return { seq, rings };
+}
+
+/** A key's quota counters as MemoryCounterStore holds them. */
+export interface KeyCounters {
+  /** All-time admissions (kept only when the key has a total quota). */
+  total: number;
+  seq: number;
+  rings: Ring[];
+  /** Per rolling quota, the index of its ring. */
+  ringOf: number[];
+}
+
+/** Each quota's reading from the counters at `now`: `total` first, then the rolling windows in order. */
+export function readCounters(q: { total: number | null; rolling: readonly RollingQuota[] }, c: KeyCounters, now: number): QuotaReading[] {
+  const out: QuotaReading[] = [];
+  if (q.total !== null) out.push({ name: 'total', limit: q.total, used: c.total, nextSlotAt: null });
+  q.rolling.forEach((r, j) => {
+    const ring = c.rings[c.ringOf[j]!]!;
+    const used = ring.count(now, r.windowMs, c.seq);
+    out.push({ name: r.name, limit: r.limit, used, nextSlotAt: ring.nextSlotAt(now, r.windowMs, used, r.limit) });
+  });
+  return out;
 }

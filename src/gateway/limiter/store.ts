@@ -1,4 +1,4 @@
-import type { QuotaName, RollingQuota } from '../../domain/limits/policy.js';
+import type { QuotaReading, RollingQuota } from '../../domain/limits/policy.js';
 import type { KeyHistory } from '../../domain/logs/history.js';
 
 /** A plan window's counter for one workspace and one window instance. */
@@ -31,11 +31,16 @@ export interface AdmitInput {
   quota: QuotaCheck | null;
 }
 
+/**
+ * `quota`: with a quota check, the key's tightest quota (tightestQuota) after the outcome, for
+ * the response's headers; on a quota refusal, the quota that refused it (bindingQuota), its
+ * `nextSlotAt` the moment the request would fit. `current`: every plan window's count before
+ * this request, for a refusal's headers.
+ */
 export type AdmitOutcome =
-  | { ok: true; used: number[] }
-  | { ok: false; reason: 'quota'; quota: QuotaName; retryAt: number | null; current: number[] }
-  /** `current`: every window's count before this request, for the refusal's headers. */
-  | { ok: false; reason: 'limit'; index: number; retryAt: number; current: number[] };
+  | { ok: true; used: number[]; quota: QuotaReading | null }
+  | { ok: false; reason: 'quota'; quota: QuotaReading; current: number[] }
+  | { ok: false; reason: 'limit'; index: number; retryAt: number; current: number[]; quota: QuotaReading | null };
 
 /**
  * Checks every counter and, only when all have room, consumes from all of them: one atomic
@@ -45,6 +50,11 @@ export type AdmitOutcome =
 export interface CounterStore {
   readonly kind: 'memory' | 'redis';
   admit(input: AdmitInput): Promise<AdmitOutcome>;
+  /**
+   * Every quota's reading (`total` first, then the rolling windows in order) without counting
+   * a request; counters the store does not hold are seeded from the logs first, as by admit.
+   */
+  readQuota(quota: QuotaCheck, now: number): Promise<QuotaReading[]>;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import type { ApiKeyRow } from '../../db/schema.js';
 import { requireScope } from '../../domain/context.js';
 import { ApiError, errors } from '../../domain/errors.js';
 import * as keys from '../../domain/keys/service.js';
+import { keyQuotaUsage, type QuotaUsage } from '../../domain/keys/quota-usage.js';
 import { keyState } from '../../domain/keys/state.js';
 import { displayHint } from '../../domain/keys/secret.js';
 import { builder } from '../builder.js';
@@ -43,6 +44,32 @@ export const QuotaRef = builder.objectRef<QuotaShape>('Quota').implement({
   }),
 });
 
+const QuotaWindowEnum = builder.enumType('QuotaWindow', {
+  values: {
+    TOTAL: { value: 'total', description: 'All time.' },
+    DAILY: { value: 'daily', description: 'The last 24 hours, rolling.' },
+    WEEKLY: { value: 'weekly', description: 'The last 7 days, rolling.' },
+    MONTHLY: { value: 'monthly', description: 'The last 30 days, rolling.' },
+  } as const,
+});
+
+export const QuotaUsageRef = builder.objectRef<QuotaUsage>('QuotaUsage').implement({
+  description: 'Where a key stands against one of its quotas, as the limiter counts it (reading it counts no request).',
+  fields: (t) => ({
+    window: t.field({ type: QuotaWindowEnum, resolve: (u) => u.name }),
+    limit: t.exposeInt('limit'),
+    used: t.exposeInt('used', {
+      description: 'Requests counted: for a rolling window, those in its one-minute (monthly: ten-minute) buckets not yet wholly out of it. May exceed limit after the quota was lowered.',
+    }),
+    remaining: t.exposeInt('remaining'),
+    nextSlotAt: t.expose('nextSlotAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When remaining next goes up: when a full window has room again, else when its oldest counted requests leave it. Null for TOTAL (it never frees) and while nothing is counted.',
+    }),
+  }),
+});
+
 const QuotaInput = builder.inputType('QuotaInput', {
   description: 'Omit a field to leave it unchanged (on update) or uncapped (on create); null removes the cap.',
   fields: (t) => ({
@@ -79,6 +106,11 @@ builder.node(ApiKeyRef, {
     quotas: t.field({
       type: QuotaRef,
       resolve: (k) => ({ total: k.quotaTotal, daily: k.quotaDaily, weekly: k.quotaWeekly, monthly: k.quotaMonthly }),
+    }),
+    quotaUsage: t.field({
+      type: [QuotaUsageRef],
+      description: 'Used and remaining per quota the key has (TOTAL, DAILY, WEEKLY, MONTHLY; none without quotas). Priced as a page of 100 nodes: it may seed the counters from the logs.',
+      resolve: (k, _a, ctx) => keyQuotaUsage(ctx.service(), k),
     }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -1,10 +1,22 @@
+import type { InputFieldBuilder } from '@pothos/core';
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { RequestLogRow } from '../../db/schema.js';
 import { creditBalance } from '../../domain/credits.js';
-import { getRequestLogsByIds, listRequestLogs, usage, type LogFilterInput, type StatusClass, type Usage } from '../../domain/logs/query.js';
+import {
+  getRequestLogsByIds,
+  listOwnRequestLogs,
+  listRequestLogs,
+  ownUsage,
+  usage,
+  type LogFilterInput,
+  type LogPage,
+  type StatusClass,
+  type Usage,
+} from '../../domain/logs/query.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { ApiKeyRef } from './api-key.js';
+import { ViewerRef } from './viewer.js';
 import { WorkspaceRef } from './workspace.js';
 
 export const RequestLogRef = builder.objectRef<RequestLogRow>('RequestLog');
@@ -44,15 +56,23 @@ const StatusClassEnum = builder.enumType('StatusClass', {
   } as const,
 });
 
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+const logFilterFields = (t: InputFieldBuilder<Types, 'InputObject'>) => ({
+  status: t.int(),
+  statusClass: t.field({ type: StatusClassEnum }),
+  endpoint: t.string({ description: 'Exact: "POST /v1/api-keys" or "mutation createApiKey".' }),
+  from: t.field({ type: 'DateTime', description: 'Inclusive.' }),
+  to: t.field({ type: 'DateTime', description: 'Exclusive.' }),
+});
+
 const RequestLogFilter = builder.inputType('RequestLogFilter', {
-  fields: (t) => ({
-    apiKeyId: t.id(),
-    status: t.int(),
-    statusClass: t.field({ type: StatusClassEnum }),
-    endpoint: t.string({ description: 'Exact: "POST /v1/api-keys" or "mutation createApiKey".' }),
-    from: t.field({ type: 'DateTime', description: 'Inclusive.' }),
-    to: t.field({ type: 'DateTime', description: 'Exclusive.' }),
-  }),
+  fields: (t) => ({ apiKeyId: t.id(), ...logFilterFields(t) }),
+});
+
+const OwnRequestLogFilter = builder.inputType('OwnRequestLogFilter', {
+  description: "RequestLogFilter without apiKeyId: the calling key's own requests only.",
+  fields: logFilterFields,
 });
 
 type FilterArg = { apiKeyId?: string | number | null; status?: number | null; statusClass?: StatusClass | null; endpoint?: string | null; from?: Date | null; to?: Date | null } | null | undefined;
@@ -68,18 +88,20 @@ function toFilter(f: FilterArg, apiKeyId?: string): LogFilterInput {
   };
 }
 
-const logsConnection = (ctx: GraphQLContext, args: object, filter: LogFilterInput) =>
+const logsConnection = (args: object, list: (page: LogPage) => Promise<RequestLogRow[]>) =>
   resolveCursorConnection(
     { args, toCursor: (l: RequestLogRow) => l.id, defaultSize: 20, maxSize: 100 },
-    ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => listRequestLogs(ctx.service(), filter, { before, after, limit, inverted }),
+    ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => list({ before, after, limit, inverted }),
   );
+
+const workspaceLogs = (ctx: GraphQLContext, args: object, filter: LogFilterInput) => logsConnection(args, (page) => listRequestLogs(ctx.service(), filter, page));
 
 builder.queryField('requestLogs', (t) =>
   t.connection({
     type: RequestLogRef,
     description: "Requests made with the workspace's keys, newest first. Needs read:logs.",
     args: { filter: t.arg({ type: RequestLogFilter }) },
-    resolve: (_r, args, ctx) => logsConnection(ctx, args, toFilter(args.filter)),
+    resolve: (_r, args, ctx) => workspaceLogs(ctx, args, toFilter(args.filter)),
   }),
 );
 
@@ -88,7 +110,19 @@ builder.objectField(ApiKeyRef, 'requestLogs', (t) =>
     type: RequestLogRef,
     description: "This key's requests, newest first. Needs read:logs.",
     args: { filter: t.arg({ type: RequestLogFilter }) },
-    resolve: (key, args, ctx) => logsConnection(ctx, args, toFilter(args.filter, key.id)),
+    resolve: (key, args, ctx) => workspaceLogs(ctx, args, toFilter(args.filter, key.id)),
+  }),
+);
+
+builder.objectField(ViewerRef, 'requestLogs', (t) =>
+  t.connection({
+    type: RequestLogRef,
+    description: "The calling key's own requests, newest first. Any key may read its own (no read:logs needed).",
+    args: { filter: t.arg({ type: OwnRequestLogFilter }) },
+    resolve: (_p, args, ctx) => {
+      const { apiKeyId: _none, ...filter } = toFilter(args.filter);
+      return logsConnection(args, (page) => listOwnRequestLogs(ctx.service(), filter, page));
+    },
   }),
 );
 
@@ -122,6 +156,15 @@ builder.objectField(ApiKeyRef, 'usage', (t) =>
     description: 'Needs read:logs.',
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
     resolve: (key, args, ctx) => usage(ctx.service(), { apiKeyId: key.id, from: args.from ?? undefined, to: args.to ?? undefined }),
+  }),
+);
+
+builder.objectField(ViewerRef, 'usage', (t) =>
+  t.field({
+    type: UsageRef,
+    description: "The calling key's own usage. Any key may read its own (no read:logs needed).",
+    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+    resolve: (_p, args, ctx) => ownUsage(ctx.service(), { from: args.from ?? undefined, to: args.to ?? undefined }),
   }),
 );
 

@@ -1,13 +1,14 @@
 import type { Principal } from '../../domain/principal.js';
 import { errors } from '../../domain/errors.js';
+import { ownQuotaUsage } from '../../domain/keys/quota-usage.js';
 import { getOwnKey } from '../../domain/keys/service.js';
 import { builder } from '../builder.js';
-import { ApiKeyRef, RateLimitTierEnum } from './api-key.js';
+import { ApiKeyRef, QuotaUsageRef, RateLimitTierEnum } from './api-key.js';
 import { PlanRef } from './plan.js';
 import { WorkspaceRef } from './workspace.js';
 
-const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
-  description: 'The calling key: who am I. Answered from the gateway cache, without a database query.',
+export const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
+  description: "The calling key: who am I. Its id, name, prefix, permissions, tier and expiry come from the gateway cache, without a database query; its quotaUsage, usage and requestLogs need no scope.",
   fields: (t) => ({
     id: t.exposeID('keyId', { description: "The calling key's id." }),
     name: t.exposeString('name'),
@@ -15,6 +16,11 @@ const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
     permissions: t.exposeStringList('permissions'),
     rateLimitTier: t.field({ type: RateLimitTierEnum, resolve: (p) => p.rateLimitTier }),
     expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => (p.expiresAt === null ? null : new Date(p.expiresAt)) }),
+    quotaUsage: t.field({
+      type: [QuotaUsageRef],
+      description: 'Where the calling key stands against each of its quotas; any key may read its own.',
+      resolve: (_p, _a, ctx) => ownQuotaUsage(ctx.service()),
+    }),
     apiKey: t.field({
       type: ApiKeyRef,
       description: 'The full record of the calling key (its own, so no admin scope is needed).',

@@ -1,7 +1,8 @@
 import * as keys from '../../domain/keys/service.js';
 import { errors } from '../../domain/errors.js';
 import { createKeyInput, rotateKeyInput, updateKeyInput } from '../../domain/keys/inputs.js';
-import { restKey } from '../serialize.js';
+import { keyQuotaUsage } from '../../domain/keys/quota-usage.js';
+import { restKey, restQuotaUsage } from '../serialize.js';
 import { ok, type RestCall, type RestRoute } from '../route.js';
 
 const id = (c: RestCall) => c.params.id!;
@@ -57,8 +58,11 @@ export const apiKeyRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/v1/api-keys/:id',
-    doc: { summary: 'One API key.', scope: 'admin:api_keys' },
-    handler: async (c) => ok({ data: restKey(await keys.getKey(c.ctx, id(c)), now(c)) }),
+    doc: { summary: 'One API key, with quota_usage: where it stands against each of its quotas (lists leave this out).', scope: 'admin:api_keys' },
+    async handler(c) {
+      const key = await keys.getKey(c.ctx, id(c));
+      return ok({ data: { ...restKey(key, now(c)), quota_usage: restQuotaUsage(await keyQuotaUsage(c.ctx, key)) } });
+    },
   },
   {
     method: 'PATCH',

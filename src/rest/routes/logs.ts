@@ -1,6 +1,6 @@
 import type { RequestLogRow } from '../../db/schema.js';
 import { ApiError, errors } from '../../domain/errors.js';
-import { listRequestLogs, usage, type LogFilterInput, type StatusClass, type Usage } from '../../domain/logs/query.js';
+import { listOwnRequestLogs, listRequestLogs, ownUsage, usage, type LogFilterInput, type LogPage, type StatusClass, type Usage } from '../../domain/logs/query.js';
 import { ok, type RestCall, type RestRoute } from '../route.js';
 
 function restLog(l: RequestLogRow) {
@@ -45,7 +45,9 @@ function intParam(c: RestCall, name: string): number | undefined {
   return Number(raw);
 }
 
-async function logPage(c: RestCall, keyId?: string) {
+type ListLogs = (filter: LogFilterInput, page: LogPage) => Promise<RequestLogRow[]>;
+
+async function logPage(c: RestCall, list: ListLogs, keyId?: string) {
   const limit = intParam(c, 'limit') ?? 50;
   if (limit < 1 || limit > 100) throw errors.validation('limit', 'must be a whole number from 1 to 100');
   const filter: LogFilterInput = {
@@ -56,7 +58,7 @@ async function logPage(c: RestCall, keyId?: string) {
     from: param(c, 'from'),
     to: param(c, 'to'),
   };
-  const rows = await listRequestLogs(c.ctx, filter, { after: param(c, 'cursor'), limit: limit + 1 }).catch((err: unknown) => {
+  const rows = await list(filter, { after: param(c, 'cursor'), limit: limit + 1 }).catch((err: unknown) => {
     // The domain's apiKeyId is REST's key_id: name it as the caller sent it.
     if (err instanceof ApiError && err.field === 'apiKeyId') throw errors.validation('key_id', err.message.slice('apiKeyId '.length));
     throw err;
@@ -65,6 +67,18 @@ async function logPage(c: RestCall, keyId?: string) {
   const more = rows.length > limit;
   return ok({ data: page.map(restLog), has_more: more, next_cursor: more ? page[page.length - 1]!.id : null });
 }
+
+const workspaceLogs = (c: RestCall): ListLogs => (filter, page) => listRequestLogs(c.ctx, filter, page);
+
+/** The calling key's logs: a key_id here would look like a filter while it could only ever name the caller. */
+function ownLogs(c: RestCall): ListLogs {
+  if (c.query.has('key_id')) {
+    throw errors.validation('key_id', "is not accepted here: /v1/me/logs lists the calling key's own requests; other keys' are on /v1/logs, with read:logs");
+  }
+  return ({ apiKeyId: _own, ...filter }, page) => listOwnRequestLogs(c.ctx, filter, page);
+}
+
+const windowParams = (c: RestCall) => ({ from: param(c, 'from'), to: param(c, 'to') });
 
 const USAGE_QUERY = { from: 'ISO 8601, inclusive (default: 00:00 UTC today)', to: 'ISO 8601, exclusive (default: now)' };
 const LOG_QUERY = {
@@ -78,24 +92,38 @@ const LOG_QUERY = {
   cursor: 'next_cursor of the previous page',
 };
 
+const { key_id: _keyId, ...OWN_LOG_QUERY } = LOG_QUERY;
+
 export const logRoutes: RestRoute[] = [
-  { method: 'GET', path: '/v1/logs', doc: { summary: "Request logs of the workspace's keys, newest first.", scope: 'read:logs', query: LOG_QUERY }, handler: (c) => logPage(c) },
+  { method: 'GET', path: '/v1/logs', doc: { summary: "Request logs of the workspace's keys, newest first.", scope: 'read:logs', query: LOG_QUERY }, handler: (c) => logPage(c, workspaceLogs(c)) },
   {
     method: 'GET',
     path: '/v1/api-keys/:id/logs',
     doc: { summary: "One key's request logs, newest first.", scope: 'read:logs', query: LOG_QUERY },
-    handler: (c) => logPage(c, c.params.id),
+    handler: (c) => logPage(c, workspaceLogs(c), c.params.id),
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/logs',
+    doc: { summary: "The calling key's own request logs, newest first; any key may read its own.", query: OWN_LOG_QUERY },
+    handler: (c) => logPage(c, ownLogs(c)),
   },
   {
     method: 'GET',
     path: '/v1/usage',
     doc: { summary: 'Usage of the whole workspace: calls, errors, error rate, credits, last used, per endpoint.', scope: 'read:logs', query: USAGE_QUERY },
-    handler: async (c) => ok({ data: restUsage(await usage(c.ctx, { from: param(c, 'from'), to: param(c, 'to') })) }),
+    handler: async (c) => ok({ data: restUsage(await usage(c.ctx, windowParams(c))) }),
   },
   {
     method: 'GET',
     path: '/v1/api-keys/:id/usage',
     doc: { summary: "One key's usage.", scope: 'read:logs', query: USAGE_QUERY },
-    handler: async (c) => ok({ data: restUsage(await usage(c.ctx, { apiKeyId: c.params.id, from: param(c, 'from'), to: param(c, 'to') })) }),
+    handler: async (c) => ok({ data: restUsage(await usage(c.ctx, { apiKeyId: c.params.id, ...windowParams(c) })) }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/usage',
+    doc: { summary: "The calling key's own usage; any key may read its own.", query: USAGE_QUERY },
+    handler: async (c) => ok({ data: restUsage(await ownUsage(c.ctx, windowParams(c))) }),
   },
 ];

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../../domain/context.js';
 import { creditBalance } from '../../domain/credits.js';
 import { errors } from '../../domain/errors.js';
+import { ownQuotaUsage } from '../../domain/keys/quota-usage.js';
 import { restMe, restPlan, restWorkspace } from '../serialize.js';
 import { ok, type RestRoute } from '../route.js';
 
@@ -16,10 +17,10 @@ export const meRoutes: RestRoute[] = [
   {
     method: 'GET',
     path: '/v1/me',
-    doc: { summary: "Who am I: the calling key's id, name, prefix, permissions, workspace and plan." },
+    doc: { summary: "Who am I: the calling key's id, name, prefix, permissions, workspace, plan and where it stands against its quotas." },
     async handler(c) {
-      const { workspace, plan } = await ownWorkspace(c.ctx);
-      return ok({ data: restMe(c.ctx.principal, workspace, plan) });
+      const [{ workspace, plan }, quotaUsage] = await Promise.all([ownWorkspace(c.ctx), ownQuotaUsage(c.ctx)]);
+      return ok({ data: restMe(c.ctx.principal, workspace, plan, quotaUsage) });
     },
   },
   {
