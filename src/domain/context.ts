@@ -11,6 +11,12 @@ export interface WorkspaceLookup {
   workspace(id: string): Promise<Omit<WorkspaceRow, 'creditBalance'> | undefined>;
 }
 
+/**
+ * Called after a key's row changed in a committed transaction: drops it from every instance's
+ * cache. `foreign`: the key is of a foreign format, so gateways must look such tokens up.
+ */
+export type KeyAnnouncer = (keyHash: string, opts?: { foreign?: boolean }) => Promise<void>;
+
 /** Everything a domain function may touch; both surfaces build one per request. */
 export interface ServiceContext {
   db: Db;
