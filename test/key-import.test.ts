@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { importKeysFile, runCliRequest, type CliExecutor } from '../src/control/commands.js';
+import { MAX_REQUEST_BYTES } from '../src/control/socket.js';
 import { apiKeyEvents, apiKeys, requestLogs } from '../src/db/schema.js';
 import type { ImportLineResult } from '../src/domain/keys/import.js';
 import { displayParts, generateSecret, MAX_KEY_LENGTH } from '../src/domain/keys/secret.js';
@@ -232,6 +233,33 @@ describe('an import file', () => {
       [2, `key must be at most ${MAX_KEY_LENGTH} characters`],
       [3, 'key must be printable ASCII without spaces, as sent after "Bearer "'],
     ]);
+  });
+});
+
+describe('a large import file', () => {
+  it('goes to the server in parts under the control socket bound, reported line by line; a part that fails says what was done', async () => {
+    const tenant = await t.tenant();
+    const lines = Array.from({ length: 2500 }, (_, i) =>
+      i % 1000 === 999 ? line({ hash: sha256(capi()), name: `kept ${i + 1}`, permissions: ['read'], description: 'd'.repeat(900) }) : line({ hash: sha256(capi()), name: `n${i + 1}`, permissions: ['nope'], description: 'd'.repeat(900) }),
+    );
+    const sizes: number[] = [];
+    const exec = serverExec(t);
+    const r = await importInto(tenant.workspaceId, file(...lines), (req) => (sizes.push(Buffer.byteLength(JSON.stringify(req))), exec(req)));
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(Math.max(...sizes)).toBeLessThan(MAX_REQUEST_BYTES);
+    expect(r).toMatchObject({ imported: 2, skipped: 0, failed: 2498 });
+    expect(r.lines.map((l) => l.line)).toEqual(lines.map((_, i) => i + 1));
+    expect(r.lines.filter((l) => l.result === 'imported').map((l) => [l.line, l.name])).toEqual([
+      [1000, 'kept 1000'],
+      [2000, 'kept 2000'],
+    ]);
+
+    let calls = 0;
+    const failing: CliExecutor = (req) => (++calls === 2 ? Promise.reject(new Error('the database is unavailable; retry in a few seconds')) : exec(req));
+    const again = importKeysFile(failing, tenant.workspaceId, 'keys.ndjson', file(...lines));
+    await expect(again).rejects.toThrow(
+      /^the database is unavailable; retry in a few seconds \(in the part of keys.ndjson from line \d+; 0 keys before it were imported, and some of this part may have been: importing keys.ndjson again skips keys already there\)$/,
+    );
   });
 });
 

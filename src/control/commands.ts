@@ -173,15 +173,18 @@ export async function importKeysFile(exec: CliExecutor, workspace: string, file:
     chunk.push(l);
     size += bytes;
   }
-  for (const lines of chunks) {
+  for (const [i, lines] of chunks.entries()) {
     if (lines.length === 0) continue;
     let out: CliOutput;
     try {
       out = await exec({ command: 'keys import', workspace, lines });
     } catch (err) {
+      if (i === 0) throw err;
       const done = results.filter((r) => r.result === 'imported').length;
       const message = err instanceof Error ? err.message : String(err);
-      throw new Error(`${message} (at line ${lines[0]!.line}; ${done} keys were imported before it: importing ${file} again skips them)`);
+      throw new Error(
+        `${message} (in the part of ${file} from line ${lines[0]!.line}; ${done} keys before it were imported, and some of this part may have been: importing ${file} again skips keys already there)`,
+      );
     }
     results.push(...(out.json as { lines: ImportLineResult[] }).lines);
   }
