@@ -10,12 +10,16 @@
  *   BENCH_WARMUP_SECONDS  unmeasured warm-up before every measured run (default 2)
  *   BENCH_CONNECTIONS     concurrent connections (default 50)
  *   BENCH_TARGETS         comma-separated target names to run (default: all)
- *   BENCH_REDIS_URL       Redis for the redis-* targets (default redis://127.0.0.1:6379). The server
- *                         writes its counters under "wsapi:"; the benchmark deletes its own
- *                         workspace's and keys' counters afterwards and touches nothing else.
+ *   BENCH_REDIS_URL       also run our server with its counters in this Redis (the redis-* targets
+ *                         and the f/a goal); unset, they are skipped. The server writes its counters
+ *                         under "wsapi:"; the benchmark deletes its own workspace's and keys'
+ *                         counters afterwards and touches nothing else.
  *   BENCH_DATABASE_URL    also run our server against this PostgreSQL database (the pg-* targets and
- *                         the "pg …" ratios). It writes to it: a "bench-…" workspace with an admin
- *                         key, a quota key, and request logs.
+ *                         the "pg …" ratios); unset, they are skipped. It writes to it: a "bench-…"
+ *                         workspace with an admin key, a quota key, and request logs.
+ *
+ * No Redis or PostgreSQL is used unless named here: DATABASE_URL and REDIS_URL of the calling
+ * shell are ignored, and nothing is tried at a default address.
  *
  * Servers: (a) bare Yoga; our server on PGlite with counters in process ("ours-*"); a second one
  * on its own PGlite with REDIS_URL, counters in Redis ("redis-*"); and with BENCH_DATABASE_URL a
@@ -46,7 +50,8 @@
  * machine with something else (another shell's test suite, say): close those and run again.
  *
  * Prints a table, the ratios to the baseline, one PASS/FAIL line per goal, and a final
- * `BENCH_JSON {...}` line.
+ * `BENCH_JSON {...}` line. Exits 1 when a goal measured falls short (each such goal is named with
+ * its measured and wanted figure on stderr), or when the benchmark itself failed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -80,7 +85,7 @@ const config = {
   connections: intEnv('BENCH_CONNECTIONS', 50),
   only: process.env.BENCH_TARGETS ? new Set(process.env.BENCH_TARGETS.split(',').map((s) => s.trim()).filter(Boolean)) : null,
   databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
-  redisUrl: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+  redisUrl: process.env.BENCH_REDIS_URL || undefined,
 };
 if (config.seconds < 1) throw new Error('BENCH_SECONDS must be at least 1');
 
@@ -220,6 +225,16 @@ async function waitUntilReady(child: Child, url: string, init: RequestInit): Pro
   throw new Error(`${child.name} not ready after ${READY_TIMEOUT_MS / 1000}s:\n${child.output.lastLines()}`);
 }
 
+/** The first match of `pattern` in what the child printed, waiting (bounded) for it to appear. */
+async function waitForOutput(child: Child, pattern: RegExp): Promise<string | undefined> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const found = pattern.exec(child.output.head)?.[0];
+    if (found || Date.now() > deadline || child.proc.exitCode !== null || child.proc.signalCode !== null) return found;
+    await sleep(50);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Servers
 
@@ -337,8 +352,8 @@ async function startOursPglite(id: 'ours' | 'ours-redis', redisUrl: string | nul
   const child = spawnTs(id, 'src/server.ts', [], redisUrl ? { ...env, REDIS_URL: redisUrl } : env);
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(child, `${baseUrl}/healthz`, { method: 'GET' });
-  // The key is printed before the server listens, so it is in the output by now.
-  const adminKey = ADMIN_KEY.exec(child.output.head)?.[0];
+  // The server binds its port before it mints the Default workspace's key: wait for the key too.
+  const adminKey = await waitForOutput(child, ADMIN_KEY);
   if (!adminKey) throw new Error(`${id}: no admin key (${ADMIN_KEY}) in its output:\n${child.output.lastLines()}`);
   const keys = await prepareKeys(id, baseUrl, adminKey);
   return { id, baseUrl, keys, redisUrl, child, seen: { admin: 2, full: 0 } };
@@ -363,17 +378,19 @@ const SERVERS: ServerSpec[] = [
   },
   {
     id: 'ours-redis',
-    label: `our server, PGlite in a fresh DATA_DIR, counters in Redis (${config.redisUrl})`,
+    label: `our server, PGlite in a fresh DATA_DIR, counters in Redis (BENCH_REDIS_URL)`,
     async start() {
-      await redisPing(config.redisUrl);
-      const server = await startOursPglite('ours-redis', config.redisUrl);
+      const redisUrl = config.redisUrl;
+      if (!redisUrl) throw new Error('ours-redis needs BENCH_REDIS_URL');
+      await redisPing(redisUrl);
+      const server = await startOursPglite('ours-redis', redisUrl);
       const keys = server.keys!;
       afterStop.push(async () => {
-        const n = await redisForget(config.redisUrl, keys);
+        const n = await redisForget(redisUrl, keys);
         process.stdout.write(`bench: deleted ${n} Redis keys of the bench workspace ${keys.workspaceId} and its keys\n`);
       });
       // Set-up counted the admin key's calls: in Redis, not in the fallback store, if the workspace's windows are there.
-      const found = await redisKeys(config.redisUrl, `${REDIS_PREFIX}w:${server.keys!.workspaceId}:*`);
+      const found = await redisKeys(redisUrl, `${REDIS_PREFIX}w:${server.keys!.workspaceId}:*`);
       if (found.length === 0) {
         throw new Error(`ours-redis: no ${REDIS_PREFIX}w:${server.keys!.workspaceId}:* counters in Redis after set-up; is the limiter on Redis?\n${server.child.output.lastLines()}`);
       }
@@ -429,7 +446,7 @@ async function redisPing(url: string): Promise<void> {
   try {
     await withRedis(url, (r) => r.ping());
   } catch (err) {
-    throw new Error(`Redis at ${url} is unreachable (${err instanceof Error ? err.message : String(err)}); set BENCH_REDIS_URL, or leave the redis-* targets out with BENCH_TARGETS`);
+    throw new Error(`Redis at BENCH_REDIS_URL is unreachable (${err instanceof Error ? err.message : String(err)}); correct it, or unset it to skip the redis-* targets`);
   }
 }
 
@@ -634,8 +651,15 @@ const TARGETS: Target[] = [
   ...oursTargets('ours', 'ours'),
   graphqlTarget('redis-full', 'ours-redis', 'full', 'as ours-full, counters in Redis: plan limits + rolling quotas + logging'),
   graphqlTarget('redis-graphql', 'ours-redis', 'admin', 'as ours-graphql, counters in Redis'),
-  ...(config.databaseUrl ? oursTargets('ours-pg', 'pg') : []),
+  ...oursTargets('ours-pg', 'pg'),
 ];
+
+/** Servers that need a service the benchmark must be pointed at: without it, their targets are skipped. */
+const NEEDS: Partial<Record<ServerId, { env: string; set: boolean; example: string; what: string }>> = {
+  'ours-redis': { env: 'BENCH_REDIS_URL', set: config.redisUrl !== undefined, example: 'redis://127.0.0.1:6379/15', what: 'counters in Redis' },
+  'ours-pg': { env: 'BENCH_DATABASE_URL', set: config.databaseUrl !== undefined, example: 'postgres://postgres@127.0.0.1:5432/bench', what: 'our server on PostgreSQL' },
+};
+const skippedServer = (id: ServerId) => NEEDS[id] !== undefined && !NEEDS[id]!.set;
 
 const RATIOS: Ratio[] = [
   { name: 'b/a', numerator: 'ours-graphql', denominator: 'yoga-graphql', label: 'our GraphQL, plan limits counted + logging', atLeast: 0.9 },
@@ -1043,8 +1067,15 @@ function duration(ms: number): string {
 
 async function main(): Promise<number> {
   const startedAt = Date.now();
-  const targets = TARGETS.filter((t) => !config.only || config.only.has(t.name));
-  if (targets.length === 0) throw new Error(`BENCH_TARGETS matched nothing; targets are: ${TARGETS.map((t) => t.name).join(', ')}`);
+  const selected = TARGETS.filter((t) => !config.only || config.only.has(t.name));
+  if (selected.length === 0) throw new Error(`BENCH_TARGETS matched nothing; targets are: ${TARGETS.map((t) => t.name).join(', ')}`);
+  for (const [id, need] of Object.entries(NEEDS) as [ServerId, NonNullable<(typeof NEEDS)[ServerId]>][]) {
+    const names = selected.filter((t) => t.server === id).map((t) => t.name);
+    if (need.set || names.length === 0) continue;
+    if (config.only) throw new Error(`BENCH_TARGETS names ${names.join(', ')}: set ${need.env} (e.g. ${need.example}) to run them`);
+    process.stdout.write(`bench: skipping ${names.join(', ')} (${need.what}): set ${need.env}, e.g. ${need.env}=${need.example}, to run them\n`);
+  }
+  const targets = selected.filter((t) => !skippedServer(t.server));
   const needed = SERVERS.filter((s) => targets.some((t) => t.server === s.id));
 
   const cpuModel = cpus()[0]?.model ?? 'unknown';
@@ -1196,8 +1227,10 @@ async function main(): Promise<number> {
     );
   }
   for (const r of RATIOS.filter((x) => x.atLeast !== undefined && !rs.some((y) => y.name === x.name))) {
-    process.stdout.write(`GOAL ${r.name} ${r.label} (${r.numerator} / ${r.denominator}): not measured (target not selected)\n`);
+    const need = [r.numerator, r.denominator].map((n) => NEEDS[TARGETS.find((t) => t.name === n)!.server]).find((x) => x && !x.set);
+    process.stdout.write(`GOAL ${r.name} ${r.label} (${r.numerator} / ${r.denominator}): not measured (${need ? `set ${need.env} to measure it` : 'target not selected'})\n`);
   }
+  const failed = rs.filter((r) => r.pass === false);
 
   const report = {
     config: {
@@ -1216,7 +1249,7 @@ async function main(): Promise<number> {
       round: i + 1,
       measurements: measurements.filter((m) => m.round === i + 1),
     })),
-    pass: rs.filter((r) => r.pass !== undefined).every((r) => r.pass),
+    pass: failed.length === 0,
     goals: rs.filter((r) => r.atLeast !== undefined).map((r) => ({ name: r.name, label: r.label, value: r.value, atLeast: r.atLeast, pass: r.pass })),
     /** Per server and key: responses this process received, requests the server logged, and (Redis) its quota counter. */
     accounts,
@@ -1224,7 +1257,10 @@ async function main(): Promise<number> {
     elapsedSeconds: Math.round(elapsedMs / 1000),
   };
   process.stdout.write(`BENCH_JSON ${JSON.stringify(report)}\n`);
-  return 0;
+  for (const r of failed) {
+    process.stderr.write(`bench: goal ${r.name} failed: ${r.label} (${r.numerator} / ${r.denominator}) measured ${r.value.toFixed(3)}, wanted >= ${r.atLeast!.toFixed(2)}\n`);
+  }
+  return failed.length === 0 ? 0 : 1;
 }
 
 // A Ctrl-C must not leave servers holding ports and temp dirs behind.

@@ -104,6 +104,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     trustProxy: opts.trustProxy ?? false,
     lookupBudget: opts.lookupBudget ?? DEFAULT_LOOKUP_BUDGET,
     anonymousPerMinute: opts.anonymousPerMinute ?? 60,
+    onError: onUnexpected,
   });
   await gateway.start();
   const introspection = new IntrospectionCache();

@@ -1,11 +1,22 @@
+import { readFileSync, statSync } from 'node:fs';
 import { prepareDatabase } from './app.js';
-import { CLI_USAGE, formatCliOutput, parseCli, runCliRequest, type CliOutput, type CliRequest } from './control/commands.js';
+import {
+  CLI_USAGE,
+  formatCliOutput,
+  importKeysFile,
+  parseCli,
+  runCliRequest,
+  type CliExecutor,
+  type CliOutput,
+} from './control/commands.js';
 import { controlSocketPath, ControlUnreachableError, sendCliRequest } from './control/socket.js';
 import { loadEnv, type Env } from './config.js';
 import { openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
+import type { KeyAnnouncer } from './domain/context.js';
 import { ApiError } from './domain/errors.js';
+import { InvalidationBus } from './gateway/invalidation.js';
 
 /** How long the CLI waits for a folder held by a server that is still starting, or by another CLI run. */
 const WAIT_FOR_HOLDER_MS = 30_000;
@@ -22,18 +33,57 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(CLI_USAGE);
     return 2;
   }
-  const output = env.DATABASE_URL ? await runHere(env, parsed.request) : await runOnEmbedded(env, parsed.request);
+  let output: CliOutput;
+  if (parsed.importFile) {
+    const { workspace, file } = parsed.importFile;
+    const content = readImportFile(file);
+    output = await withExecutor(env, 'keys import', (exec) => importKeysFile(exec, workspace, file, content));
+  } else {
+    const request = parsed.request;
+    output = await withExecutor(env, request.command, (exec) => exec(request));
+  }
   process.stdout.write(formatCliOutput(output, parsed.json));
-  return 0;
+  return output.exitCode ?? 0;
 }
 
-async function runHere(env: Env, request: CliRequest): Promise<CliOutput> {
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, owner: { kind: 'cli', command: request.command } });
+/** Files far larger are not key lists; each line is bounded again when read. */
+const MAX_IMPORT_FILE_BYTES = 256 * 1024 * 1024;
+
+function readImportFile(file: string): string {
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_IMPORT_FILE_BYTES) throw new Error(`${size} bytes; at most ${MAX_IMPORT_FILE_BYTES}: split it`);
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/**
+ * Runs `work` with a way to run CLI requests: on a database this process opens (DATABASE_URL, or
+ * an embedded folder nobody holds), or through the server that holds the embedded folder.
+ */
+async function withExecutor<T>(env: Env, command: string, work: (exec: CliExecutor) => Promise<T>): Promise<T> {
+  return env.DATABASE_URL ? runHere(env, command, work) : runOnEmbedded(env, command, work);
+}
+
+async function runHere<T>(env: Env, command: string, work: (exec: CliExecutor) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, owner: { kind: 'cli', command } });
   try {
     await prepareDatabase(database);
-    return await runCliRequest(database.db, systemClock, request);
+    // Servers sharing this database learn of changed keys over the invalidation bus.
+    const bus = new InvalidationBus(database);
+    const announce: KeyAnnouncer = (hash, opts) => bus.publish(opts?.foreign ? { hash, foreign: true } : { hash });
+    return await work((req) => runCliRequest(database.db, systemClock, req, announce));
   } finally {
     await database.close();
+  }
+}
+
+/** Nothing reached the server yet: the command can be tried another way without running twice. */
+class NotSentYet extends Error {
+  constructor(override readonly cause: ControlUnreachableError) {
+    super(cause.message);
   }
 }
 
@@ -42,13 +92,13 @@ async function runHere(env: Env, request: CliRequest): Promise<CliOutput> {
  * server: the server runs the command (control socket). Held by a server still starting, or by
  * another CLI run: wait for it, within a bound.
  */
-async function runOnEmbedded(env: Env, request: CliRequest): Promise<CliOutput> {
+async function runOnEmbedded<T>(env: Env, command: string, work: (exec: CliExecutor) => Promise<T>): Promise<T> {
   const deadline = Date.now() + WAIT_FOR_HOLDER_MS;
   const socket = controlSocketPath(env.DATA_DIR);
   for (;;) {
     let held: DataDirLockedError;
     try {
-      return await runHere(env, request);
+      return await runHere(env, command, work);
     } catch (err) {
       if (!(err instanceof DataDirLockedError)) throw err;
       held = err;
@@ -58,11 +108,23 @@ async function runOnEmbedded(env: Env, request: CliRequest): Promise<CliOutput> 
       throw new Error(`${held.message} The CLI cannot reach that server: it has no control socket (DATA_DIR is too long a path for one, or this platform has none); stop the server to run the CLI, or use a shorter DATA_DIR.`);
     let unreachable: string | undefined;
     if (server && held.holder?.socket && socket) {
+      let sent = false;
       try {
-        return await sendCliRequest(socket, request);
+        return await work(async (req) => {
+          try {
+            const out = await sendCliRequest(socket, req);
+            sent = true;
+            return out;
+          } catch (err) {
+            // Only before anything was applied may the whole command start again elsewhere.
+            if (err instanceof ControlUnreachableError && !sent) throw new NotSentYet(err);
+            sent = true;
+            throw err;
+          }
+        });
       } catch (err) {
         // Nothing was sent (the server is stopping, or has just ended): look again.
-        if (!(err instanceof ControlUnreachableError)) throw err;
+        if (!(err instanceof NotSentYet)) throw err;
         unreachable = err.message;
       }
     }

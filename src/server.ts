@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { createApp, prepareDatabase } from './app.js';
 import { loadEnv, loadServerSecret } from './config.js';
@@ -7,6 +8,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
 import { bootstrapWorkspace, countWorkspaces } from './domain/workspaces.js';
+import { firstStartNote, restartNote } from './startup-notes.js';
 
 const env = loadEnv();
 const logger = pino({ level: env.LOG_LEVEL });
@@ -20,21 +22,6 @@ try {
   process.exit(1);
 }
 await prepareDatabase(database);
-
-// The CLI cannot open the embedded database while this process holds it: it sends its
-// commands here instead, and they run on this process's database.
-let control: ControlServer | undefined;
-if (database.lock) {
-  const path = controlSocketPath(database.lock.dataDir);
-  try {
-    if (!path) throw new Error('DATA_DIR is too long a path for a Unix socket, or this platform has none');
-    control = await startControlServer({ path, run: (req) => runCliRequest(database.db, systemClock, req), logger });
-    database.lock.update({ socket: path });
-  } catch (err) {
-    // Serving matters more; the CLI then says it cannot reach this server.
-    logger.error({ err }, 'no control socket: the CLI cannot run commands while this server holds DATA_DIR');
-  }
-}
 
 const app = await createApp({
   database,
@@ -57,6 +44,26 @@ const app = await createApp({
   },
   anonymousPerMinute: env.ANONYMOUS_REQUESTS_PER_MINUTE,
 });
+
+// The CLI cannot open the embedded database while this process holds it: it sends its
+// commands here instead, and they run on this process's database. Keys they add or change
+// reach this process's caches at once, and other instances' over the bus.
+let control: ControlServer | undefined;
+if (database.lock) {
+  const path = controlSocketPath(database.lock.dataDir);
+  try {
+    if (!path) throw new Error('DATA_DIR is too long a path for a Unix socket, or this platform has none');
+    control = await startControlServer({
+      path,
+      run: (req) => runCliRequest(database.db, systemClock, req, (hash, opts) => app.gateway.keyChanged(hash, opts)),
+      logger,
+    });
+    database.lock.update({ socket: path });
+  } catch (err) {
+    // Serving matters more; the CLI then says it cannot reach this server.
+    logger.error({ err }, 'no control socket: the CLI cannot run commands while this server holds DATA_DIR');
+  }
+}
 let url: string;
 try {
   url = await app.listen(env.PORT, env.HOST);
@@ -70,8 +77,11 @@ try {
   await app.close();
   process.exit(1);
 }
-// A fresh install gets a workspace and an admin key, printed once, so the API is usable at once.
-if ((await countWorkspaces(database.db)) === 0) {
+// A fresh install gets a workspace and an admin key, printed once, so the API is usable at once;
+// and is told where its data lives and how to keep it. A restart says what it found.
+const place = { databaseUrl: env.DATABASE_URL, dataDir: resolve(env.DATA_DIR), appSecretFromEnv: env.APP_SECRET !== undefined };
+const workspaceCount = await countWorkspaces(database.db);
+if (workspaceCount === 0) {
   const { workspace, admin } = await bootstrapWorkspace(database.db, systemClock, { name: 'Default', plan: env.DEFAULT_PLAN });
   process.stdout.write(
     [
@@ -81,9 +91,13 @@ if ((await countWorkspaces(database.db)) === 0) {
       '',
       `    ${admin.secret}`,
       '',
+      firstStartNote(place),
+      '',
       '',
     ].join('\n'),
   );
+} else {
+  process.stdout.write(`${restartNote(place, workspaceCount)}\n`);
 }
 
 database.lock?.update({ url });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startControlServer } from '../src/control/socket.js';
+import { MAX_REQUEST_BYTES, startControlServer } from '../src/control/socket.js';
 import { DataDirLockedError, lockDataDir, LOCK_FILE } from '../src/db/data-dir-lock.js';
 
 /**
@@ -192,7 +192,7 @@ describe('data folder lock and control socket, in process', () => {
       expect(statSync(path).mode & 0o777).toBe(0o600);
       expect(JSON.parse(await ask('{"command":"plans"}\n'))).toEqual({ ok: true, output: { json: { ok: 1 }, text: 'ok' } });
       expect(JSON.parse(await ask('{"command":"drop database"}\n'))).toMatchObject({ ok: false });
-      expect(JSON.parse(await ask(Buffer.alloc(100_000, 'x')))).toEqual({ ok: false, message: 'request larger than 65536 bytes' });
+      expect(JSON.parse(await ask(Buffer.alloc(MAX_REQUEST_BYTES + 1000, 'x')))).toEqual({ ok: false, message: `request larger than ${MAX_REQUEST_BYTES} bytes` });
       expect(ran).toEqual([{ command: 'plans' }]);
     } finally {
       await control.close();

@@ -12,7 +12,8 @@ import { cliRequestSchema, type CliOutput, type CliRequest } from './commands.js
  * connection, one JSON line each way.
  */
 export const CONTROL_SOCKET = 'control.sock';
-const MAX_REQUEST_BYTES = 64 * 1024;
+/** A key import arrives in chunks of at most 256 KiB (see commands.ts); everything else is tiny. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
 const MAX_REPLY_BYTES = 16 * 1024 * 1024;
 /** A client that connects must send its request within this. */
 const REQUEST_READ_MS = 5_000;

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -55,10 +56,17 @@ export const apiKeys = pgTable(
     rateLimitTier: text('rate_limit_tier').notNull(),
     /** SHA-256 (hex) of the full secret; the secret itself is never stored. */
     keyHash: text('key_hash').notNull(),
+    /** The secret's first 8 characters; for a key imported by hash, what the operator gave, or '' (nothing known). */
     prefix: text('prefix').notNull(),
     /** The secret's first 12 characters, for the display hint; null for keys minted before it was kept. */
     start: text('start'),
-    last4: text('last4').notNull(),
+    /** Null for a key imported by hash: its secret was never seen. */
+    last4: text('last4'),
+    /**
+     * Imported, and its secret is not (or, imported by hash, not known to be) in this server's
+     * wbk_live_ format: the gateway looks such tokens up instead of refusing them on their shape.
+     */
+    foreignFormat: boolean('foreign_format').notNull().default(false),
     /** active | inactive | revoked; "expired" is derived from expiresAt. */
     status: text('status').notNull(),
     expiresAt: ts('expires_at'),
@@ -80,6 +88,8 @@ export const apiKeys = pgTable(
     uniqueIndex('api_keys_key_hash_idx').on(t.keyHash),
     index('api_keys_workspace_idx').on(t.workspaceId, t.id),
     index('api_keys_workspace_name_idx').on(t.workspaceId, t.name),
+    // Tiny: answers "are there any foreign-format keys?" at start without a scan.
+    index('api_keys_foreign_format_idx').on(t.id).where(sql`${t.foreignFormat}`),
   ],
 );
 

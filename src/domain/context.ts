@@ -22,6 +22,12 @@ export interface QuotaReader {
   read(key: { keyId: string; quotas: KeyQuotas }): Promise<QuotaReading[]>;
 }
 
+/**
+ * Called after a key's row changed in a committed transaction: drops it from every instance's
+ * cache. `foreign`: the key is of a foreign format, so gateways must look such tokens up.
+ */
+export type KeyAnnouncer = (keyHash: string, opts?: { foreign?: boolean }) => Promise<void>;
+
 /** Everything a domain function may touch; both surfaces build one per request. */
 export interface ServiceContext {
   db: Db;

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { findPlan } from '../db/plans.js';
 import { plans, workspaces, type PlanRow, type WorkspaceRow } from '../db/schema.js';
@@ -65,8 +65,8 @@ export async function getWorkspace(db: Db, id: string): Promise<WorkspaceRow | u
 }
 
 export async function countWorkspaces(db: Db): Promise<number> {
-  const rows = await db.select({ id: workspaces.id }).from(workspaces).limit(1);
-  return rows.length;
+  const [row] = await db.select({ n: count() }).from(workspaces);
+  return row?.n ?? 0;
 }
 
 export async function listPlans(db: Db): Promise<PlanRow[]> {

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { apiKeys, workspaces } from '../db/schema.js';
 import type { Clock } from '../domain/clock.js';
 import { ApiError, errors } from '../domain/errors.js';
-import { displayPrefix, hashSecret, isWellFormedSecret } from '../domain/keys/secret.js';
+import { displayPrefix, hashSecret, isOwnFormat, isWellFormedSecret, MAX_KEY_LENGTH } from '../domain/keys/secret.js';
 import type { KeyStatus, Principal, RateLimitTier } from '../domain/principal.js';
 import type { Scope } from '../domain/scopes.js';
 import type { IpBlocker } from './ip-blocker.js';
@@ -26,6 +26,9 @@ export class AuthFailed extends Error {
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 
+/** A refused key that exists is logged by its stored prefix: a short imported key's first 8 characters may be most of it. */
+const loggedPrefix = (p: Principal | null, tokenPrefix: string) => (p ? p.prefix || null : tokenPrefix);
+
 const blocked = (ms: number) => new AuthFailed({ error: errors.ipBlocked(Math.ceil(ms / 1000)), keyPrefix: null, principal: null });
 
 export class Authenticator {
@@ -43,7 +46,8 @@ export class Authenticator {
 
   /**
    * Seed 002's order: a blocked address is refused before anything else; then the header,
-   * the checksum (no database), the cache, and only on a miss the database. A lookup holds
+   * the checksum (no database; or, for a foreign-format token, whether any such key exists),
+   * the cache, and only on a miss the database. A lookup holds
    * one of the address's failure slots while it runs (see ip-blocker.ts), so concurrent
    * attempts never get past the block's limit.
    */
@@ -56,7 +60,11 @@ export class Authenticator {
     if (!match) return this.fail(ip, now, errors.missingAuth(), null, null);
     const token = match[1]!;
     const prefix = displayPrefix(token);
-    if (!isWellFormedSecret(token)) return this.fail(ip, now, errors.invalidKey(), prefix, null);
+    // Ours stand or fall by the checksum. Any other shape can only be an imported key of a
+    // foreign format (capi_…): looked up only where such keys exist, and then like any unknown
+    // key, once per hash (the negative cache) within the unknown-key budget.
+    const plausible = token.length <= MAX_KEY_LENGTH && (isOwnFormat(token) ? isWellFormedSecret(token) : this.known.foreignFormats);
+    if (!plausible) return this.fail(ip, now, errors.invalidKey(), prefix, null);
 
     const hash = hashSecret(token);
     let principal = this.cache.get(hash);
@@ -74,11 +82,11 @@ export class Authenticator {
       }
       const refusal = principal ? this.refusal(principal, now) : errors.invalidKey();
       this.blocker.settle(ip, now, refusal !== null);
-      if (refusal) throw new AuthFailed({ error: refusal, keyPrefix: prefix, principal });
+      if (refusal) throw new AuthFailed({ error: refusal, keyPrefix: loggedPrefix(principal, prefix), principal });
       return principal!;
     }
     const refusal = principal ? this.refusal(principal, now) : errors.invalidKey();
-    if (refusal) return this.fail(ip, now, refusal, prefix, principal);
+    if (refusal) return this.fail(ip, now, refusal, loggedPrefix(principal, prefix), principal);
     return principal!;
   }
 

@@ -65,6 +65,8 @@ export interface GatewayDeps {
   lookupBudget: LookupBudgetPolicy;
   /** Requests without a key per address per minute; 0 turns the limit off. */
   anonymousPerMinute: number;
+  /** Background failures nobody awaits (e.g. re-reading facts after the bus reconnected). */
+  onError?: (err: unknown) => void;
 }
 
 export class Gateway {
@@ -110,12 +112,16 @@ export class Gateway {
     await this.bus.start(
       (m) => {
         this.cache.invalidate(m.hash);
-        // Every key change is announced, its creation included.
-        this.known.add(m.hash);
+        // Every key change is announced, its creation (and import) included.
+        this.known.add(m.hash, { foreign: m.foreign === true });
       },
       // A revocation announced while the subscription was broken was missed: forget every
-      // verified key rather than serve one for up to the cache's TTL.
-      () => this.cache.clear(),
+      // verified key rather than serve one for up to the cache's TTL. So may an import of a
+      // foreign-format key have been: look again.
+      () => {
+        this.cache.clear();
+        this.known.loadForeignFormats(this.deps.database.db).catch((err: unknown) => this.deps.onError?.(err));
+      },
     );
     // After subscribing, so that no key is created unseen in between.
     await this.known.load(this.deps.database.db);
@@ -220,10 +226,10 @@ export class Gateway {
   }
 
   /** At once on this instance; within a notification's latency on every other one. */
-  async keyChanged(hash: string): Promise<void> {
+  async keyChanged(hash: string, opts: { foreign?: boolean } = {}): Promise<void> {
     this.cache.invalidate(hash);
-    this.known.add(hash);
-    await this.bus.publish({ hash });
+    this.known.add(hash, opts);
+    await this.bus.publish(opts.foreign ? { hash, foreign: true } : { hash });
   }
 
   recordError(state: RequestState, err: unknown): void {
@@ -237,7 +243,8 @@ export class Gateway {
       id: newId('requestLog', state.startedAt),
       workspaceId: p?.workspaceId ?? state.refusedWorkspaceId,
       keyId: p?.keyId ?? state.refusedKeyId,
-      keyPrefix: p?.prefix ?? state.keyPrefix,
+      // A key imported by hash with no prefix given has '' for one: nothing to log.
+      keyPrefix: p ? p.prefix || null : state.keyPrefix,
       requestId: state.requestId,
       method: state.method,
       endpoint: state.endpoint,

@@ -2,8 +2,8 @@ import type { Database } from '../db/client.js';
 
 const CHANNEL = 'api_key_changed';
 
-/** A key whose row changed, by the hash the caches are keyed on. */
-export type InvalidationMessage = { hash: string };
+/** A key whose row changed, by the hash the caches are keyed on; `foreign`: it is of a foreign format (an imported key). */
+export type InvalidationMessage = { hash: string; foreign?: true };
 
 /**
  * Cache invalidation across instances that share a database, over PostgreSQL LISTEN/NOTIFY

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError, errors } from '../domain/errors.js';
+import { snakeMessage } from '../domain/field-names.js';
 
 /** The default request body limit (MAX_BODY_BYTES), on every path of both surfaces. */
 export const DEFAULT_MAX_BODY_BYTES = 1 << 20;
@@ -15,9 +16,6 @@ export function sendHtml(res: ServerResponse, html: string): void {
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
   res.end(html);
 }
-
-/** Body fields are camelCase paths in the domain (e.g. quotas.daily); header names are left as they are. */
-const snake = (s: string) => (/^[a-z][A-Za-z0-9.]*$/.test(s) ? s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : s);
 
 const LINGER_MS = 1_000;
 
@@ -42,23 +40,11 @@ export function closeUnread(res: ServerResponse): void {
 /** The catalog's envelope, `{"error":{"code","message"}}`, with field names as REST spells them. */
 export function sendError(res: ServerResponse, err: ApiError): void {
   if (err.code === 'payload_too_large') closeUnread(res);
-  const message = err.field && err.message.startsWith(err.field) ? snake(err.field) + err.message.slice(err.field.length) : err.message;
-  sendJson(res, err.status, { error: { code: err.code, message } }, { ...err.headers });
+  sendJson(res, err.status, { error: { code: err.code, message: snakeMessage(err) } }, { ...err.headers });
 }
 
-/** snake_case as REST spells it; anything else (`__proto__`, `Name`) is left as sent so errors name it as sent. */
-const SNAKE_KEY = /^[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)+$/;
-
-/** REST bodies are snake_case; the domain's inputs are camelCase. Top level only: nested objects use one-word keys. */
-export function camelizeKeys(body: unknown): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
-  return Object.fromEntries(
-    Object.entries(body as Record<string, unknown>).map(([k, v]) => [
-      SNAKE_KEY.test(k) ? k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : k,
-      v,
-    ]),
-  );
-}
+/** REST bodies are snake_case; the domain's inputs are camelCase. */
+export { camelizeKeys } from '../domain/field-names.js';
 
 function describeBytes(n: number): string {
   if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)} MiB (${n} bytes)`;

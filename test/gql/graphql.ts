@@ -110,21 +110,21 @@ export type UpdateApiKeyInput = {
   quotas?: QuotaInput | null | undefined;
 };
 
-export type KeyFieldsFragment = { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null };
+export type KeyFieldsFragment = { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null };
 
 export type CreateKeyMutationVariables = Exact<{
   input: CreateApiKeyInput;
 }>;
 
 
-export type CreateKeyMutation = { createApiKey: { secret: string, replayed: boolean, apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
+export type CreateKeyMutation = { createApiKey: { secret: string, replayed: boolean, apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
 
 export type GetKeyQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetKeyQuery = { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } };
+export type GetKeyQuery = { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } };
 
 export type ListKeysQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -133,7 +133,7 @@ export type ListKeysQueryVariables = Exact<{
 }>;
 
 
-export type ListKeysQuery = { apiKeys: { edges: Array<{ cursor: string, node: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ListKeysQuery = { apiKeys: { edges: Array<{ cursor: string, node: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type UpdateKeyMutationVariables = Exact<{
   id: string | number;
@@ -141,28 +141,28 @@ export type UpdateKeyMutationVariables = Exact<{
 }>;
 
 
-export type UpdateKeyMutation = { updateApiKey: { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
+export type UpdateKeyMutation = { updateApiKey: { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
 
 export type DeactivateKeyMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DeactivateKeyMutation = { deactivateApiKey: { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
+export type DeactivateKeyMutation = { deactivateApiKey: { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
 
 export type ReactivateKeyMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ReactivateKeyMutation = { reactivateApiKey: { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
+export type ReactivateKeyMutation = { reactivateApiKey: { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
 
 export type RevokeKeyMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RevokeKeyMutation = { revokeApiKey: { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
+export type RevokeKeyMutation = { revokeApiKey: { apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
 
 export type RotateKeyMutationVariables = Exact<{
   id: string | number;
@@ -170,7 +170,7 @@ export type RotateKeyMutationVariables = Exact<{
 }>;
 
 
-export type RotateKeyMutation = { rotateApiKey: { secret: string, apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null }, previousApiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
+export type RotateKeyMutation = { rotateApiKey: { secret: string, apiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null }, previousApiKey: { id: string, name: string, description: string | null, category: string | null, permissions: Array<string>, rateLimitTier: RateLimitTier, prefix: string, last4: string | null, hint: string, state: ApiKeyState, expiresAt: string | null, createdAt: string, lastUsedAt: string | null, quotas: { total: number | null, daily: number | null, weekly: number | null, monthly: number | null }, rotatedFrom: { id: string } | null, replacedBy: { id: string } | null } } };
 
 export type DeleteKeyMutationVariables = Exact<{
   id: string | number;

@@ -15,7 +15,7 @@ export interface KeyView {
   permissions: string[];
   rateLimitTier: string;
   prefix: string;
-  last4: string;
+  last4: string | null;
   hint: string;
   state: string;
   expiresAt: string | null;
@@ -154,7 +154,7 @@ function fromGql(k: KeyFieldsFragment): KeyView {
     permissions: k.permissions,
     rateLimitTier: k.rateLimitTier.toLowerCase(),
     prefix: k.prefix,
-    last4: k.last4,
+    last4: k.last4 ?? null,
     hint: k.hint,
     state: k.state.toLowerCase(),
     expiresAt: k.expiresAt ? new Date(k.expiresAt).toISOString() : null,

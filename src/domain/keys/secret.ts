@@ -40,6 +40,20 @@ export function generateSecret(): string {
   return body + checksum(body);
 }
 
+/**
+ * The longest token the gateway hashes, and the longest key an import accepts: far above any
+ * real API key (ours are 47 characters), so nothing longer is worth a SHA-256.
+ */
+export const MAX_KEY_LENGTH = 256;
+
+/**
+ * A token in this server's format: it stands or falls by its checksum, with no lookup. Any other
+ * token can only be an imported key of a foreign format (e.g. `capi_…`).
+ */
+export function isOwnFormat(token: string): boolean {
+  return token.startsWith(SECRET_PREFIX);
+}
+
 /** Shape and checksum only: says nothing about whether the key exists. */
 export function isWellFormedSecret(token: string): boolean {
   if (token.length !== SECRET_LENGTH || !SHAPE.test(token)) return false;
@@ -65,10 +79,37 @@ export function displayStart(secret: string): string {
   return secret.slice(0, 12);
 }
 
+export interface DisplayParts {
+  prefix: string;
+  start: string;
+  last4: string | null;
+}
+
+/** Characters of a foreign secret that are never shown, whatever its length. */
+const HIDDEN_AT_LEAST = 16;
+
+/**
+ * What is kept of a secret for display. Ours: its first 8 (prefix) and 12 (start) and last 4
+ * characters. A foreign secret of unknown make may be short, so at most 16 of its characters are
+ * shown and at least 16, and at least half of it, stay hidden: a 40-character key shows its first
+ * 12 and last 4, a 24-character one its first 4 and last 4, one of 16 or fewer nothing.
+ */
+export function displayParts(secret: string): DisplayParts {
+  if (isWellFormedSecret(secret)) return { prefix: displayPrefix(secret), start: displayStart(secret), last4: lastFour(secret) };
+  const n = secret.length;
+  const shown = Math.max(0, Math.min(16, n - Math.max(HIDDEN_AT_LEAST, Math.ceil(n / 2))));
+  const last4 = shown >= 8 ? lastFour(secret) : null;
+  const start = secret.slice(0, Math.min(12, shown - (last4 ? 4 : 0)));
+  return { prefix: start.slice(0, 8), start, last4 };
+}
+
 /**
  * What a person sees to recognise a key, e.g. `wbk_live_4s0H…9R2x`. Keys minted before the start
- * was kept show their prefix instead.
+ * was kept show their prefix instead; a key imported by hash shows what the operator gave as its
+ * prefix (`capi_…`), or says it was imported by hash when nothing of it is known.
  */
-export function displayHint(key: { start: string | null; prefix: string; last4: string }): string {
-  return `${key.start ?? key.prefix}…${key.last4}`;
+export function displayHint(key: { start: string | null; prefix: string; last4: string | null }): string {
+  const start = key.start ?? key.prefix;
+  if (!start && !key.last4) return '(imported by hash)';
+  return `${start}…${key.last4 ?? ''}`;
 }

@@ -20,7 +20,7 @@ import {
   type RotateKeyInput,
   type UpdateKeyInput,
 } from './inputs.js';
-import { displayPrefix, displayStart, generateSecret, hashSecret, lastFour } from './secret.js';
+import { displayParts, generateSecret, hashSecret, type DisplayParts } from './secret.js';
 import { deserializeKeyRow, serializeKeyRow } from './state.js';
 
 const ADMIN_SCOPE = 'admin:api_keys';
@@ -45,12 +45,12 @@ export interface NewKeyFields {
 }
 
 /** Serialises name checks and renames within a workspace (the partial "active" condition depends on time). */
-async function lockWorkspaceKeys(tx: Db, workspaceId: string): Promise<void> {
+export async function lockWorkspaceKeys(tx: Db, workspaceId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${workspaceId}, 7))`);
 }
 
 /** Seed 003: names are unique among active keys only; rotated-out keys in their grace period don't count. */
-async function assertNameFree(tx: Db, workspaceId: string, name: string, now: number, exceptId?: string): Promise<void> {
+export async function assertNameFree(tx: Db, workspaceId: string, name: string, now: number, exceptId?: string): Promise<void> {
   const conds: SQL[] = [
     eq(apiKeys.workspaceId, workspaceId),
     eq(apiKeys.name, name),
@@ -63,9 +63,27 @@ async function assertNameFree(tx: Db, workspaceId: string, name: string, now: nu
   if (clash) throw errors.duplicateName(name);
 }
 
+/** What is stored of a key's secret: its hash, what is shown of it, and whether it is in our format. */
+export interface StoredSecret extends DisplayParts {
+  keyHash: string;
+  foreignFormat: boolean;
+}
+
 /** Inserts a key row with a fresh secret. Used by create, rotate and the CLI's bootstrap. */
 export async function insertKey(tx: Db, fields: NewKeyFields, now: number): Promise<IssuedKey> {
   const secret = generateSecret();
+  const key = await insertKeyRow(
+    tx,
+    fields,
+    { keyHash: hashSecret(secret), ...displayParts(secret), foreignFormat: false },
+    now,
+    fields.rotatedFromId ? { rotatedFrom: fields.rotatedFromId } : undefined,
+  );
+  return { key, secret };
+}
+
+/** The row and its `created` event; `detail` says how it came to be (rotated from, imported). */
+export async function insertKeyRow(tx: Db, fields: NewKeyFields, stored: StoredSecret, now: number, detail?: Record<string, unknown>): Promise<ApiKeyRow> {
   const at = new Date(now);
   const [key] = await tx
     .insert(apiKeys)
@@ -77,10 +95,11 @@ export async function insertKey(tx: Db, fields: NewKeyFields, now: number): Prom
       category: fields.category,
       permissions: [...fields.permissions],
       rateLimitTier: fields.rateLimitTier,
-      keyHash: hashSecret(secret),
-      prefix: displayPrefix(secret),
-      start: displayStart(secret),
-      last4: lastFour(secret),
+      keyHash: stored.keyHash,
+      prefix: stored.prefix,
+      start: stored.start,
+      last4: stored.last4,
+      foreignFormat: stored.foreignFormat,
       status: 'active',
       expiresAt: fields.expiresAt,
       quotaTotal: fields.quotas.total,
@@ -93,15 +112,8 @@ export async function insertKey(tx: Db, fields: NewKeyFields, now: number): Prom
       rotatedFromId: fields.rotatedFromId ?? null,
     })
     .returning();
-  await recordKeyEvent(tx, {
-    workspaceId: fields.workspaceId,
-    keyId: key!.id,
-    type: 'created',
-    actorKeyId: fields.createdByKeyId,
-    at: now,
-    detail: fields.rotatedFromId ? { rotatedFrom: fields.rotatedFromId } : undefined,
-  });
-  return { key: key!, secret };
+  await recordKeyEvent(tx, { workspaceId: fields.workspaceId, keyId: key!.id, type: 'created', actorKeyId: fields.createdByKeyId, at: now, detail });
+  return key!;
 }
 
 const TIER_RANK = new Map<string, number>(RATE_LIMIT_TIERS.map((tier, i) => [tier, i]));
@@ -133,11 +145,11 @@ function assertCouldMint(ctx: ServiceContext, target: { permissions: readonly st
   }
 }
 
-function assertFuture(field: string, at: Date | null | undefined, now: number): void {
+export function assertFuture(field: string, at: Date | null | undefined, now: number): void {
   if (at && at.getTime() <= now) throw errors.validation(field, 'must be in the future');
 }
 
-async function planAllowsUnmetered(tx: Db, planId: string): Promise<boolean> {
+export async function planAllowsUnmetered(tx: Db, planId: string): Promise<boolean> {
   const [plan] = await tx.select({ u: plans.allowsUnmetered }).from(plans).where(eq(plans.id, planId));
   return plan?.u ?? false;
 }

@@ -99,9 +99,15 @@ builder.node(ApiKeyRef, {
     category: t.exposeString('category', { nullable: true, description: 'production, development, staging or a custom label.' }),
     permissions: t.exposeStringList('permissions'),
     rateLimitTier: t.field({ type: RateLimitTierEnum, resolve: (k) => k.rateLimitTier as 'standard' }),
-    prefix: t.exposeString('prefix', { description: "The secret's first 8 characters." }),
-    last4: t.exposeString('last4', { description: "The secret's last 4 characters." }),
-    hint: t.string({ description: 'What tells this key apart at a glance: its first 12 and last 4 characters, e.g. wbk_live_4s0H…9R2x.', resolve: (k) => displayHint(k) }),
+    prefix: t.exposeString('prefix', {
+      description: "The secret's first 8 characters. A key imported by hash: the prefix the operator gave, or empty when none was.",
+    }),
+    last4: t.exposeString('last4', { nullable: true, description: "The secret's last 4 characters; null for a key imported by hash (never seen)." }),
+    hint: t.string({
+      description:
+        'What tells this key apart at a glance: its first 12 and last 4 characters, e.g. wbk_live_4s0H…9R2x; less of a short imported key; "(imported by hash)" when nothing of the secret is known.',
+      resolve: (k) => displayHint(k),
+    }),
     state: t.field({ type: KeyStateEnum, resolve: (k, _a, ctx) => keyState(k, ctx.service().clock.now()) }),
     quotas: t.field({
       type: QuotaRef,

@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: the throughput benchmark, then the request-log ingestion benchmark, each in
+ * its own process. Both run even when the first fails; the exit code is 1 when either failed.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const failed: string[] = [];
+for (const script of ['bench/run.ts', 'bench/log-ingest.ts']) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) failed.push(`${script} (${r.signal ?? `exit ${r.status}`})`);
+}
+if (failed.length) process.stderr.write(`bench: failed: ${failed.join(', ')}\n`);
+process.exit(failed.length ? 1 : 0);
