@@ -6,6 +6,7 @@ import { openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
 import { ApiError } from './domain/errors.js';
+import { publishInvalidation } from './gateway/invalidation.js';
 
 /** How long the CLI waits for a folder held by a server that is still starting, or by another CLI run. */
 const WAIT_FOR_HOLDER_MS = 30_000;
@@ -31,7 +32,9 @@ async function runHere(env: Env, request: CliRequest): Promise<CliOutput> {
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, owner: { kind: 'cli', command: request.command } });
   try {
     await prepareDatabase(database);
-    return await runCliRequest(database.db, systemClock, request);
+    // Servers sharing the database (PostgreSQL) hear of a workspace change over the invalidation bus.
+    const workspaceChanged = (id: string) => publishInvalidation(database, { workspace: id });
+    return await runCliRequest({ db: database.db, clock: systemClock, workspaceChanged }, request);
   } finally {
     await database.close();
   }

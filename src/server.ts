@@ -1,11 +1,13 @@
 import { pino } from 'pino';
-import { createApp, prepareDatabase } from './app.js';
+import { createApp, prepareDatabase, type App } from './app.js';
 import { loadEnv, loadServerSecret } from './config.js';
 import { runCliRequest } from './control/commands.js';
 import { CONTROL_DRAIN_MS, controlSocketPath, startControlServer, type ControlServer } from './control/socket.js';
 import { openDatabase, type Database } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
+import { REQUEST_FLUSH_TIMEOUT_MS } from './domain/logs/writer.js';
+import { publishInvalidation } from './gateway/invalidation.js';
 import { bootstrapWorkspace, countWorkspaces } from './domain/workspaces.js';
 
 const env = loadEnv();
@@ -22,13 +24,21 @@ try {
 await prepareDatabase(database);
 
 // The CLI cannot open the embedded database while this process holds it: it sends its
-// commands here instead, and they run on this process's database.
+// commands here instead, and they run on this process's database. A workspace they change is
+// dropped from this process's caches at once once the app serves (before that, over the bus).
+let served: App | undefined;
+const cliDeps = {
+  db: database.db,
+  clock: systemClock,
+  workspaceChanged: (id: string) => served?.gateway.workspaceChanged(id) ?? publishInvalidation(database, { workspace: id }),
+  flushLogs: () => served?.logWriter.flush({ timeoutMs: REQUEST_FLUSH_TIMEOUT_MS }) ?? Promise.resolve(),
+};
 let control: ControlServer | undefined;
 if (database.lock) {
   const path = controlSocketPath(database.lock.dataDir);
   try {
     if (!path) throw new Error('DATA_DIR is too long a path for a Unix socket, or this platform has none');
-    control = await startControlServer({ path, run: (req) => runCliRequest(database.db, systemClock, req), logger });
+    control = await startControlServer({ path, run: (req) => runCliRequest(cliDeps, req), logger });
     database.lock.update({ socket: path });
   } catch (err) {
     // Serving matters more; the CLI then says it cannot reach this server.
@@ -57,6 +67,7 @@ const app = await createApp({
   },
   anonymousPerMinute: env.ANONYMOUS_REQUESTS_PER_MINUTE,
 });
+served = app;
 let url: string;
 try {
   url = await app.listen(env.PORT, env.HOST);

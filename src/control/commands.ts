@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
-import type { Clock } from '../domain/clock.js';
-import { addCredits } from '../domain/credits.js';
 import { purgeRequestLogs } from '../domain/logs/query.js';
+import type { CliOperator } from '../domain/operator/access.js';
+import { grantCredits } from '../domain/operator/credits.js';
 import { bootstrapWorkspace, listPlans } from '../domain/workspaces.js';
+import { runWorkspacesCommand, WORKSPACES_REQUESTS, WORKSPACES_USAGE, parseWorkspacesArgs, WORKSPACES_OPTIONS, type WorkspacesRequest } from './workspaces.js';
 
 /**
  * The CLI's commands, run in the CLI's own process on a database it opened, or by the server
@@ -19,8 +19,8 @@ Commands:
                                                     rate-limit tier TIER (standard, high or unmetered; default
                                                     standard), the highest tier its keys may mint
   plans [--json]                                    List the plans and their limits
-  credits add --workspace ID --amount N [--json]    Add credits to a workspace's balance
-  logs purge [--days N] [--json]                    Delete request logs older than N days (default LOG_RETENTION_DAYS)
+  credits add --workspace ID --amount N [--json]    Add credits to a workspace's balance (audited)
+${WORKSPACES_USAGE}  logs purge [--days N] [--json]                    Delete request logs older than N days (default LOG_RETENTION_DAYS)
 `;
 
 // Bounds what crosses the control socket; far above any real name or number.
@@ -31,8 +31,15 @@ export const cliRequestSchema = z.discriminatedUnion('command', [
   // As typed: the domain function judges it, with the same message wherever it runs.
   z.object({ command: z.literal('credits add'), workspace: text(200), amount: text(100) }).strict(),
   z.object({ command: z.literal('logs purge'), days: z.number().int().min(1).max(1_000_000) }).strict(),
+  ...WORKSPACES_REQUESTS,
 ]);
 export type CliRequest = z.infer<typeof cliRequestSchema>;
+
+/**
+ * What a command runs with, wherever it runs. `workspaceChanged` tells every server sharing the
+ * database (the one running the command included) to drop what it cached about a workspace.
+ */
+export type CliDeps = Omit<CliOperator, 'kind'>;
 
 /** What a command prints: `json` with --json, `text` otherwise. */
 export interface CliOutput {
@@ -56,6 +63,7 @@ export function parseCli(argv: string[], defaults: { logRetentionDays: number })
       tier: { type: 'string' },
       amount: { type: 'string' },
       days: { type: 'string' },
+      ...WORKSPACES_OPTIONS,
       json: { type: 'boolean', default: false },
     },
     allowPositionals: true,
@@ -77,12 +85,15 @@ export function parseCli(argv: string[], defaults: { logRetentionDays: number })
       if (!Number.isInteger(days) || days < 1 || days > 1_000_000) throw new Error('--days must be a whole number of days, 1 or more');
       return { json, request: { command: 'logs purge', days } };
     }
+    case 'workspaces':
+      return { json, request: parseWorkspacesArgs(positionals, values) };
     default:
       return undefined;
   }
 }
 
-export async function runCliRequest(db: Db, clock: Clock, req: CliRequest): Promise<CliOutput> {
+export async function runCliRequest(deps: CliDeps, req: CliRequest): Promise<CliOutput> {
+  const { db, clock } = deps;
   switch (req.command) {
     case 'bootstrap': {
       const { workspace, admin } = await bootstrapWorkspace(db, clock, { name: req.workspace, plan: req.plan, rateLimitTier: req.tier });
@@ -96,13 +107,15 @@ export async function runCliRequest(db: Db, clock: Clock, req: CliRequest): Prom
       return { json: plans, text: plans.map((p) => `${p.id}\t${p.name}\t${p.requestsPerMinute}/min\t${p.requestsPerDay}/day`).join('\n') };
     }
     case 'credits add': {
-      const balance = await addCredits(db, req.workspace, Number(req.amount));
+      const balance = (await grantCredits({ kind: 'cli', ...deps }, req.workspace, { amount: Number(req.amount) })).creditBalance;
       return { json: { workspace: { id: req.workspace }, credit_balance: balance }, text: `Workspace ${req.workspace}: ${balance} credits` };
     }
     case 'logs purge': {
       const purged = await purgeRequestLogs(db, clock.now(), req.days);
       return { json: { purged }, text: `Purged ${purged} request logs older than ${req.days} days` };
     }
+    default:
+      return runWorkspacesCommand({ kind: 'cli', ...deps }, req satisfies WorkspacesRequest);
   }
 }
 

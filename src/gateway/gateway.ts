@@ -108,6 +108,7 @@ export class Gateway {
     await this.directory.loadPlans();
     await this.bus.start(
       (m) => {
+        if ('workspace' in m) return this.dropWorkspace(m.workspace);
         this.cache.invalidate(m.hash);
         // Every key change is announced, its creation included.
         this.known.add(m.hash);
@@ -202,6 +203,7 @@ export class Gateway {
       lookup: this.directory,
       principal,
       keyChanged: (hash) => this.keyChanged(hash),
+      workspaceChanged: (id) => this.workspaceChanged(id),
       flushLogs: () => this.flushLogs(),
       recordCredits: (amount) => {
         if (state) state.credits += amount;
@@ -222,6 +224,17 @@ export class Gateway {
     this.cache.invalidate(hash);
     this.known.add(hash);
     await this.bus.publish({ hash });
+  }
+
+  /** A workspace's name, plan or limit override changed: at once here, within a notification's latency elsewhere. */
+  async workspaceChanged(id: string): Promise<void> {
+    this.dropWorkspace(id);
+    await this.bus.publish({ workspace: id });
+  }
+
+  private dropWorkspace(id: string): void {
+    this.directory.forget(id);
+    this.cache.invalidateWorkspace(id);
   }
 
   recordError(state: RequestState, err: unknown): void {

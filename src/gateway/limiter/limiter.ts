@@ -9,6 +9,7 @@ import {
   type LimitClass,
   type PlanWindow,
 } from '../../domain/limits/policy.js';
+import { effectivePlan, type LimitOverride } from '../../domain/limits/override.js';
 import type { Principal } from '../../domain/principal.js';
 import type { CounterStore, FixedCounter, KeyHistory, QuotaCheck } from './store.js';
 
@@ -46,8 +47,10 @@ export class Limiter {
    * windows (seed 002, fixed; lifted for unmetered keys), or throws quota_exceeded / rate_limited.
    */
   async admit(p: Principal, now: number, cls: LimitClass, cost: number): Promise<Admission> {
-    const plan = this.plans(p.planId);
+    const base = this.plans(p.planId);
+    const plan = base && effectivePlan(base, p.override, now);
     const windows = plan ? planWindows(plan, p.rateLimitTier, cls) : [];
+    const lifted = windows.length > 0 ? (plan?.override ?? null) : null;
     const fixed: FixedCounter[] = windows.map((w) => {
       const start = windowStart(now, w.windowMs);
       return {
@@ -58,16 +61,22 @@ export class Limiter {
       };
     });
     const outcome = await this.store.admit({ now, cost, fixed, quota: this.quotaCheck(p) });
-    if (outcome.ok) return { headers: headersFor(windows, fixed, outcome.used, now) };
+    if (outcome.ok) return { headers: { ...headersFor(windows, fixed, outcome.used, now), ...overrideHeaders(lifted) } };
 
     if (outcome.reason === 'quota') {
-      const headers = headersFor(windows, fixed, outcome.current, now);
+      const headers = { ...headersFor(windows, fixed, outcome.current, now), ...overrideHeaders(lifted) };
       if (outcome.retryAt !== null) headers['Retry-After'] = retryAfter(outcome.retryAt, now);
       throw new ApiError('quota_exceeded', `Rate limit exceeded: quota ${outcome.quota}`, headers);
     }
     const resetAt = outcome.retryAt;
-    throw new ApiError('rate_limited', `Rate limit exceeded. Resets at ${isoSeconds(resetAt)}`, {
+    // Under an override the caller is told the lifted limit it ran into and when the lift ends.
+    const window = windows[outcome.index];
+    const why = lifted && window
+      ? `: ${window.limit} ${WINDOW_WORDS[window.name] ?? window.name} under a temporary override until ${isoSeconds(lifted.expiresAt.getTime())}.`
+      : '.';
+    throw new ApiError('rate_limited', `Rate limit exceeded${why} Resets at ${isoSeconds(resetAt)}`, {
       ...headersFor(windows, fixed, outcome.current, now),
+      ...overrideHeaders(lifted),
       'Retry-After': retryAfter(resetAt, now),
     });
   }
@@ -83,6 +92,18 @@ export class Limiter {
       seed: (since) => this.seeds.keyHistory(p.keyId, since, p.quotas.total !== null),
     };
   }
+}
+
+const WINDOW_WORDS: Readonly<Record<string, string>> = {
+  second: 'requests per second',
+  minute: 'requests per minute',
+  day: 'requests per UTC day',
+  ai_minute: 'AI requests per minute',
+};
+
+/** While an override lifts the limits, responses say when the plan's own limits return. */
+function overrideHeaders(o: LimitOverride | null): Record<string, string> {
+  return o ? { 'X-RateLimit-Override-Expires': isoSeconds(o.expiresAt.getTime()) } : {};
 }
 
 /**

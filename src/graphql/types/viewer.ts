@@ -3,7 +3,7 @@ import { errors } from '../../domain/errors.js';
 import { getOwnKey } from '../../domain/keys/service.js';
 import { builder } from '../builder.js';
 import { ApiKeyRef, RateLimitTierEnum } from './api-key.js';
-import { PlanRef } from './plan.js';
+import { loadEffectivePlan, PlanRef } from './plan.js';
 import { WorkspaceRef } from './workspace.js';
 
 const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
@@ -26,7 +26,7 @@ const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
     }),
     plan: t.field({
       type: PlanRef,
-      resolve: async (p, _a, ctx) => (await ctx.plans().load(p.planId)) ?? Promise.reject(errors.notFound('Plan')),
+      resolve: (p, _a, ctx) => loadEffectivePlan(ctx, p.planId, p.override),
     }),
   }),
 });
