@@ -15,7 +15,7 @@ import { describeWorkspace, requireWorkspace, type ManagedWorkspace } from './wo
 export async function updateWorkspace(caller: OperatorCaller, id: string, raw: UpdateWorkspaceInput | unknown): Promise<ManagedWorkspace> {
   const op = await asOperator(caller);
   const input = parseInput(updateWorkspaceInput, raw);
-  if (input.name === undefined && input.plan === undefined) throw errors.validation('body', 'must set name or plan');
+  if (input.name === undefined && input.plan === undefined) throw errors.validation('name', 'or plan is required: give at least one');
   const plan = input.plan === undefined ? undefined : await resolvePlan(op.db, input.plan);
   const now = op.clock.now();
   const changed = await op.db.transaction(async (tx) => {
