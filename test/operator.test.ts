@@ -138,7 +138,7 @@ describe.each(OPERATOR_SURFACES.map(([name, op], i) => [name, op, SURFACES[i]![1
     missing(await op.audit(operator.key, UNKNOWN_WS));
   });
 
-  it.each([
+  it.each<[string, Record<string, unknown>, RegExp]>([
     ['a multiplier of 1 or less', { multiplier: 0.5 }, /^multiplier must be a number above 1 and at most 1000$/],
     ['a multiplier over 1000', { multiplier: 5000 }, /^multiplier must be a number above 1 and at most 1000$/],
     ['both a multiplier and numbers', { multiplier: 2, requestsPerSecond: 50 }, /^multiplier cannot be combined with explicit limits/],
@@ -150,7 +150,8 @@ describe.each(OPERATOR_SURFACES.map(([name, op], i) => [name, op, SURFACES[i]![1
   ])('refuses an override with %s (validation_error naming the field), changing nothing', async (_case, input, message) => {
     const target = await t.tenant({ plan: 'starter' });
     const now = t.clock.now();
-    const expiresAt = input.expiresAt === 'far' ? new Date(now + 91 * DAY).toISOString() : (input.expiresAt ?? new Date(now + HOUR).toISOString());
+    const given = input.expiresAt as string | undefined;
+    const expiresAt = given === 'far' ? new Date(now + 91 * DAY).toISOString() : (given ?? new Date(now + HOUR).toISOString());
     const r = await op.setOverride(operator.key, target.workspaceId, { ...input, expiresAt });
     expect(r).toMatchObject({ status: 400, code: 'validation_error' });
     expect(r.message).toMatch(message);
