@@ -15,9 +15,10 @@ export const CLI_USAGE = `Usage: npm run --silent cli -- <command> [options]
 
 Commands:
   bootstrap --workspace NAME --plan PLAN [--tier TIER] [--json]
-                                                    Create a workspace and an admin key holding every scope, on
-                                                    rate-limit tier TIER (standard, high or unmetered; default
-                                                    standard), the highest tier its keys may mint
+                                                    Create a workspace and an admin key holding every scope
+                                                    (admin:operator on the Admin plan only), on rate-limit tier
+                                                    TIER (standard, high or unmetered; default standard), the
+                                                    highest tier its keys may mint
   plans [--json]                                    List the plans and their limits
   credits add --workspace ID --amount N [--json]    Add credits to a workspace's balance (audited)
 ${WORKSPACES_USAGE}  logs purge [--days N] [--json]                    Delete request logs older than N days (default LOG_RETENTION_DAYS)

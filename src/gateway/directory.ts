@@ -43,4 +43,10 @@ export class Directory implements WorkspaceLookup {
     this.epoch++;
     this.workspaces.delete(id);
   }
+
+  /** After invalidations may have been missed. */
+  forgetAll(): void {
+    this.epoch++;
+    this.workspaces.clear();
+  }
 }

@@ -113,9 +113,12 @@ export class Gateway {
         // Every key change is announced, its creation included.
         this.known.add(m.hash);
       },
-      // A revocation announced while the subscription was broken was missed: forget every
-      // verified key rather than serve one for up to the cache's TTL.
-      () => this.cache.clear(),
+      // A revocation or workspace change announced while the subscription was broken was missed:
+      // forget every verified key and workspace rather than serve one for up to the caches' TTL.
+      () => {
+        this.cache.clear();
+        this.directory.forgetAll();
+      },
     );
     // After subscribing, so that no key is created unseen in between.
     await this.known.load(this.deps.database.db);
