@@ -52,7 +52,9 @@ describe('operator commands', () => {
   });
 
   it('lift limits for a duration on this instance at once, show the workspace, and are audited as "cli"', async () => {
-    const tenant = await t.tenant({ plan: 'starter', name: 'Importer' });
+    // Unique: the PostgreSQL pass shares its database with earlier runs.
+    const name = `Importer ${Math.random().toString(36).slice(2, 10)}`;
+    const tenant = await t.tenant({ plan: 'starter', name });
     const ws = tenant.workspaceId;
     const me = () => t.rest('GET', '/v1/me', { key: tenant.key });
     expect((await me()).headers.get('x-ratelimit-limit')).toBe('100');
@@ -61,7 +63,7 @@ describe('operator commands', () => {
     const ends = '2026-11-24T00:00:00.000Z';
     expect(lifted.text).toBe(
       [
-        `Workspace Importer (${ws})`,
+        `Workspace ${name} (${ws})`,
         '  plan         Starter: 5/s, 10/min, 5000/day, 100 AI/min',
         `  override     5000/day, 100 AI/min until ${ends} (CSV import)`,
         '  credits      0',
@@ -74,8 +76,8 @@ describe('operator commands', () => {
     expect(r.headers.get('x-ratelimit-limit')).toBe('5000');
     expect(r.headers.get('x-ratelimit-override-expires')).toBe('2026-11-24T00:00:00Z');
 
-    const listed = await command('workspaces', 'list', '--name', 'importer');
-    expect(listed.text).toBe(`${ws}\tImporter\tStarter\t0 credits\t1 keys\t2 calls today\toverride 5000/day, 100 AI/min until ${ends} (CSV import)`);
+    const listed = await command('workspaces', 'list', '--name', name.toLowerCase());
+    expect(listed.text).toBe(`${ws}\t${name}\tStarter\t0 credits\t1 keys\t2 calls today\toverride 5000/day, 100 AI/min until ${ends} (CSV import)`);
     await command('workspaces', 'set', '--workspace', ws, '--plan', 'pro');
     await command('credits', 'add', '--workspace', ws, '--amount', '25');
     const audit = await command('workspaces', 'audit', '--workspace', ws);
