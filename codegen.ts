@@ -10,7 +10,7 @@ const config: CodegenConfig = {
   generates: {
     './test/gql/': {
       preset: 'client',
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string' } },
+      config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string', JSONObject: 'Record<string, unknown>' } },
       presetConfig: { fragmentMasking: false },
     },
   },

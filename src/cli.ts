@@ -16,7 +16,7 @@ import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
 import type { KeyAnnouncer } from './domain/context.js';
 import { ApiError } from './domain/errors.js';
-import { InvalidationBus } from './gateway/invalidation.js';
+import { publishInvalidation } from './gateway/invalidation.js';
 
 /** How long the CLI waits for a folder held by a server that is still starting, or by another CLI run. */
 const WAIT_FOR_HOLDER_MS = 30_000;
@@ -71,10 +71,10 @@ async function runHere<T>(env: Env, command: string, work: (exec: CliExecutor) =
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, owner: { kind: 'cli', command } });
   try {
     await prepareDatabase(database);
-    // Servers sharing this database learn of changed keys over the invalidation bus.
-    const bus = new InvalidationBus(database);
-    const announce: KeyAnnouncer = (hash, opts) => bus.publish(opts?.foreign ? { hash, foreign: true } : { hash });
-    return await work((req) => runCliRequest(database.db, systemClock, req, announce));
+    // Servers sharing this database learn of changed keys and workspaces over the invalidation bus.
+    const announce: KeyAnnouncer = (hash, opts) => publishInvalidation(database, opts?.foreign ? { hash, foreign: true } : { hash });
+    const workspaceChanged = (id: string) => publishInvalidation(database, { workspace: id });
+    return await work((req) => runCliRequest({ db: database.db, clock: systemClock, workspaceChanged, announce }, req));
   } finally {
     await database.close();
   }

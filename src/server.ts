@@ -2,11 +2,12 @@ import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { createApp, prepareDatabase } from './app.js';
 import { loadEnv, loadServerSecret } from './config.js';
-import { runCliRequest } from './control/commands.js';
+import { runCliRequest, type CliDeps } from './control/commands.js';
 import { CONTROL_DRAIN_MS, controlSocketPath, startControlServer, type ControlServer } from './control/socket.js';
 import { openDatabase, type Database } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
+import { REQUEST_FLUSH_TIMEOUT_MS } from './domain/logs/writer.js';
 import { bootstrapWorkspace, countWorkspaces } from './domain/workspaces.js';
 import { firstStartNote, restartNote } from './startup-notes.js';
 
@@ -46,18 +47,21 @@ const app = await createApp({
 });
 
 // The CLI cannot open the embedded database while this process holds it: it sends its
-// commands here instead, and they run on this process's database. Keys they add or change
-// reach this process's caches at once, and other instances' over the bus.
+// commands here instead, and they run on this process's database. Keys and workspaces they add
+// or change reach this process's caches at once, and other instances' over the bus.
 let control: ControlServer | undefined;
 if (database.lock) {
   const path = controlSocketPath(database.lock.dataDir);
+  const cliDeps: CliDeps = {
+    db: database.db,
+    clock: systemClock,
+    workspaceChanged: (id) => app.gateway.workspaceChanged(id),
+    announce: (hash, opts) => app.gateway.keyChanged(hash, opts),
+    flushLogs: () => app.logWriter.flush({ timeoutMs: REQUEST_FLUSH_TIMEOUT_MS }),
+  };
   try {
     if (!path) throw new Error('DATA_DIR is too long a path for a Unix socket, or this platform has none');
-    control = await startControlServer({
-      path,
-      run: (req) => runCliRequest(database.db, systemClock, req, (hash, opts) => app.gateway.keyChanged(hash, opts)),
-      logger,
-    });
+    control = await startControlServer({ path, run: (req) => runCliRequest(cliDeps, req), logger });
     database.lock.update({ socket: path });
   } catch (err) {
     // Serving matters more; the CLI then says it cannot reach this server.
@@ -87,7 +91,7 @@ if (workspaceCount === 0) {
     [
       '',
       `Created workspace "Default" (${workspace.id}) on the ${env.DEFAULT_PLAN} plan.`,
-      'Its admin key, holding every scope, is shown this once; store it now:',
+      'Its admin key, holding every scope its plan allows, is shown this once; store it now:',
       '',
       `    ${admin.secret}`,
       '',

@@ -129,6 +129,46 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('one process per embedded datab
     expect(notPrivate(dataDir)).toEqual([]);
   }, 180_000);
 
+  it('operator commands through the running server change its plan and override at once, and are audited as "cli"', async () => {
+    const get = (path: string) => fetch(server.url + path, { headers: { authorization: `Bearer ${server.key}` } });
+    const ws = ((await (await get('/v1/me')).json()) as { data: { workspace: { id: string } } }).data.workspace.id;
+    // The Default workspace's key is cached with its plan (Enterprise).
+    expect((await get('/v1/me')).headers.get('x-ratelimit-limit')).toBe('200000');
+
+    const set = await cli(dataDir, ['workspaces', 'set', '--workspace', ws, '--plan', 'starter', '--name', 'Default Inc', '--json']);
+    expect(set.stderr).toBe('');
+    expect(JSON.parse(set.stdout)).toMatchObject({ id: ws, name: 'Default Inc', plan: { id: 'plan_starter', requests_per_day: 100, override: null } });
+    expect((await get('/v1/me')).headers.get('x-ratelimit-limit')).toBe('100');
+
+    const lifted = await cli(dataDir, ['workspaces', 'override', '--workspace', ws, '--multiplier', '2', '--for', '7d', '--reason', 'bulk import', '--json']);
+    const override = (JSON.parse(lifted.stdout) as { plan: { override: { expires_at: string } } }).plan.override;
+    expect(override).toMatchObject({ multiplier: 2, reason: 'bulk import' });
+    const me = await get('/v1/me');
+    expect(me.headers.get('x-ratelimit-limit')).toBe('200');
+    expect(me.headers.get('x-ratelimit-override-expires')).toBe(new Date(Math.ceil(Date.parse(override.expires_at) / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
+    const plan = ((await (await get('/v1/workspace')).json()) as { data: { plan: Record<string, unknown> } }).data.plan;
+    expect(plan).toMatchObject({ requests_per_second: 10, requests_per_minute: 20, requests_per_day: 200, override: { multiplier: 2 } });
+
+    // A refusal comes back as the CLI's own error.
+    const bad = await cli(dataDir, ['workspaces', 'override', '--workspace', ws, '--multiplier', '0.5', '--for', '1d']);
+    expect(bad).toMatchObject({ code: 1, stderr: 'error: --multiplier must be a number above 1 and at most 1000\n' });
+
+    await cli(dataDir, ['workspaces', 'override', 'clear', '--workspace', ws]);
+    expect((await get('/v1/me')).headers.get('x-ratelimit-limit')).toBe('100');
+    await cli(dataDir, ['credits', 'add', '--workspace', ws, '--amount', '50']);
+
+    const listed = JSON.parse((await cli(dataDir, ['workspaces', 'list', '--json'])).stdout) as { id: string; credit_balance: number; key_count: number; calls_today: number }[];
+    // Every request the key made so far: the server flushes its request logs before counting.
+    expect(listed.find((w) => w.id === ws)).toMatchObject({ credit_balance: 50, key_count: 1, calls_today: 6 });
+    const audit = JSON.parse((await cli(dataDir, ['workspaces', 'audit', '--workspace', ws, '--json'])).stdout) as { actor: string; action: string }[];
+    expect(audit.map((e) => [e.actor, e.action])).toEqual([
+      ['cli', 'credits_added'],
+      ['cli', 'override_cleared'],
+      ['cli', 'override_set'],
+      ['cli', 'workspace_updated'],
+    ]);
+  }, 180_000);
+
   it('a server killed with SIGKILL leaves the folder free; a clean stop releases it', async () => {
     process.kill(-server.child.pid!, 'SIGKILL');
     await server.exited;

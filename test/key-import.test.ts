@@ -30,7 +30,16 @@ const file = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 /** As the server runs the CLI's requests: on its database, announcing keys to its gateway. */
 function serverExec(server: TestServer): CliExecutor {
-  return (req) => runCliRequest(server.database.db, server.clock, req, (hash, opts) => server.app.gateway.keyChanged(hash, opts));
+  return (req) =>
+    runCliRequest(
+      {
+        db: server.database.db,
+        clock: server.clock,
+        announce: (hash, opts) => server.app.gateway.keyChanged(hash, opts),
+        workspaceChanged: (id) => server.app.gateway.workspaceChanged(id),
+      },
+      req,
+    );
 }
 
 interface ImportReport {
@@ -154,6 +163,9 @@ describe('an import file', () => {
     // The plan's rules hold too: unmetered only on enterprise plans.
     const unmetered = await importInto(pro.workspaceId, file(line({ key: capi(), name: 'fast', permissions: ['read'], rate_limit_tier: 'unmetered' })));
     expect(unmetered.lines).toEqual([{ line: 1, result: 'failed', reason: 'rate_limit_tier unmetered is only available on enterprise plans' }]);
+    // And the operator's scope only on the Admin plan.
+    const operator = await importInto(pro.workspaceId, file(line({ key: capi(), name: 'operator', permissions: ['read', 'admin:operator'] })));
+    expect(operator.lines).toEqual([{ line: 1, result: 'failed', reason: 'permissions may hold admin:operator only in a workspace on the Admin plan' }]);
   });
 
   it('imported again changes nothing: every key is skipped, named by its id, and no event is recorded', async () => {
@@ -351,7 +363,16 @@ describe('an import by a CLI with its own database connection', () => {
       // Looked up before it exists (where foreign keys already exist): the negative cache holds it.
       await s.me(secret);
       const bus = new InvalidationBus(cli);
-      const exec: CliExecutor = (req) => runCliRequest(cli.db, server.clock, req, (hash, opts) => bus.publish(opts?.foreign ? { hash, foreign: true } : { hash }));
+      const exec: CliExecutor = (req) =>
+        runCliRequest(
+          {
+            db: cli.db,
+            clock: server.clock,
+            announce: (hash, opts) => bus.publish(opts?.foreign ? { hash, foreign: true } : { hash }),
+            workspaceChanged: (id) => bus.publish({ workspace: id }),
+          },
+          req,
+        );
       const r = await importInto(tenant.workspaceId, file(line({ key: secret, name: 'from the cli', permissions: ['read:contacts'] })), exec);
       expect(r.imported).toBe(1);
       const started = Date.now();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PLAN_CATALOG } from '../src/db/plans.js';
 import { ApiError } from '../src/domain/errors.js';
+import { effectivePlan, MAX_LIMIT, type LimitOverride } from '../src/domain/limits/override.js';
 import { Limiter } from '../src/gateway/limiter/limiter.js';
 import { MemoryCounterStore } from '../src/gateway/limiter/memory-store.js';
 import { principal } from './support/principal.js';
@@ -38,5 +39,39 @@ describe('limit classes', () => {
     expect(headers['RateLimit']).toBe('"second";r=0;t=1, "minute";r=0;t=60, "day";r=0;t=43200');
     const refused = await limiter.admit(principal('plan_free'), T + 60_000, 'default', 1).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'rate_limited', message: 'Rate limit exceeded. Resets at 2026-11-23T00:00:00Z' });
+  });
+});
+
+describe('limit overrides', () => {
+  const override = (o: Partial<LimitOverride>): LimitOverride => ({
+    multiplier: null,
+    requestsPerSecond: null,
+    requestsPerMinute: null,
+    requestsPerDay: null,
+    aiRequestsPerMinute: null,
+    expiresAt: new Date(T + 60_000),
+    reason: null,
+    ...o,
+  });
+
+  it('lift every limit by a multiplier (rounded down, capped at 32 bits) or set explicit ones, only until they expire', () => {
+    const starter = plan('plan_starter')!;
+    const x = effectivePlan(starter, override({ multiplier: 1.5 }), T);
+    expect([x.requestsPerSecond, x.requestsPerMinute, x.requestsPerDay, x.aiRequestsPerMinute]).toEqual([7, 15, 150, 45]);
+    expect(effectivePlan(plan('plan_admin')!, override({ multiplier: 1000 }), T).requestsPerDay).toBe(MAX_LIMIT);
+    const e = effectivePlan(starter, override({ requestsPerMinute: 40 }), T);
+    expect([e.requestsPerSecond, e.requestsPerMinute, e.requestsPerDay, e.aiRequestsPerMinute]).toEqual([5, 40, 100, 30]);
+    expect(e.override).not.toBeNull();
+    // At its expiry and after, the plan's own numbers, as if it had never been set.
+    expect(effectivePlan(starter, override({ multiplier: 3 }), T + 60_000)).toEqual({ ...starter, override: null });
+    expect(effectivePlan(starter, null, T)).toEqual({ ...starter, override: null });
+  });
+
+  it('apply under the key tiers: a high key gets five times the lifted numbers', async () => {
+    const limiter = new Limiter(new MemoryCounterStore(), plan, noHistory);
+    const p = principal('plan_starter', { rateLimitTier: 'high', override: override({ requestsPerDay: 1000 }) });
+    const { headers } = await limiter.admit(p, T, 'default', 1);
+    expect(headers['RateLimit-Policy']).toBe('"second";q=25;w=1, "minute";q=50;w=60, "day";q=5000;w=86400');
+    expect(headers['X-RateLimit-Override-Expires']).toBe('2026-11-22T12:01:00Z');
   });
 });

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
-import type { Clock } from '../domain/clock.js';
 import type { KeyAnnouncer } from '../domain/context.js';
-import { addCredits } from '../domain/credits.js';
 import { importKeys, MAX_IMPORT_LINE_BYTES, oversizedLine, type ImportLine, type ImportLineResult } from '../domain/keys/import.js';
 import { purgeRequestLogs } from '../domain/logs/query.js';
+import type { CliOperator } from '../domain/operator/access.js';
+import { grantCredits } from '../domain/operator/credits.js';
 import { bootstrapWorkspace, listPlans } from '../domain/workspaces.js';
+import { runWorkspacesCommand, WORKSPACES_REQUESTS, WORKSPACES_USAGE, parseWorkspacesArgs, WORKSPACES_OPTIONS, type WorkspacesRequest } from './workspaces.js';
 
 /**
  * The CLI's commands, run in the CLI's own process on a database it opened, or by the server
@@ -17,12 +17,13 @@ export const CLI_USAGE = `Usage: npm run --silent cli -- <command> [options]
 
 Commands:
   bootstrap --workspace NAME --plan PLAN [--tier TIER] [--json]
-                                                    Create a workspace and an admin key holding every scope, on
-                                                    rate-limit tier TIER (standard, high or unmetered; default
-                                                    standard), the highest tier its keys may mint
+                                                    Create a workspace and an admin key holding every scope
+                                                    (admin:operator on the Admin plan only), on rate-limit tier
+                                                    TIER (standard, high or unmetered; default standard), the
+                                                    highest tier its keys may mint
   plans [--json]                                    List the plans and their limits
-  credits add --workspace ID --amount N [--json]    Add credits to a workspace's balance
-  logs purge [--days N] [--json]                    Delete request logs older than N days (default LOG_RETENTION_DAYS)
+  credits add --workspace ID --amount N [--json]    Add credits to a workspace's balance (audited)
+${WORKSPACES_USAGE}  logs purge [--days N] [--json]                    Delete request logs older than N days (default LOG_RETENTION_DAYS)
   keys import --workspace ID --file FILE [--json]   Import keys made elsewhere, one JSON object a line: "hash" (SHA-256
                                                     hex) or "key" (plaintext), "name", "permissions", and optionally
                                                     "prefix", "expires_at", "rate_limit_tier", "quotas",
@@ -52,8 +53,16 @@ export const cliRequestSchema = z.discriminatedUnion('command', [
         .max(IMPORT_CHUNK_LINES),
     })
     .strict(),
+  ...WORKSPACES_REQUESTS,
 ]);
 export type CliRequest = z.infer<typeof cliRequestSchema>;
+
+/**
+ * What a command runs with, wherever it runs. `workspaceChanged` tells every server sharing the
+ * database (the one running the command included) to drop what it cached about a workspace;
+ * `announce` tells them of a new or changed key (the server's own gateway, or the bus).
+ */
+export type CliDeps = Omit<CliOperator, 'kind'> & { announce: KeyAnnouncer };
 
 /** What a command prints: `json` with --json, `text` otherwise; `exitCode` when not 0 (printed and still failed). */
 export interface CliOutput {
@@ -82,6 +91,7 @@ export function parseCli(argv: string[], defaults: { logRetentionDays: number })
       amount: { type: 'string' },
       days: { type: 'string' },
       file: { type: 'string' },
+      ...WORKSPACES_OPTIONS,
       json: { type: 'boolean', default: false },
     },
     allowPositionals: true,
@@ -106,13 +116,15 @@ export function parseCli(argv: string[], defaults: { logRetentionDays: number })
     case 'keys':
       if (positionals[0] !== 'import' || !values.workspace || !values.file) throw new Error('usage: keys import --workspace ID --file FILE');
       return { json, importFile: { workspace: values.workspace, file: values.file } };
+    case 'workspaces':
+      return { json, request: parseWorkspacesArgs(positionals, values) };
     default:
       return undefined;
   }
 }
 
-/** `announce`: how a new or changed key reaches the caches of running servers (the server's own gateway, or the invalidation bus). */
-export async function runCliRequest(db: Db, clock: Clock, req: CliRequest, announce: KeyAnnouncer): Promise<CliOutput> {
+export async function runCliRequest(deps: CliDeps, req: CliRequest): Promise<CliOutput> {
+  const { db, clock } = deps;
   switch (req.command) {
     case 'bootstrap': {
       const { workspace, admin } = await bootstrapWorkspace(db, clock, { name: req.workspace, plan: req.plan, rateLimitTier: req.tier });
@@ -126,7 +138,7 @@ export async function runCliRequest(db: Db, clock: Clock, req: CliRequest, annou
       return { json: plans, text: plans.map((p) => `${p.id}\t${p.name}\t${p.requestsPerMinute}/min\t${p.requestsPerDay}/day`).join('\n') };
     }
     case 'credits add': {
-      const balance = await addCredits(db, req.workspace, Number(req.amount));
+      const balance = (await grantCredits({ kind: 'cli', ...deps }, req.workspace, { amount: Number(req.amount) })).creditBalance;
       return { json: { workspace: { id: req.workspace }, credit_balance: balance }, text: `Workspace ${req.workspace}: ${balance} credits` };
     }
     case 'logs purge': {
@@ -134,9 +146,11 @@ export async function runCliRequest(db: Db, clock: Clock, req: CliRequest, annou
       return { json: { purged }, text: `Purged ${purged} request logs older than ${req.days} days` };
     }
     case 'keys import': {
-      const lines = await importKeys(db, clock, announce, req.workspace, req.lines);
+      const lines = await importKeys(db, clock, deps.announce, req.workspace, req.lines);
       return { json: { lines }, text: '' };
     }
+    default:
+      return runWorkspacesCommand({ kind: 'cli', ...deps }, req satisfies WorkspacesRequest);
   }
 }
 

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -40,6 +41,19 @@ export const workspaces = pgTable('workspaces', {
     .references(() => plans.id),
   creditBalance: bigint('credit_balance', { mode: 'number' }).notNull().default(0),
   createdAt: ts('created_at').notNull(),
+  /**
+   * A temporary override of the plan's limits, set by an operator: either a multiplier of every
+   * plan limit, or explicit numbers (those left null keep the plan's). It applies while
+   * `overrideExpiresAt` is in the future; after that the plan's limits hold again by themselves.
+   * No override: every override column is null.
+   */
+  overrideMultiplier: doublePrecision('override_multiplier'),
+  overrideRequestsPerSecond: integer('override_requests_per_second'),
+  overrideRequestsPerMinute: integer('override_requests_per_minute'),
+  overrideRequestsPerDay: integer('override_requests_per_day'),
+  overrideAiRequestsPerMinute: integer('override_ai_requests_per_minute'),
+  overrideExpiresAt: ts('override_expires_at'),
+  overrideReason: text('override_reason'),
 });
 
 export const apiKeys = pgTable(
@@ -108,6 +122,25 @@ export const apiKeyEvents = pgTable(
   (t) => [index('api_key_events_key_idx').on(t.keyId, t.at)],
 );
 
+/** Every change an operator made to a workspace (plan, name, limit override, credits), with its state before and after. */
+export const operatorAudit = pgTable(
+  'operator_audit',
+  {
+    id: text('id').primaryKey(),
+    /** The operator key's id, or "cli" for the command line. */
+    actor: text('actor').notNull(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    action: text('action').notNull(),
+    before: jsonb('before').$type<Record<string, unknown>>().notNull(),
+    after: jsonb('after').$type<Record<string, unknown>>().notNull(),
+    at: ts('at').notNull(),
+  },
+  // Ids are ULIDs: a workspace's history in time order, paged by id.
+  (t) => [index('operator_audit_workspace_idx').on(t.workspaceId, t.id)],
+);
+
 export const requestLogs = pgTable(
   'request_logs',
   {
@@ -171,4 +204,5 @@ export type PlanRow = typeof plans.$inferSelect;
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type RequestLogRow = typeof requestLogs.$inferSelect;
+export type OperatorAuditRow = typeof operatorAudit.$inferSelect;
 export type NewRequestLog = typeof requestLogs.$inferInsert;

@@ -38,6 +38,8 @@ export interface ServiceContext {
   quotas: QuotaReader;
   /** Called after a key's row changed in a committed transaction: drops it from every instance's cache. */
   keyChanged(keyHash: string): Promise<void>;
+  /** Called after a workspace's name, plan or limit override changed: drops its cached facts and its keys' principals everywhere. */
+  workspaceChanged(workspaceId: string): Promise<void>;
   /** Makes pending request logs visible to queries (e.g. before deciding a key was never used). */
   flushLogs(): Promise<void>;
   /** Credits this request spent, for its log entry and `credits_used`. */

@@ -6,6 +6,7 @@ export const ID_PREFIXES = {
   workspace: 'ws',
   apiKey: 'key',
   keyEvent: 'kev',
+  auditEntry: 'aud',
   requestLog: 'log',
   request: 'req',
   plan: 'plan',

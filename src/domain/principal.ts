@@ -1,3 +1,4 @@
+import type { LimitOverride } from './limits/override.js';
 import type { Scope } from './scopes.js';
 
 export type RateLimitTier = 'standard' | 'high' | 'unmetered';
@@ -20,6 +21,8 @@ export interface Principal {
   keyHash: string;
   workspaceId: string;
   planId: string;
+  /** The workspace's limit override as stored (it may have expired; the limiter judges that per request). */
+  override: LimitOverride | null;
   name: string;
   prefix: string;
   permissions: readonly Scope[];

@@ -8,7 +8,7 @@ import { newId } from './ids.js';
 import { insertKey, type IssuedKey } from './keys/service.js';
 import { RATE_LIMIT_TIERS } from './keys/inputs.js';
 import type { RateLimitTier } from './principal.js';
-import { SCOPES } from './scopes.js';
+import { scopesForPlan } from './scopes.js';
 
 const isTier = (s: string): s is RateLimitTier => (RATE_LIMIT_TIERS as readonly string[]).includes(s);
 
@@ -18,7 +18,8 @@ export interface Bootstrapped {
 }
 
 /**
- * A new workspace and its first admin key, holding every scope. Operator-only: no caller key
+ * A new workspace and its first admin key, holding every scope its plan allows (admin:operator
+ * on the Admin plan only). Operator-only: no caller key
  * involved. The admin key's tier (standard unless the operator asks) caps the tier of every key
  * it mints, so a workspace that needs high or unmetered keys is bootstrapped with that tier.
  */
@@ -29,8 +30,7 @@ export async function bootstrapWorkspace(
 ): Promise<Bootstrapped> {
   const name = opts.name.trim();
   if (!name || name.length > 120) throw errors.validation('workspace', 'must be 1 to 120 characters');
-  const plan = findPlan(opts.plan);
-  if (!plan) throw errors.validation('plan', `must be one of ${(await listPlans(db)).map((p) => p.name).join(', ')}`);
+  const plan = await resolvePlan(db, opts.plan);
   const tier = opts.rateLimitTier ?? 'standard';
   if (!isTier(tier)) throw errors.validation('tier', `must be one of ${RATE_LIMIT_TIERS.join(', ')}`);
   if (tier === 'unmetered' && !plan.allowsUnmetered) throw errors.validation('tier', `unmetered is not available on the ${plan.name} plan`);
@@ -47,7 +47,7 @@ export async function bootstrapWorkspace(
         name: 'Admin key',
         description: 'Created by bootstrap; holds every scope',
         category: 'production',
-        permissions: SCOPES,
+        permissions: scopesForPlan(plan.id),
         rateLimitTier: tier,
         expiresAt: null,
         quotas: { total: null, daily: null, weekly: null, monthly: null },
@@ -57,6 +57,13 @@ export async function bootstrapWorkspace(
     );
     return { workspace: workspace!, admin };
   });
+}
+
+/** A plan by id (plan_pro), slug (pro) or name (Pro); unknown: validation_error listing the plans. */
+export async function resolvePlan(db: Db, ref: string, field = 'plan'): Promise<PlanRow> {
+  const plan = findPlan(ref);
+  if (!plan) throw errors.validation(field, `must be one of ${(await listPlans(db)).map((p) => p.name).join(', ')}`);
+  return plan;
 }
 
 export async function getWorkspace(db: Db, id: string): Promise<WorkspaceRow | undefined> {

@@ -4,6 +4,7 @@ import { apiKeys, workspaces } from '../db/schema.js';
 import type { Clock } from '../domain/clock.js';
 import { ApiError, errors } from '../domain/errors.js';
 import { displayPrefix, hashSecret, isOwnFormat, isWellFormedSecret, MAX_KEY_LENGTH } from '../domain/keys/secret.js';
+import { overrideOf } from '../domain/limits/override.js';
 import type { KeyStatus, Principal, RateLimitTier } from '../domain/principal.js';
 import type { Scope } from '../domain/scopes.js';
 import type { IpBlocker } from './ip-blocker.js';
@@ -124,7 +125,17 @@ export class Authenticator {
   private async load(hash: string): Promise<Principal | null> {
     const epoch = this.cache.epoch;
     const [row] = await this.db
-      .select({ key: apiKeys, planId: workspaces.planId })
+      .select({
+        key: apiKeys,
+        planId: workspaces.planId,
+        overrideMultiplier: workspaces.overrideMultiplier,
+        overrideRequestsPerSecond: workspaces.overrideRequestsPerSecond,
+        overrideRequestsPerMinute: workspaces.overrideRequestsPerMinute,
+        overrideRequestsPerDay: workspaces.overrideRequestsPerDay,
+        overrideAiRequestsPerMinute: workspaces.overrideAiRequestsPerMinute,
+        overrideExpiresAt: workspaces.overrideExpiresAt,
+        overrideReason: workspaces.overrideReason,
+      })
       .from(apiKeys)
       .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
       .where(eq(apiKeys.keyHash, hash));
@@ -139,6 +150,7 @@ export class Authenticator {
       keyHash: k.keyHash,
       workspaceId: k.workspaceId,
       planId: row.planId,
+      override: overrideOf(row),
       name: k.name,
       prefix: k.prefix,
       permissions: k.permissions as Scope[],

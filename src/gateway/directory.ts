@@ -9,12 +9,14 @@ export type WorkspaceInfo = Omit<WorkspaceRow, 'creditBalance'>;
 
 /**
  * Plans (all of them, loaded at start) and workspaces (LRU, 60 s), so that who-am-I and the
- * limiter need no query per request. Nothing changes a workspace's name or plan yet; whatever
- * does must drop its entry here and publish that on the invalidation bus.
+ * limiter need no query per request. An operator's change to a workspace (name, plan, limit
+ * override) drops its entry here, on every instance through the invalidation bus.
  */
 export class Directory implements WorkspaceLookup {
   private plans = new Map<string, PlanRow>();
   private readonly workspaces = new LRUCache<string, WorkspaceInfo>({ max: 10_000, ttl: 60_000 });
+  /** Bumped by every forget(), so a read that raced one does not cache what it read. */
+  private epoch = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -29,11 +31,22 @@ export class Directory implements WorkspaceLookup {
   async workspace(id: string): Promise<WorkspaceInfo | undefined> {
     const hit = this.workspaces.get(id);
     if (hit) return hit;
+    const epoch = this.epoch;
     const row = await getWorkspace(this.db, id);
     if (!row) return undefined;
     const { creditBalance: _fresh, ...info } = row;
-    this.workspaces.set(id, info);
+    if (epoch === this.epoch) this.workspaces.set(id, info);
     return info;
   }
 
+  forget(id: string): void {
+    this.epoch++;
+    this.workspaces.delete(id);
+  }
+
+  /** After invalidations may have been missed. */
+  forgetAll(): void {
+    this.epoch++;
+    this.workspaces.clear();
+  }
 }

@@ -111,15 +111,17 @@ export class Gateway {
     await this.directory.loadPlans();
     await this.bus.start(
       (m) => {
+        if ('workspace' in m) return this.dropWorkspace(m.workspace);
         this.cache.invalidate(m.hash);
         // Every key change is announced, its creation (and import) included.
         this.known.add(m.hash, { foreign: m.foreign === true });
       },
-      // A revocation announced while the subscription was broken was missed: forget every
-      // verified key rather than serve one for up to the cache's TTL. So may an import of a
-      // foreign-format key have been: look again.
+      // A revocation or workspace change announced while the subscription was broken was missed:
+      // forget every verified key and workspace rather than serve one for up to the caches' TTL.
+      // So may an import of a foreign-format key have been: look again.
       () => {
         this.cache.clear();
+        this.directory.forgetAll();
         this.known.loadForeignFormats(this.deps.database.db).catch((err: unknown) => this.deps.onError?.(err));
       },
     );
@@ -210,6 +212,7 @@ export class Gateway {
       quotas: this.quotaReader,
       principal,
       keyChanged: (hash) => this.keyChanged(hash),
+      workspaceChanged: (id) => this.workspaceChanged(id),
       flushLogs: () => this.flushLogs(),
       recordCredits: (amount) => {
         if (state) state.credits += amount;
@@ -230,6 +233,17 @@ export class Gateway {
     this.cache.invalidate(hash);
     this.known.add(hash, opts);
     await this.bus.publish(opts.foreign ? { hash, foreign: true } : { hash });
+  }
+
+  /** A workspace's name, plan or limit override changed: at once here, within a notification's latency elsewhere. */
+  async workspaceChanged(id: string): Promise<void> {
+    this.dropWorkspace(id);
+    await this.bus.publish({ workspace: id });
+  }
+
+  private dropWorkspace(id: string): void {
+    this.directory.forget(id);
+    this.cache.invalidateWorkspace(id);
   }
 
   recordError(state: RequestState, err: unknown): void {

@@ -2,8 +2,26 @@ import type { Database } from '../db/client.js';
 
 const CHANNEL = 'api_key_changed';
 
-/** A key whose row changed, by the hash the caches are keyed on; `foreign`: it is of a foreign format (an imported key). */
-export type InvalidationMessage = { hash: string; foreign?: true };
+/**
+ * A key whose row changed, by the hash the caches are keyed on (`foreign`: it is of a foreign
+ * format, an imported key); or a workspace whose name, plan or limit override changed, whose
+ * cached facts and keys' principals every instance drops.
+ */
+export type InvalidationMessage = { hash: string; foreign?: true } | { workspace: string };
+
+function isMessage(m: unknown): m is InvalidationMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  return typeof o.hash === 'string' || typeof o.workspace === 'string';
+}
+
+/**
+ * Announces a change without listening: the CLI, which may run in a process of its own, tells
+ * the servers sharing its database this way.
+ */
+export async function publishInvalidation(database: Pick<Database, 'notify'>, m: InvalidationMessage): Promise<void> {
+  await database.notify(CHANNEL, JSON.stringify(m));
+}
 
 /**
  * Cache invalidation across instances that share a database, over PostgreSQL LISTEN/NOTIFY
@@ -20,18 +38,21 @@ export class InvalidationBus {
     this.unlisten = await this.database.listen(
       CHANNEL,
       (payload) => {
+        let m: unknown;
         try {
-          onMessage(JSON.parse(payload) as InvalidationMessage);
+          m = JSON.parse(payload);
         } catch {
-          // A malformed payload is not ours to act on.
+          return;
         }
+        // A malformed payload is not ours to act on.
+        if (isMessage(m)) onMessage(m);
       },
       onGap,
     );
   }
 
   async publish(m: InvalidationMessage): Promise<void> {
-    await this.database.notify(CHANNEL, JSON.stringify(m));
+    await publishInvalidation(this.database, m);
   }
 
   async stop(): Promise<void> {

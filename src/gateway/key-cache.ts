@@ -41,6 +41,14 @@ export class KeyCache {
     this.unknown.clear();
   }
 
+  /** Drops the principals of a workspace's keys: they carry its plan and limit override. */
+  invalidateWorkspace(workspaceId: string): void {
+    this.epoch++;
+    // A linear pass: operator changes are rare, and the cache is bounded.
+    const drop = [...this.known.entries()].filter(([, p]) => p.workspaceId === workspaceId);
+    for (const [hash] of drop) this.known.delete(hash);
+  }
+
   invalidate(hash: string): void {
     this.epoch++;
     this.known.delete(hash);

@@ -1,7 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError, GraphQLScalarType, type ValueNode } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { errors } from '../domain/errors.js';
 import { kindOfId } from '../domain/ids.js';
 import type { GraphQLContext } from './context.js';
@@ -11,7 +11,7 @@ const TYPENAME_BY_KIND: Partial<Record<string, string>> = { workspace: 'Workspac
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   DefaultFieldNullability: false;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: { DateTime: { Input: Date; Output: Date }; JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> } };
 }>({
   plugins: [RelayPlugin],
   defaultFieldNullability: false,
@@ -49,5 +49,6 @@ const DateTime = new GraphQLScalarType<Date, Date | string>({
 });
 
 builder.addScalarType('DateTime', DateTime);
+builder.addScalarType('JSONObject', JSONObjectResolver);
 builder.queryType({});
 builder.mutationType({});

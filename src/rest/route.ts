@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { ServiceContext } from '../domain/context.js';
+import { errors } from '../domain/errors.js';
 import type { LimitClass } from '../domain/limits/policy.js';
 import type { RequestState } from '../gateway/gateway.js';
 
@@ -34,7 +35,7 @@ export interface RouteDoc {
 }
 
 export interface RestRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   doc: RouteDoc;
   /** Endpoints with a limit class of their own (e.g. AI generation) name it here. */
@@ -43,3 +44,32 @@ export interface RestRoute {
 }
 
 export const ok = (body: unknown, status = 200, headers?: Record<string, string>): RestReply => ({ status, body, headers });
+
+/** A whole-number query parameter within bounds, `def` when absent. */
+export function intParam(c: RestCall, name: string, def: number, min: number, max: number): number {
+  const raw = c.query.get(name);
+  if (raw === null) return def;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw errors.validation(name, `must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+export function optionalParam(c: RestCall, name: string): string | undefined {
+  return c.query.get(name) ?? undefined;
+}
+
+/**
+ * A page of a newest-first list whose cursors are row ids: asks for one row more than the
+ * page to learn whether another follows.
+ */
+export async function pageByCursor<T extends { id: string }>(
+  c: RestCall,
+  load: (page: { after?: string; limit: number }) => Promise<T[]>,
+  render: (row: T) => unknown,
+) {
+  const limit = intParam(c, 'limit', 20, 1, 100);
+  const rows = await load({ after: optionalParam(c, 'cursor'), limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const hasMore = rows.length > limit;
+  return ok({ data: page.map(render), has_more: hasMore, next_cursor: hasMore ? page[page.length - 1]!.id : null });
+}

@@ -9,8 +9,9 @@ import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { logRoutes } from './routes/logs.js';
 import { meRoutes } from './routes/me.js';
+import { operatorRoutes } from './routes/operator.js';
 
-export const REST_ROUTES: readonly RestRoute[] = [...meRoutes, ...apiKeyRoutes, ...logRoutes];
+export const REST_ROUTES: readonly RestRoute[] = [...meRoutes, ...apiKeyRoutes, ...logRoutes, ...operatorRoutes];
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 

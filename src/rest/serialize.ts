@@ -1,4 +1,7 @@
-import type { ApiKeyRow, PlanRow, WorkspaceRow } from '../db/schema.js';
+import type { ApiKeyRow, OperatorAuditRow, WorkspaceRow } from '../db/schema.js';
+import type { EffectivePlan } from '../domain/limits/override.js';
+import { overrideRecord } from '../domain/operator/audit.js';
+import type { ManagedWorkspace } from '../domain/operator/workspaces.js';
 import { keyState } from '../domain/keys/state.js';
 import { displayHint } from '../domain/keys/secret.js';
 import type { Principal } from '../domain/principal.js';
@@ -38,7 +41,8 @@ export function restQuotaUsage(usage: QuotaUsage[]) {
   return Object.fromEntries(usage.map((u) => [u.name, { limit: u.limit, used: u.used, remaining: u.remaining, next_slot_at: iso(u.nextSlotAt) }]));
 }
 
-export function restPlan(p: PlanRow) {
+/** The plan's limits as they hold now; `override` says when lifted numbers end (null: the plan's own). */
+export function restPlan(p: EffectivePlan) {
   return {
     id: p.id,
     name: p.name,
@@ -47,14 +51,15 @@ export function restPlan(p: PlanRow) {
     requests_per_day: p.requestsPerDay,
     ai_requests_per_minute: p.aiRequestsPerMinute,
     allows_unmetered: p.allowsUnmetered,
+    override: overrideRecord(p.override),
   };
 }
 
-export function restWorkspace(w: Omit<WorkspaceRow, 'creditBalance'>) {
+export function restWorkspace(w: Pick<WorkspaceRow, 'id' | 'name' | 'planId' | 'createdAt'>) {
   return { id: w.id, name: w.name, plan_id: w.planId, created_at: iso(w.createdAt) };
 }
 
-export function restMe(p: Principal, workspace: Omit<WorkspaceRow, 'creditBalance'>, plan: PlanRow, quotaUsage: QuotaUsage[]) {
+export function restMe(p: Principal, workspace: Omit<WorkspaceRow, 'creditBalance'>, plan: EffectivePlan, quotaUsage: QuotaUsage[]) {
   return {
     id: p.keyId,
     name: p.name,
@@ -66,4 +71,22 @@ export function restMe(p: Principal, workspace: Omit<WorkspaceRow, 'creditBalanc
     plan: restPlan(plan),
     quota_usage: restQuotaUsage(quotaUsage),
   };
+}
+
+/** A workspace as an operator sees it. */
+export function restManagedWorkspace(w: ManagedWorkspace) {
+  return {
+    id: w.id,
+    name: w.name,
+    plan_id: w.plan.id,
+    created_at: iso(w.createdAt),
+    plan: restPlan(w.plan),
+    credit_balance: w.creditBalance,
+    key_count: w.keyCount,
+    calls_today: w.callsToday,
+  };
+}
+
+export function restAuditEntry(a: OperatorAuditRow) {
+  return { id: a.id, workspace_id: a.workspaceId, actor: a.actor, action: a.action, before: a.before, after: a.after, at: iso(a.at) };
 }

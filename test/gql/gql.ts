@@ -39,6 +39,16 @@ type Documents = {
     "\n  query ViewerLogs($first: Int, $after: String, $filter: OwnRequestLogFilter) {\n    viewer {\n      requestLogs(first: $first, after: $after, filter: $filter) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.ViewerLogsDocument,
     "\n  query ViewerUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      usage(from: $from, to: $to) {\n        ...UsageFields\n      }\n    }\n  }\n": typeof types.ViewerUsageDocument,
     "\n  query ListKeysQuotaUsage($first: Int) {\n    apiKeys(first: $first) {\n      edges {\n        node {\n          id\n          quotaUsage {\n            ...QuotaUsageFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.ListKeysQuotaUsageDocument,
+    "\n  fragment PlanFields on Plan {\n    id\n    name\n    requestsPerSecond\n    requestsPerMinute\n    requestsPerDay\n    aiRequestsPerMinute\n    override {\n      multiplier\n      requestsPerSecond\n      requestsPerMinute\n      requestsPerDay\n      aiRequestsPerMinute\n      expiresAt\n      reason\n    }\n  }\n": typeof types.PlanFieldsFragmentDoc,
+    "\n  fragment OperatorWorkspaceFields on OperatorWorkspace {\n    id\n    name\n    createdAt\n    creditBalance\n    keyCount\n    callsToday\n    plan {\n      ...PlanFields\n    }\n  }\n": typeof types.OperatorWorkspaceFieldsFragmentDoc,
+    "\n  query OwnPlans {\n    viewer {\n      plan {\n        ...PlanFields\n      }\n      workspace {\n        plan {\n          ...PlanFields\n        }\n      }\n    }\n  }\n": typeof types.OwnPlansDocument,
+    "\n  query OperatorWorkspaces($first: Int, $after: String, $filter: OperatorWorkspaceFilter) {\n    operatorWorkspaces(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          ...OperatorWorkspaceFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.OperatorWorkspacesDocument,
+    "\n  query OperatorWorkspace($id: ID!) {\n    operatorWorkspace(id: $id) {\n      ...OperatorWorkspaceFields\n    }\n  }\n": typeof types.OperatorWorkspaceDocument,
+    "\n  query OperatorAudit($id: ID!, $first: Int, $after: String) {\n    operatorWorkspace(id: $id) {\n      audit(first: $first, after: $after) {\n        edges {\n          node {\n            id\n            actor\n            action\n            before\n            after\n            at\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.OperatorAuditDocument,
+    "\n  mutation OperatorUpdateWorkspace($id: ID!, $input: OperatorUpdateWorkspaceInput!) {\n    operatorUpdateWorkspace(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": typeof types.OperatorUpdateWorkspaceDocument,
+    "\n  mutation OperatorSetLimitOverride($id: ID!, $input: LimitOverrideInput!) {\n    operatorSetLimitOverride(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": typeof types.OperatorSetLimitOverrideDocument,
+    "\n  mutation OperatorClearLimitOverride($id: ID!) {\n    operatorClearLimitOverride(id: $id) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": typeof types.OperatorClearLimitOverrideDocument,
+    "\n  mutation OperatorAddCredits($id: ID!, $amount: Int!) {\n    operatorAddCredits(id: $id, amount: $amount) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": typeof types.OperatorAddCreditsDocument,
 };
 const documents: Documents = {
     "\n  fragment KeyFields on ApiKey {\n    id\n    name\n    description\n    category\n    permissions\n    rateLimitTier\n    prefix\n    last4\n    hint\n    state\n    expiresAt\n    createdAt\n    lastUsedAt\n    quotas {\n      total\n      daily\n      weekly\n      monthly\n    }\n    rotatedFrom {\n      id\n    }\n    replacedBy {\n      id\n    }\n  }\n": types.KeyFieldsFragmentDoc,
@@ -66,6 +76,16 @@ const documents: Documents = {
     "\n  query ViewerLogs($first: Int, $after: String, $filter: OwnRequestLogFilter) {\n    viewer {\n      requestLogs(first: $first, after: $after, filter: $filter) {\n        edges {\n          node {\n            ...LogFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.ViewerLogsDocument,
     "\n  query ViewerUsage($from: DateTime, $to: DateTime) {\n    viewer {\n      usage(from: $from, to: $to) {\n        ...UsageFields\n      }\n    }\n  }\n": types.ViewerUsageDocument,
     "\n  query ListKeysQuotaUsage($first: Int) {\n    apiKeys(first: $first) {\n      edges {\n        node {\n          id\n          quotaUsage {\n            ...QuotaUsageFields\n          }\n        }\n      }\n    }\n  }\n": types.ListKeysQuotaUsageDocument,
+    "\n  fragment PlanFields on Plan {\n    id\n    name\n    requestsPerSecond\n    requestsPerMinute\n    requestsPerDay\n    aiRequestsPerMinute\n    override {\n      multiplier\n      requestsPerSecond\n      requestsPerMinute\n      requestsPerDay\n      aiRequestsPerMinute\n      expiresAt\n      reason\n    }\n  }\n": types.PlanFieldsFragmentDoc,
+    "\n  fragment OperatorWorkspaceFields on OperatorWorkspace {\n    id\n    name\n    createdAt\n    creditBalance\n    keyCount\n    callsToday\n    plan {\n      ...PlanFields\n    }\n  }\n": types.OperatorWorkspaceFieldsFragmentDoc,
+    "\n  query OwnPlans {\n    viewer {\n      plan {\n        ...PlanFields\n      }\n      workspace {\n        plan {\n          ...PlanFields\n        }\n      }\n    }\n  }\n": types.OwnPlansDocument,
+    "\n  query OperatorWorkspaces($first: Int, $after: String, $filter: OperatorWorkspaceFilter) {\n    operatorWorkspaces(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          ...OperatorWorkspaceFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.OperatorWorkspacesDocument,
+    "\n  query OperatorWorkspace($id: ID!) {\n    operatorWorkspace(id: $id) {\n      ...OperatorWorkspaceFields\n    }\n  }\n": types.OperatorWorkspaceDocument,
+    "\n  query OperatorAudit($id: ID!, $first: Int, $after: String) {\n    operatorWorkspace(id: $id) {\n      audit(first: $first, after: $after) {\n        edges {\n          node {\n            id\n            actor\n            action\n            before\n            after\n            at\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.OperatorAuditDocument,
+    "\n  mutation OperatorUpdateWorkspace($id: ID!, $input: OperatorUpdateWorkspaceInput!) {\n    operatorUpdateWorkspace(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": types.OperatorUpdateWorkspaceDocument,
+    "\n  mutation OperatorSetLimitOverride($id: ID!, $input: LimitOverrideInput!) {\n    operatorSetLimitOverride(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": types.OperatorSetLimitOverrideDocument,
+    "\n  mutation OperatorClearLimitOverride($id: ID!) {\n    operatorClearLimitOverride(id: $id) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": types.OperatorClearLimitOverrideDocument,
+    "\n  mutation OperatorAddCredits($id: ID!, $amount: Int!) {\n    operatorAddCredits(id: $id, amount: $amount) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": types.OperatorAddCreditsDocument,
 };
 
 /**
@@ -182,6 +202,46 @@ export function graphql(source: "\n  query ViewerUsage($from: DateTime, $to: Dat
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ListKeysQuotaUsage($first: Int) {\n    apiKeys(first: $first) {\n      edges {\n        node {\n          id\n          quotaUsage {\n            ...QuotaUsageFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ListKeysQuotaUsage($first: Int) {\n    apiKeys(first: $first) {\n      edges {\n        node {\n          id\n          quotaUsage {\n            ...QuotaUsageFields\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PlanFields on Plan {\n    id\n    name\n    requestsPerSecond\n    requestsPerMinute\n    requestsPerDay\n    aiRequestsPerMinute\n    override {\n      multiplier\n      requestsPerSecond\n      requestsPerMinute\n      requestsPerDay\n      aiRequestsPerMinute\n      expiresAt\n      reason\n    }\n  }\n"): (typeof documents)["\n  fragment PlanFields on Plan {\n    id\n    name\n    requestsPerSecond\n    requestsPerMinute\n    requestsPerDay\n    aiRequestsPerMinute\n    override {\n      multiplier\n      requestsPerSecond\n      requestsPerMinute\n      requestsPerDay\n      aiRequestsPerMinute\n      expiresAt\n      reason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment OperatorWorkspaceFields on OperatorWorkspace {\n    id\n    name\n    createdAt\n    creditBalance\n    keyCount\n    callsToday\n    plan {\n      ...PlanFields\n    }\n  }\n"): (typeof documents)["\n  fragment OperatorWorkspaceFields on OperatorWorkspace {\n    id\n    name\n    createdAt\n    creditBalance\n    keyCount\n    callsToday\n    plan {\n      ...PlanFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OwnPlans {\n    viewer {\n      plan {\n        ...PlanFields\n      }\n      workspace {\n        plan {\n          ...PlanFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OwnPlans {\n    viewer {\n      plan {\n        ...PlanFields\n      }\n      workspace {\n        plan {\n          ...PlanFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OperatorWorkspaces($first: Int, $after: String, $filter: OperatorWorkspaceFilter) {\n    operatorWorkspaces(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          ...OperatorWorkspaceFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query OperatorWorkspaces($first: Int, $after: String, $filter: OperatorWorkspaceFilter) {\n    operatorWorkspaces(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          ...OperatorWorkspaceFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OperatorWorkspace($id: ID!) {\n    operatorWorkspace(id: $id) {\n      ...OperatorWorkspaceFields\n    }\n  }\n"): (typeof documents)["\n  query OperatorWorkspace($id: ID!) {\n    operatorWorkspace(id: $id) {\n      ...OperatorWorkspaceFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OperatorAudit($id: ID!, $first: Int, $after: String) {\n    operatorWorkspace(id: $id) {\n      audit(first: $first, after: $after) {\n        edges {\n          node {\n            id\n            actor\n            action\n            before\n            after\n            at\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OperatorAudit($id: ID!, $first: Int, $after: String) {\n    operatorWorkspace(id: $id) {\n      audit(first: $first, after: $after) {\n        edges {\n          node {\n            id\n            actor\n            action\n            before\n            after\n            at\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OperatorUpdateWorkspace($id: ID!, $input: OperatorUpdateWorkspaceInput!) {\n    operatorUpdateWorkspace(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation OperatorUpdateWorkspace($id: ID!, $input: OperatorUpdateWorkspaceInput!) {\n    operatorUpdateWorkspace(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OperatorSetLimitOverride($id: ID!, $input: LimitOverrideInput!) {\n    operatorSetLimitOverride(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation OperatorSetLimitOverride($id: ID!, $input: LimitOverrideInput!) {\n    operatorSetLimitOverride(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OperatorClearLimitOverride($id: ID!) {\n    operatorClearLimitOverride(id: $id) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation OperatorClearLimitOverride($id: ID!) {\n    operatorClearLimitOverride(id: $id) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OperatorAddCredits($id: ID!, $amount: Int!) {\n    operatorAddCredits(id: $id, amount: $amount) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation OperatorAddCredits($id: ID!, $amount: Int!) {\n    operatorAddCredits(id: $id, amount: $amount) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

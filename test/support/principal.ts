@@ -7,6 +7,7 @@ export function principal(planId: string, over: Partial<Principal> = {}): Princi
     keyHash: 'h',
     workspaceId: `ws_${planId}`,
     planId,
+    override: null,
     name: 'k',
     prefix: 'wbk_live',
     permissions: [],

@@ -246,12 +246,12 @@ function logParams(q: LogQuery): URLSearchParams {
 
 const STATUS_CLASSES = { '2xx': 'SUCCESS', '3xx': 'REDIRECTION', '4xx': 'CLIENT_ERROR', '5xx': 'SERVER_ERROR' } as const;
 
-function restOutcome<T>(r: Reply<any>, map: (b: any) => T): Outcome<T> {
+export function restOutcome<T>(r: Reply<any>, map: (b: any) => T): Outcome<T> {
   if (r.status >= 400) return { status: r.status, httpStatus: r.status, code: r.body?.error?.code, message: r.body?.error?.message, headers: r.headers };
   return { status: r.status, httpStatus: r.status, data: map(r.body), headers: r.headers };
 }
 
-function gqlOutcome<R, T>(r: Reply<{ data?: R | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>, map: (d: R) => T, okStatus = 200): Outcome<T> {
+export function gqlOutcome<R, T>(r: Reply<{ data?: R | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>, map: (d: R) => T, okStatus = 200): Outcome<T> {
   const err = r.body.errors?.[0];
   if (err) {
     const code = String(err.extensions?.code);

@@ -7,7 +7,7 @@ import type { KeyAnnouncer } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import { camelizeKeys, snakeMessage } from '../field-names.js';
 import type { RateLimitTier } from '../principal.js';
-import { expandScopes } from '../scopes.js';
+import { assertScopesFitPlan, expandScopes } from '../scopes.js';
 import { parseInput } from '../validation.js';
 import { createKeyInput } from './inputs.js';
 import { displayParts, hashSecret, isOwnFormat, isWellFormedSecret, MAX_KEY_LENGTH, SECRET_PREFIX } from './secret.js';
@@ -81,7 +81,7 @@ interface PreparedLine {
   source: 'hash' | 'key';
 }
 
-function prepare(text: string, allowsUnmetered: boolean, now: number): PreparedLine {
+function prepare(text: string, plan: { id: string; allowsUnmetered: boolean }, now: number): PreparedLine {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -94,8 +94,9 @@ function prepare(text: string, allowsUnmetered: boolean, now: number): PreparedL
   if ((input.hash === undefined) === (input.key === undefined)) throw new LineRefused('needs exactly one of hash (the SHA-256 of the key) and key (its plaintext)');
   const { scopes, unknown } = expandScopes(input.permissions);
   if (unknown.length) throw errors.validation('permissions', `has an unknown scope "${unknown[0]}"`);
+  assertScopesFitPlan(scopes, plan.id);
   const tier = input.rateLimitTier ?? 'standard';
-  if (tier === 'unmetered' && !allowsUnmetered) throw errors.validation('rateLimitTier', 'unmetered is only available on enterprise plans');
+  if (tier === 'unmetered' && !plan.allowsUnmetered) throw errors.validation('rateLimitTier', 'unmetered is only available on enterprise plans');
   assertFuture('expiresAt', input.expiresAt, now);
 
   let stored: StoredSecret;
@@ -136,7 +137,7 @@ export async function importKeys(db: Db, clock: Clock, announce: KeyAnnouncer, w
     const now = clock.now();
     let prepared: PreparedLine;
     try {
-      prepared = prepare(l.text, allowsUnmetered, now);
+      prepared = prepare(l.text, { id: workspace.planId, allowsUnmetered }, now);
     } catch (err) {
       if (err instanceof LineRefused) results.push({ line: l.line, result: 'failed', reason: err.message });
       else if (err instanceof ApiError) results.push({ line: l.line, result: 'failed', reason: snakeMessage(err) });

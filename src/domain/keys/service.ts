@@ -6,7 +6,7 @@ import { ApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { runIdempotent } from '../idempotency.js';
 import type { KeyQuotas, RateLimitTier } from '../principal.js';
-import { expandScopes, type Scope } from '../scopes.js';
+import { assertScopesFitPlan, expandScopes, type Scope } from '../scopes.js';
 import { parseInput } from '../validation.js';
 import { recordKeyEvent } from './events.js';
 import {
@@ -158,6 +158,7 @@ async function prepareCreate(ctx: ServiceContext, raw: unknown) {
   const input = parseInput(createKeyInput, raw);
   const { scopes, unknown } = expandScopes(input.permissions);
   if (unknown.length) throw errors.validation('permissions', `has an unknown scope "${unknown[0]}"`);
+  assertScopesFitPlan(scopes, ctx.principal.planId);
   const tier = input.rateLimitTier ?? 'standard';
   assertCouldMint(ctx, { permissions: scopes, rateLimitTier: tier }, { verb: 'create' });
   assertFuture('expiresAt', input.expiresAt, ctx.clock.now());
@@ -415,6 +416,8 @@ export async function rotateKey(ctx: ServiceContext, id: string, raw: RotateKeyI
     const old = await lockedKey(ctx, tx, id, 'rotate');
     if (old.status === 'revoked') throw errors.invalidState('A revoked API key cannot be rotated');
     if (old.replacedById) throw errors.invalidState('This API key was already rotated');
+    // The replacement is a new key: it may not carry a scope its workspace's plan no longer allows.
+    assertScopesFitPlan(old.permissions, ctx.principal.planId);
     const name = input.name ?? old.name;
     await assertNameFree(tx, old.workspaceId, name, now, old.id);
     const issued = await insertKey(

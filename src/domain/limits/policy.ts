@@ -24,8 +24,13 @@ export interface PlanWindow {
   windowMs: number;
 }
 
+/**
+ * `plan`: the workspace's limits as they hold now (see override.ts). An unmetered key is held to
+ * the standard tier on a plan without that tier: its workspace moved to such a plan after it was
+ * minted, and a plan change takes effect for every key at once.
+ */
 export function planWindows(plan: PlanRow, tier: RateLimitTier, cls: LimitClass): PlanWindow[] {
-  if (tier === 'unmetered') return [];
+  if (tier === 'unmetered' && plan.allowsUnmetered) return [];
   const m = tier === 'high' ? HIGH_TIER_MULTIPLIER : 1;
   const day: PlanWindow = { name: 'day', limit: plan.requestsPerDay * m, windowMs: DAY_MS };
   if (cls === 'ai') return [{ name: 'ai_minute', limit: plan.aiRequestsPerMinute * m, windowMs: MINUTE_MS }, day];

@@ -12,6 +12,7 @@ import {
   type PlanWindow,
   type QuotaReading,
 } from '../../domain/limits/policy.js';
+import { effectivePlan, type LimitOverride } from '../../domain/limits/override.js';
 import type { KeyQuotas, Principal } from '../../domain/principal.js';
 import type { CounterStore, FixedCounter, KeyHistory, QuotaCheck } from './store.js';
 
@@ -55,8 +56,10 @@ export class Limiter {
    * windows (seed 002, fixed; lifted for unmetered keys), or throws quota_exceeded / rate_limited.
    */
   async admit(p: Principal, now: number, cls: LimitClass, cost: number): Promise<Admission> {
-    const plan = this.plans(p.planId);
+    const base = this.plans(p.planId);
+    const plan = base && effectivePlan(base, p.override, now);
     const windows = plan ? planWindows(plan, p.rateLimitTier, cls) : [];
+    const lifted = windows.length > 0 ? (plan?.override ?? null) : null;
     const fixed: FixedCounter[] = windows.map((w) => {
       const start = windowStart(now, w.windowMs);
       return {
@@ -67,18 +70,24 @@ export class Limiter {
       };
     });
     const outcome = await this.store.admit({ now, cost, fixed, quota: this.quotaCheck(p) });
-    if (outcome.ok) return { headers: headersFor(windows, fixed, outcome.used, now, outcome.quota) };
+    if (outcome.ok) return { headers: { ...headersFor(windows, fixed, outcome.used, now, outcome.quota), ...overrideHeaders(lifted) } };
 
     if (outcome.reason === 'quota') {
       const q = outcome.quota;
-      const headers = headersFor(windows, fixed, outcome.current, now, q);
+      const headers = { ...headersFor(windows, fixed, outcome.current, now, q), ...overrideHeaders(lifted) };
       // A total quota never frees: no Retry-After, as no wait would let a retry succeed.
       if (q.nextSlotAt !== null) headers['Retry-After'] = retryAfter(q.nextSlotAt, now);
       throw new ApiError('quota_exceeded', quotaExceededMessage(q, now), headers);
     }
     const resetAt = outcome.retryAt;
-    throw new ApiError('rate_limited', `Rate limit exceeded. Resets at ${isoSeconds(resetAt)}`, {
+    // Under an override the caller is told the lifted limit it ran into and when the lift ends.
+    const window = windows[outcome.index];
+    const why = lifted && window
+      ? `: ${window.limit} ${WINDOW_WORDS[window.name] ?? window.name} under a temporary override until ${isoSeconds(lifted.expiresAt.getTime())}.`
+      : '.';
+    throw new ApiError('rate_limited', `Rate limit exceeded${why} Resets at ${isoSeconds(resetAt)}`, {
       ...headersFor(windows, fixed, outcome.current, now, outcome.quota),
+      ...overrideHeaders(lifted),
       'Retry-After': retryAfter(resetAt, now),
     });
   }
@@ -120,6 +129,18 @@ function quotaExceededMessage(q: QuotaReading, now: number): string {
   }
   const w = QUOTA_WINDOWS.find((x) => x.name === q.name)!;
   return `${head} of ${requests(q.limit)} per rolling ${windowWords(w.windowMs)}. A slot frees up at ${isoSeconds(q.nextSlotAt)} (in ${retryAfter(q.nextSlotAt, now)} s)`;
+}
+
+const WINDOW_WORDS: Readonly<Record<string, string>> = {
+  second: 'requests per second',
+  minute: 'requests per minute',
+  day: 'requests per UTC day',
+  ai_minute: 'AI requests per minute',
+};
+
+/** While an override lifts the limits, responses say when the plan's own limits return. */
+function overrideHeaders(o: LimitOverride | null): Record<string, string> {
+  return o ? { 'X-RateLimit-Override-Expires': isoSeconds(o.expiresAt.getTime()) } : {};
 }
 
 /**

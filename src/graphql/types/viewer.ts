@@ -4,7 +4,7 @@ import { ownQuotaUsage } from '../../domain/keys/quota-usage.js';
 import { getOwnKey } from '../../domain/keys/service.js';
 import { builder } from '../builder.js';
 import { ApiKeyRef, QuotaUsageRef, RateLimitTierEnum } from './api-key.js';
-import { PlanRef } from './plan.js';
+import { loadEffectivePlan, PlanRef } from './plan.js';
 import { WorkspaceRef } from './workspace.js';
 
 export const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
@@ -32,7 +32,7 @@ export const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
     }),
     plan: t.field({
       type: PlanRef,
-      resolve: async (p, _a, ctx) => (await ctx.plans().load(p.planId)) ?? Promise.reject(errors.notFound('Plan')),
+      resolve: (p, _a, ctx) => loadEffectivePlan(ctx, p.planId, p.override),
     }),
   }),
 });

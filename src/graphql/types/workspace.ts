@@ -1,7 +1,7 @@
 import type { WorkspaceRow } from '../../db/schema.js';
-import { errors } from '../../domain/errors.js';
+import { overrideOf } from '../../domain/limits/override.js';
 import { builder } from '../builder.js';
-import { PlanRef } from './plan.js';
+import { loadEffectivePlan, PlanRef } from './plan.js';
 
 export const WorkspaceRef = builder.objectRef<WorkspaceRow>('Workspace');
 
@@ -15,7 +15,7 @@ builder.node(WorkspaceRef, {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     plan: t.field({
       type: PlanRef,
-      resolve: async (w, _args, ctx) => (await ctx.plans().load(w.planId)) ?? Promise.reject(errors.notFound('Plan')),
+      resolve: (w, _a, ctx) => loadEffectivePlan(ctx, w.planId, overrideOf(w)),
     }),
   }),
 });

@@ -1,24 +1,11 @@
 import * as keys from '../../domain/keys/service.js';
-import { errors } from '../../domain/errors.js';
 import { createKeyInput, rotateKeyInput, updateKeyInput } from '../../domain/keys/inputs.js';
 import { keyQuotaUsage } from '../../domain/keys/quota-usage.js';
 import { restKey, restQuotaUsage } from '../serialize.js';
-import { ok, type RestCall, type RestRoute } from '../route.js';
+import { ok, optionalParam, pageByCursor, type RestCall, type RestRoute } from '../route.js';
 
 const id = (c: RestCall) => c.params.id!;
 const now = (c: RestCall) => c.ctx.clock.now();
-
-function intParam(c: RestCall, name: string, def: number, min: number, max: number): number {
-  const raw = c.query.get(name);
-  if (raw === null) return def;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) throw errors.validation(name, `must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
-function optionalParam(c: RestCall, name: string): string | undefined {
-  return c.query.get(name) ?? undefined;
-}
 
 export const apiKeyRoutes: RestRoute[] = [
   {
@@ -39,21 +26,13 @@ export const apiKeyRoutes: RestRoute[] = [
       scope: 'admin:api_keys',
       query: { category: 'Exact category', state: 'active, inactive, revoked or expired', name: 'Case-insensitive substring', limit: '1 to 100 (default 20)', cursor: 'next_cursor of the previous page' },
     },
-    async handler(c) {
-      const limit = intParam(c, 'limit', 20, 1, 100);
-      const rows = await keys.listKeys(
-        c.ctx,
-        { category: optionalParam(c, 'category'), state: optionalParam(c, 'state') as never, name: optionalParam(c, 'name') },
-        { after: optionalParam(c, 'cursor'), limit: limit + 1 },
-      );
-      const page = rows.slice(0, limit);
-      const hasMore = rows.length > limit;
-      return ok({
-        data: page.map((r) => restKey(r, now(c))),
-        has_more: hasMore,
-        next_cursor: hasMore ? page[page.length - 1]!.id : null,
-      });
-    },
+    handler: (c) =>
+      pageByCursor(
+        c,
+        (page) =>
+          keys.listKeys(c.ctx, { category: optionalParam(c, 'category'), state: optionalParam(c, 'state') as never, name: optionalParam(c, 'name') }, page),
+        (r) => restKey(r, now(c)),
+      ),
   },
   {
     method: 'GET',

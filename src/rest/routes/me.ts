@@ -2,15 +2,16 @@ import type { ServiceContext } from '../../domain/context.js';
 import { creditBalance } from '../../domain/credits.js';
 import { errors } from '../../domain/errors.js';
 import { ownQuotaUsage } from '../../domain/keys/quota-usage.js';
+import { effectivePlan, overrideOf } from '../../domain/limits/override.js';
 import { restMe, restPlan, restWorkspace } from '../serialize.js';
 import { ok, type RestRoute } from '../route.js';
 
-/** The caller's workspace and plan, from the in-process directory: no query on the hot path. */
+/** The caller's workspace and plan (lifted while an override lasts), from the in-process directory: no query on the hot path. */
 async function ownWorkspace(ctx: ServiceContext) {
   const workspace = await ctx.lookup.workspace(ctx.principal.workspaceId);
   const plan = workspace && ctx.lookup.plan(workspace.planId);
   if (!workspace || !plan) throw errors.notFound('Workspace');
-  return { workspace, plan };
+  return { workspace, plan: effectivePlan(plan, overrideOf(workspace), ctx.clock.now()) };
 }
 
 export const meRoutes: RestRoute[] = [

@@ -1,0 +1,58 @@
+import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { operatorAudit, type OperatorAuditRow } from '../../db/schema.js';
+import { newId } from '../ids.js';
+import type { LimitOverride } from '../limits/override.js';
+import { asOperator, type OperatorCaller } from './access.js';
+import { requireWorkspace } from './workspaces.js';
+
+export type AuditAction = 'workspace_updated' | 'override_set' | 'override_cleared' | 'credits_added';
+
+/** An override as the audit (and REST) records it: snake_case, as API clients read it. */
+export function overrideRecord(o: LimitOverride | null) {
+  if (!o) return null;
+  return {
+    multiplier: o.multiplier,
+    requests_per_second: o.requestsPerSecond,
+    requests_per_minute: o.requestsPerMinute,
+    requests_per_day: o.requestsPerDay,
+    ai_requests_per_minute: o.aiRequestsPerMinute,
+    expires_at: o.expiresAt.toISOString(),
+    reason: o.reason,
+  };
+}
+
+/** Written in the transaction of the change it records: no change without its entry, no entry without its change. */
+export async function recordAudit(
+  tx: Db,
+  entry: { actor: string; workspaceId: string; action: AuditAction; before: Record<string, unknown>; after: Record<string, unknown>; at: number },
+): Promise<OperatorAuditRow> {
+  const [row] = await tx
+    .insert(operatorAudit)
+    .values({ id: newId('auditEntry', entry.at), ...entry, at: new Date(entry.at) })
+    .returning();
+  return row!;
+}
+
+export interface AuditPage {
+  after?: string | null;
+  before?: string | null;
+  limit: number;
+  /** Walk from the oldest end (Relay's `last`). */
+  inverted?: boolean;
+}
+
+/** A workspace's operator history, newest first; cursors are entry ids (ULIDs sort by time). */
+export async function listAudit(caller: OperatorCaller, workspaceId: string, page: AuditPage): Promise<OperatorAuditRow[]> {
+  const op = await asOperator(caller);
+  await requireWorkspace(op.db, workspaceId);
+  const conds: SQL[] = [eq(operatorAudit.workspaceId, workspaceId)];
+  if (page.after) conds.push(lt(operatorAudit.id, page.after));
+  if (page.before) conds.push(gt(operatorAudit.id, page.before));
+  return op.db
+    .select()
+    .from(operatorAudit)
+    .where(and(...conds))
+    .orderBy(page.inverted ? asc(operatorAudit.id) : desc(operatorAudit.id))
+    .limit(page.limit);
+}

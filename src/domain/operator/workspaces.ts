@@ -1,0 +1,111 @@
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { apiKeys, requestLogs, workspaces, type WorkspaceRow } from '../../db/schema.js';
+import { errors } from '../errors.js';
+import { DAY_MS, windowStart } from '../limits/policy.js';
+import { effectivePlan, overrideOf, type EffectivePlan, type LimitOverride } from '../limits/override.js';
+import { parseInput } from '../validation.js';
+import { listPlans, resolvePlan } from '../workspaces.js';
+import { asOperator, type OperatorCaller } from './access.js';
+import { listWorkspacesInput, type ListWorkspacesInput } from './inputs.js';
+
+/** A workspace as an operator sees it. */
+export interface ManagedWorkspace {
+  id: string;
+  name: string;
+  createdAt: Date;
+  /** The plan's limits as they hold now: lifted while an override lasts. */
+  plan: EffectivePlan;
+  /** The override as stored, expired or not (`plan.override` is the one in force). */
+  storedOverride: LimitOverride | null;
+  creditBalance: number;
+  /** Keys that can authenticate now: active and unexpired. */
+  keyCount: number;
+  /** Requests made with the workspace's keys since 00:00 UTC. */
+  callsToday: number;
+}
+
+/** The workspace row, or not_found; in a transaction, locked until it ends (`forUpdate`). */
+export async function requireWorkspace(db: Db, id: string, forUpdate = false): Promise<WorkspaceRow> {
+  const q = db.select().from(workspaces).where(eq(workspaces.id, id));
+  const [row] = forUpdate ? await q.for('update') : await q;
+  if (!row) throw errors.notFound('Workspace');
+  return row;
+}
+
+async function describe(db: Db, rows: WorkspaceRow[], now: number): Promise<ManagedWorkspace[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [plans, keys, calls] = await Promise.all([
+    listPlans(db),
+    db
+      .select({ ws: apiKeys.workspaceId, n: count() })
+      .from(apiKeys)
+      .where(
+        and(
+          inArray(apiKeys.workspaceId, ids),
+          eq(apiKeys.status, 'active'),
+          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date(now))),
+        ),
+      )
+      .groupBy(apiKeys.workspaceId),
+    db
+      .select({ ws: requestLogs.workspaceId, n: count() })
+      .from(requestLogs)
+      .where(and(inArray(requestLogs.workspaceId, ids), gte(requestLogs.at, new Date(windowStart(now, DAY_MS)))))
+      .groupBy(requestLogs.workspaceId),
+  ]);
+  const planById = new Map(plans.map((p) => [p.id, p]));
+  const keyCount = new Map(keys.map((k) => [k.ws, Number(k.n)]));
+  const callCount = new Map(calls.map((c) => [c.ws, Number(c.n)]));
+  return rows.map((w) => {
+    const stored = overrideOf(w);
+    return {
+      id: w.id,
+      name: w.name,
+      createdAt: w.createdAt,
+      plan: effectivePlan(planById.get(w.planId)!, stored, now),
+      storedOverride: stored,
+      creditBalance: w.creditBalance,
+      keyCount: keyCount.get(w.id) ?? 0,
+      callsToday: callCount.get(w.id) ?? 0,
+    };
+  });
+}
+
+/** One workspace with its plan, balance, key count, today's calls and override. */
+export async function describeWorkspace(db: Db, id: string, now: number): Promise<ManagedWorkspace> {
+  return (await describe(db, [await requireWorkspace(db, id)], now))[0]!;
+}
+
+export async function getManagedWorkspace(caller: OperatorCaller, id: string): Promise<ManagedWorkspace> {
+  const op = await asOperator(caller);
+  await op.flushLogs();
+  return describeWorkspace(op.db, id, op.clock.now());
+}
+
+export interface WorkspacePage {
+  after?: string | null;
+  before?: string | null;
+  limit: number;
+  inverted?: boolean;
+}
+
+/** Every workspace, newest first; cursors are workspace ids (ULIDs sort by creation). */
+export async function listManagedWorkspaces(caller: OperatorCaller, rawFilter: ListWorkspacesInput, page: WorkspacePage): Promise<ManagedWorkspace[]> {
+  const op = await asOperator(caller);
+  const filter = parseInput(listWorkspacesInput, rawFilter);
+  const conds: SQL[] = [];
+  if (filter.name !== undefined) conds.push(sql`${workspaces.name} ilike ${'%' + filter.name.replace(/[\\%_]/g, '\\$&') + '%'}`);
+  if (filter.plan !== undefined) conds.push(eq(workspaces.planId, (await resolvePlan(op.db, filter.plan)).id));
+  if (page.after) conds.push(lt(workspaces.id, page.after));
+  if (page.before) conds.push(gt(workspaces.id, page.before));
+  const rows = await op.db
+    .select()
+    .from(workspaces)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(page.inverted ? asc(workspaces.id) : desc(workspaces.id))
+    .limit(page.limit);
+  await op.flushLogs();
+  return describe(op.db, rows, op.clock.now());
+}
