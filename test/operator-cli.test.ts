@@ -78,7 +78,7 @@ describe('operator commands', () => {
     expect(r.headers.get('x-ratelimit-override-expires')).toBe('2026-11-24T00:00:00Z');
 
     const listed = await command('workspaces', 'list', '--name', name.toLowerCase());
-    expect(listed.text).toBe(`${ws}\t${name}\tStarter\t0 credits\t1 keys\t2 calls today\toverride 5000/day, 100 AI/min until ${ends} (CSV import)`);
+    expect(listed.text).toBe(`${ws}\t${name}\tStarter\t0 credits\t1 key\t2 calls today\toverride 5000/day, 100 AI/min until ${ends} (CSV import)`);
     await command('workspaces', 'set', '--workspace', ws, '--plan', 'pro');
     await command('credits', 'add', '--workspace', ws, '--amount', '25');
     const audit = await command('workspaces', 'audit', '--workspace', ws);

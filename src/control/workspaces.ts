@@ -9,6 +9,8 @@ import { getManagedWorkspace, listManagedWorkspaces, type ManagedWorkspace } fro
 import { restAuditEntry, restManagedWorkspace } from '../rest/serialize.js';
 import type { CliOutput } from './commands.js';
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The operator's commands on workspaces: the same domain functions as the operator API, audited as "cli". */
 export const WORKSPACES_USAGE = `  workspaces list [--name TEXT] [--plan PLAN] [--limit N] [--json]
                                                     Workspaces, newest first: plan, credits, active keys, today's calls, override
@@ -186,7 +188,7 @@ export async function runWorkspacesCommand(caller: CliOperator, req: WorkspacesR
     case 'workspaces list': {
       const rows = await asFlags(listManagedWorkspaces(caller, { name: req.name, plan: req.plan }, { limit: req.limit ?? 100 }));
       const line = (w: ManagedWorkspace) =>
-        [w.id, w.name, w.plan.name, `${w.creditBalance} credits`, `${w.keyCount} keys`, `${w.callsToday} calls today`, w.plan.override ? `override ${overrideText(w.plan.override)}` : ''].join('\t').trimEnd();
+        [w.id, w.name, w.plan.name, count(w.creditBalance, 'credit'), count(w.keyCount, 'key'), `${count(w.callsToday, 'call')} today`, w.plan.override ? `override ${overrideText(w.plan.override)}` : ''].join('\t').trimEnd();
       return { json: rows.map(restManagedWorkspace), text: rows.length ? rows.map(line).join('\n') : 'No workspaces' };
     }
     case 'workspaces show':
