@@ -59,6 +59,10 @@ describe('limit overrides', () => {
     const x = effectivePlan(starter, override({ multiplier: 1.5 }), T);
     expect([x.requestsPerSecond, x.requestsPerMinute, x.requestsPerDay, x.aiRequestsPerMinute]).toEqual([7, 15, 150, 45]);
     expect(effectivePlan(plan('plan_admin')!, override({ multiplier: 1000 }), T).requestsPerDay).toBe(MAX_LIMIT);
+    // Exact where binary floating point is not: 200 × 1.15 is 230, not 229.99999999999997 rounded down.
+    const ent = effectivePlan(plan('plan_enterprise')!, override({ multiplier: 1.15 }), T);
+    expect([ent.requestsPerSecond, ent.requestsPerDay]).toEqual([230, 230_000]);
+    expect(effectivePlan(plan('plan_org')!, override({ multiplier: 2.3 }), T).requestsPerSecond).toBe(115);
     const e = effectivePlan(starter, override({ requestsPerMinute: 40 }), T);
     expect([e.requestsPerSecond, e.requestsPerMinute, e.requestsPerDay, e.aiRequestsPerMinute]).toEqual([5, 40, 100, 30]);
     expect(e.override).not.toBeNull();

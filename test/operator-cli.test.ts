@@ -49,7 +49,7 @@ describe('operator commands', () => {
     expect(await refusal('workspaces', 'show', '--workspace', 'ws_missing')).toBe('Workspace not found');
     expect(await refusal('workspaces', 'list', '--limit', '0')).toBe('--limit must be a whole number from 1 to 100');
     expect(await refusal('workspaces', 'rename')).toMatch(/^usage: workspaces list \| show/);
-    expect(await refusal('credits', 'add', '--workspace', ws, '--amount', 'ten')).toBe('amount must be a positive whole number');
+    expect(await refusal('credits', 'add', '--workspace', ws, '--amount', 'ten')).toBe('amount must be a whole number from 1 to 2147483647');
   });
 
   it('lift limits for a duration on this instance at once, show the workspace, and are audited as "cli"', async () => {

@@ -165,9 +165,17 @@ describe.each(OPERATOR_SURFACES.map(([name, op], i) => [name, op, SURFACES[i]![1
     expect(plan).toMatchObject({ status: 400, code: 'validation_error', message: 'plan must be one of Free, Starter, Pro, Scale, Org, Enterprise, Admin' });
     expect(await op.update(operator.key, target.workspaceId, {})).toMatchObject({ status: 400, code: 'validation_error', message: 'name or plan is required: give at least one' });
     expect(await op.update(operator.key, target.workspaceId, { name: ' ' })).toMatchObject({ status: 400, message: 'name must be 1 to 120 characters' });
-    expect(await op.addCredits(operator.key, target.workspaceId, 0)).toMatchObject({ status: 400, code: 'validation_error', message: 'amount must be a positive whole number' });
-    expect((await op.get(operator.key, target.workspaceId)).data).toMatchObject({ name: expect.any(String), creditBalance: 0, plan: { name: 'Starter' } });
-    expect((await op.audit(operator.key, target.workspaceId)).data!.items).toEqual([]);
+    expect(await op.addCredits(operator.key, target.workspaceId, 0)).toMatchObject({ status: 400, code: 'validation_error', message: 'amount must be a whole number from 1 to 2147483647' });
+    // The balance stays within what every surface carries exactly (GraphQL's Int): a top-up past it is refused whole.
+    expect((await op.addCredits(operator.key, target.workspaceId, 2_000_000_000)).status).toBe(200);
+    expect(await op.addCredits(operator.key, target.workspaceId, 200_000_000)).toMatchObject({
+      status: 400,
+      code: 'validation_error',
+      message: 'amount would take the balance past 2147483647 credits: it is 2000000000, so at most 147483647 can be added',
+    });
+    expect((await op.get(operator.key, target.workspaceId)).data).toMatchObject({ creditBalance: 2_000_000_000 });
+    expect((await op.get(operator.key, target.workspaceId)).data).toMatchObject({ name: expect.any(String), plan: { name: 'Starter' } });
+    expect((await op.audit(operator.key, target.workspaceId)).data!.items.map((e: { action: string }) => e.action)).toEqual(['credits_added']);
   });
 
   it('audits every change: who, what, before and after, newest first', async () => {
@@ -273,6 +281,13 @@ describe.each(OPERATOR_SURFACES.map(([name, op], i) => [name, op, SURFACES[i]![1
     });
     const r = await s.me(target.key);
     expect(r.headers.get('ratelimit-policy')).toBe('"second";q=5;w=1, "minute";q=40;w=60, "day";q=2500;w=86400');
+    // A window the override left alone is the plan's own limit: its refusal does not name the override.
+    t.clock.advance(1000);
+    for (let i = 0; i < 5; i++) expect((await s.me(target.key)).status).toBe(200);
+    const second = await s.me(target.key);
+    expect(second).toMatchObject({ status: 429, code: 'rate_limited', message: `Rate limit exceeded. Resets at ${isoSeconds(start + 2000)}` });
+    expect(second.headers.get('x-ratelimit-override-expires')).toBe(isoSeconds(Date.parse(until)));
+    t.clock.advance(1000);
 
     const cleared = await op.clearOverride(operator.key, target.workspaceId);
     expect(cleared.data!.plan).toMatchObject({ requestsPerMinute: 10, override: null });

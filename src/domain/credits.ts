@@ -1,4 +1,4 @@
-import { and, eq, gte, sql } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { workspaces } from '../db/schema.js';
 import type { ServiceContext } from './context.js';
@@ -10,16 +10,25 @@ export async function creditBalance(db: Db, workspaceId: string): Promise<number
   return row.b;
 }
 
-/** Operator top-up (CLI). */
+/**
+ * The largest balance a workspace may hold: GraphQL's Int carries it exactly, as JSON numbers
+ * and the audit's before/after do, so no surface ever shows a rounded or failed balance.
+ */
+export const MAX_CREDIT_BALANCE = 2_147_483_647;
+
+/** Operator top-up (CLI, operator API); refused whole if it would take the balance past the ceiling. */
 export async function addCredits(db: Db, workspaceId: string, amount: number): Promise<number> {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw errors.validation('amount', 'must be a positive whole number');
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_CREDIT_BALANCE) {
+    throw errors.validation('amount', `must be a whole number from 1 to ${MAX_CREDIT_BALANCE}`);
+  }
   const [row] = await db
     .update(workspaces)
     .set({ creditBalance: sql`${workspaces.creditBalance} + ${amount}` })
-    .where(eq(workspaces.id, workspaceId))
+    .where(and(eq(workspaces.id, workspaceId), lte(workspaces.creditBalance, MAX_CREDIT_BALANCE - amount)))
     .returning({ b: workspaces.creditBalance });
-  if (!row) throw errors.notFound('Workspace');
-  return row.b;
+  if (row) return row.b;
+  const balance = await creditBalance(db, workspaceId);
+  throw errors.validation('amount', `would take the balance past ${MAX_CREDIT_BALANCE} credits: it is ${balance}, so at most ${MAX_CREDIT_BALANCE - balance} can be added`);
 }
 
 /**

@@ -73,7 +73,8 @@ export function overrideActive(o: LimitOverride | null, now: number): o is Limit
 export function effectivePlan(plan: PlanRow, override: LimitOverride | null, now: number): EffectivePlan {
   if (!overrideActive(override, now)) return { ...plan, override: null };
   const lift = (base: number, explicit: number | null) => {
-    if (override.multiplier !== null) return Math.min(MAX_LIMIT, Math.floor(base * override.multiplier));
+    // 1.15 × 200 is 229.99999999999997 in binary floating point: round to a millionth first.
+    if (override.multiplier !== null) return Math.min(MAX_LIMIT, Math.floor(Math.round(base * override.multiplier * 1e6) / 1e6));
     return explicit ?? base;
   };
   return {

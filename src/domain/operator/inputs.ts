@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CREDIT_BALANCE } from '../credits.js';
 import { MAX_LIMIT } from '../limits/override.js';
 import { isoTimestamp } from '../validation.js';
 
@@ -43,13 +44,15 @@ export const limitOverrideInput = z.strictObject(
   { error: 'must be a JSON object' },
 );
 
+const AMOUNT_PROBLEM = `must be a whole number from 1 to ${MAX_CREDIT_BALANCE}`;
+
 export const addCreditsInput = z.strictObject(
   {
     amount: z
-      .number({ error: 'must be a positive whole number' })
-      .int({ error: 'must be a positive whole number' })
-      .min(1, { error: 'must be a positive whole number' })
-      .max(Number.MAX_SAFE_INTEGER, { error: 'must be a positive whole number' }),
+      .number({ error: AMOUNT_PROBLEM })
+      .int({ error: AMOUNT_PROBLEM })
+      .min(1, { error: AMOUNT_PROBLEM })
+      .max(MAX_CREDIT_BALANCE, { error: AMOUNT_PROBLEM }),
   },
   { error: 'must be a JSON object' },
 );

@@ -80,9 +80,11 @@ export class Limiter {
       throw new ApiError('quota_exceeded', quotaExceededMessage(q, now), headers);
     }
     const resetAt = outcome.retryAt;
-    // Under an override the caller is told the lifted limit it ran into and when the lift ends.
+    // Under an override the caller is told the lifted limit it ran into and when the lift ends;
+    // a window the override left at the plan's number is the plan's limit, said as usual.
     const window = windows[outcome.index];
-    const why = lifted && window
+    const planWindow = base && window ? planWindows(base, p.rateLimitTier, cls)[outcome.index] : undefined;
+    const why = lifted && window && window.limit !== planWindow?.limit
       ? `: ${window.limit} ${WINDOW_WORDS[window.name] ?? window.name} under a temporary override until ${isoSeconds(lifted.expiresAt.getTime())}.`
       : '.';
     throw new ApiError('rate_limited', `Rate limit exceeded${why} Resets at ${isoSeconds(resetAt)}`, {
