@@ -35,7 +35,7 @@ describe.each(SURFACES)('Idempotency-Key on create over %s', (_name, makeSurface
     const again = await s.createKey(tenant.key, body, idem('create-1'));
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(again.data).toEqual({ ...first.data, replayed: s.name === 'graphql' ? true : false });
+    expect(again.data).toEqual({ ...first.data, replayed: s.name === 'graphql' });
     expect(await keysNamed(tenant.workspaceId, body.name)).toHaveLength(1);
   });
 

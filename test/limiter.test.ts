@@ -36,7 +36,7 @@ describe('limit classes', () => {
   it('charges a costly request its points in every window, capped at each window so it can run once the window is fresh', async () => {
     const limiter = new Limiter(new MemoryCounterStore(), plan, noHistory);
     const { headers } = await limiter.admit(principal('plan_free'), T, 'default', 50);
-    expect(headers['RateLimit']).toBe('"second";r=0;t=1, "minute";r=0;t=60, "day";r=0;t=43200');
+    expect(headers.RateLimit).toBe('"second";r=0;t=1, "minute";r=0;t=60, "day";r=0;t=43200');
     const refused = await limiter.admit(principal('plan_free'), T + 60_000, 'default', 1).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'rate_limited', message: 'Rate limit exceeded. Resets at 2026-11-23T00:00:00Z' });
   });

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/domain/clock.js';
 import { bootstrapWorkspace } from '../src/domain/workspaces.js';
+import { RedisCounterStore } from '../src/gateway/limiter/redis-store.js';
 import { openTestDatabase, startServer } from './support/harness.js';
 import { SURFACES } from './support/surfaces.js';
 
@@ -68,6 +70,36 @@ describe('counters in Redis', () => {
       expect(t.app.gateway.limiter.storeKind).toBe('memory');
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('RedisCounterStore.reset', () => {
+  const url = process.env.TEST_REDIS_URL;
+
+  it.skipIf(!url)("forgets every counter under its prefix, over many SCAN batches, and none of another prefix's", async () => {
+    const id = randomUUID();
+    // A glob character in the prefix matches itself only: `…:a*` must not reach `…:ab:`.
+    const mine = new RedisCounterStore(url!, `test-reset:${id}:a*`);
+    const theirs = new RedisCounterStore(url!, `test-reset:${id}:ab:`);
+    try {
+      const r = mine.client;
+      // Commands fail fast rather than queue before the connection is up.
+      for (const s of [mine, theirs]) if (s.client.status !== 'ready') await new Promise((ok) => s.client.once('ready', ok));
+      const write = r.pipeline();
+      for (let i = 0; i < 2500; i++) write.set(`test-reset:${id}:a*${i}`, 1);
+      for (let i = 0; i < 3; i++) write.set(`test-reset:${id}:ab:${i}`, 1);
+      await write.exec();
+
+      await mine.reset();
+
+      expect(await r.exists(...Array.from({ length: 2500 }, (_, i) => `test-reset:${id}:a*${i}`))).toBe(0);
+      expect(await r.exists(...[0, 1, 2].map((i) => `test-reset:${id}:ab:${i}`))).toBe(3);
+      await theirs.reset();
+      expect(await r.exists(...[0, 1, 2].map((i) => `test-reset:${id}:ab:${i}`))).toBe(0);
+    } finally {
+      await mine.close();
+      await theirs.close();
     }
   });
 });

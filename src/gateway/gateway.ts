@@ -4,7 +4,6 @@ import type { Database } from '../db/client.js';
 import type { Clock } from '../domain/clock.js';
 import type { QuotaReader, ServiceContext } from '../domain/context.js';
 import { catalogError } from '../db/errors.js';
-import { ApiError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { REQUEST_FLUSH_TIMEOUT_MS, type RequestLogWriter } from '../domain/logs/writer.js';
 import type { Principal } from '../domain/principal.js';

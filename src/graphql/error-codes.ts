@@ -1,5 +1,5 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { ApiError, ERROR_STATUS, REQUEST_LEVEL_CODES, type ErrorCode } from '../domain/errors.js';
+import { type ApiError, ERROR_STATUS, REQUEST_LEVEL_CODES, type ErrorCode } from '../domain/errors.js';
 
 /** The catalog's code in extensions; request-level refusals also carry their HTTP status and headers. */
 export function toGraphQLError(err: ApiError, base?: GraphQLError): GraphQLError {

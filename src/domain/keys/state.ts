@@ -1,5 +1,5 @@
 import type { ApiKeyRow } from '../../db/schema.js';
-import type { KeyQuotas, KeyState, RateLimitTier, KeyStatus } from '../principal.js';
+import type { KeyQuotas, KeyState } from '../principal.js';
 
 export function keyState(row: Pick<ApiKeyRow, 'status' | 'expiresAt'>, now: number): KeyState {
   if (row.status === 'revoked') return 'revoked';
@@ -11,9 +11,6 @@ export function keyState(row: Pick<ApiKeyRow, 'status' | 'expiresAt'>, now: numb
 export function keyQuotas(row: ApiKeyRow): KeyQuotas {
   return { total: row.quotaTotal, daily: row.quotaDaily, weekly: row.quotaWeekly, monthly: row.quotaMonthly };
 }
-
-export const asTier = (s: string) => s as RateLimitTier;
-export const asStatus = (s: string) => s as KeyStatus;
 
 const DATE_FIELDS = ['expiresAt', 'createdAt', 'updatedAt', 'deactivatedAt', 'revokedAt', 'lastUsedAt', 'rotatedAt'] as const;
 

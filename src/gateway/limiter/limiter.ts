@@ -175,6 +175,6 @@ function headersFor(windows: PlanWindow[], fixed: FixedCounter[], used: number[]
     state.push(`"quota_${quota.name}";r=${quotaRemaining(quota)}${t}`);
   }
   h['RateLimit-Policy'] = policy.join(', ');
-  h['RateLimit'] = state.join(', ');
+  h.RateLimit = state.join(', ');
   return h;
 }

@@ -377,10 +377,13 @@ export class RedisCounterStore implements CounterStore {
     return this.redis;
   }
 
-  /** For tests and operators: forget every counter of this deployment. */
+  /**
+   * For tests and operators: forget every counter of this deployment. SCAN in batches, not KEYS:
+   * KEYS walks the whole keyspace in one command and stalls every other client of that Redis.
+   */
   async reset(): Promise<void> {
-    const keys = await this.redis.keys(`${this.prefix}*`);
-    if (keys.length) await this.redis.del(...keys);
+    const batches = this.redis.scanStream({ match: `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, count: 1000 });
+    for await (const keys of batches as AsyncIterable<string[]>) if (keys.length) await this.redis.unlink(...keys);
   }
 
   async close(): Promise<void> {
