@@ -24,7 +24,7 @@ import { createFastPath, fastPathEligible, sendGraphQLError } from './graphql/fa
 import { IntrospectionCache } from './graphql/introspection-cache.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { buildOpenApi } from './docs/openapi.js';
-import { renderApiDocs } from './docs/page.js';
+import { renderApiDocs, serveDocsAsset } from './docs/page.js';
 import { assertDeclaredLength, DEFAULT_MAX_BODY_BYTES, isJsonType, parseJson, readBody, sendHtml, sendJson } from './rest/http.js';
 import { createRestHandler, REST_ROUTES } from './rest/router.js';
 
@@ -168,6 +168,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       if (path === '/healthz') sendJson(res, 200, { status: 'ok' });
       else if (path === '/api-docs' || path === '/api-docs/') sendHtml(res, (docsPage ??= renderApiDocs(REST_ROUTES)));
       else if (path === '/api-docs/openapi.json') sendJson(res, 200, (openApi ??= buildOpenApi(REST_ROUTES)));
+      else if (path.startsWith('/api-docs/assets/') && serveDocsAsset(res, path)) return;
       else sendJson(res, 404, { error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
     }
     if (work) {

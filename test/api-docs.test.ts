@@ -1,4 +1,10 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLAN_CATALOG } from '../src/db/plans.js';
+import { ERROR_DOCS } from '../src/docs/errors.js';
+import { docOperations } from '../src/docs/operations.js';
+import { ERROR_STATUS, type ErrorCode } from '../src/domain/errors.js';
 import { REST_ROUTES } from '../src/rest/router.js';
 import { startServer, type TestServer } from './support/harness.js';
 
@@ -32,17 +38,103 @@ describe('/api-docs', () => {
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=["']https?:/i);
   });
 
-  it('serves OpenAPI 3.1 with REST field names and the scopes each route needs', async () => {
-    const doc = (await (await fetch(`${t.url}/api-docs/openapi.json`)).json()) as {
-      openapi: string;
-      paths: Record<string, Record<string, { description: string; requestBody?: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } } } }>>;
-    };
+  it('serves a valid OpenAPI 3.1 document with REST field names, scopes and every route', async () => {
+    const doc = (await (await fetch(`${t.url}/api-docs/openapi.json`)).json()) as Doc;
+    expect(await new Validator().validate(doc as never)).toEqual({ valid: true });
     expect(doc.openapi).toBe('3.1.0');
     const create = doc.paths['/v1/api-keys']!.post!;
-    expect(create.description).toBe('Needs the `admin:api_keys` scope.');
-    const schema = create.requestBody!.content['application/json'].schema;
+    expect(create['x-scope']).toBe('admin:api_keys');
+    expect(create.description).toContain('**Scope:** `admin:api_keys`');
+    const schema = create.requestBody!.content['application/json'].schema as { properties: Record<string, unknown>; required: string[] };
     expect(Object.keys(schema.properties)).toEqual(['name', 'permissions', 'description', 'category', 'rate_limit_tier', 'expires_at', 'quotas']);
     expect(schema.required).toEqual(['name', 'permissions']);
+    // Nested objects are snake_case too.
+    expect(JSON.stringify(doc.paths['/v1/operator/workspaces/{id}/override']!.put!.requestBody)).toContain('"requests_per_minute"');
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(REST_ROUTES.map((r) => r.path.replace(/:(\w+)/g, '{$1}')))].sort());
   });
+
+  it('says, for every operation, its scope, credits, limit class, limits per plan, GraphQL field, errors and samples', async () => {
+    const doc = (await (await fetch(`${t.url}/api-docs/openapi.json`)).json()) as Doc;
+    for (const r of REST_ROUTES) {
+      const op = doc.paths[r.path.replace(/:(\w+)/g, '{$1}')]![r.method.toLowerCase()]!;
+      const where = `${r.method} ${r.path}`;
+      expect(op['x-scope'], where).toBe(r.doc.scope ?? null);
+      expect(op['x-limit-class'], where).toBe('default');
+      expect(op['x-credits'], where).toEqual({ kind: 'none' });
+      expect(op['x-rate-limits'], where).toHaveLength(PLAN_CATALOG.length);
+      expect(op.description, where).toMatch(/\*\*Credits:\*\*.*\n\*\*Limit class:\*\* `default`[\s\S]*\*\*GraphQL:\*\*[\s\S]*\| Enterprise \| 200 \| 2,000 \| 200,000 \|/);
+      expect(op['x-graphql'].coordinate, where).toMatch(/^[A-Z]\w+\.\w+$/);
+      expect(op['x-codeSamples'].map((c) => c.label), where).toEqual(['cURL', 'JavaScript (fetch)']);
+      expect(op['x-codeSamples'][0]!.source, where).toContain('Authorization: Bearer $API_KEY');
+      const statuses = Object.keys(op.responses);
+      expect(statuses, where).toEqual(expect.arrayContaining([String(r.doc.status ?? 200), '401', '403', '429', '500', '503']));
+      expect(op.responses['401']!.content!['application/json'].schema, where).toMatchObject({ allOf: [{ $ref: '#/components/schemas/Error' }, {}] });
+      expect(Object.keys(op.responses['429']!.headers!), where).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Policy', 'RateLimit', 'X-RateLimit-Limit']));
+      if (r.path.includes(':')) expect(statuses, where).toEqual(expect.arrayContaining(['400', '404']));
+      const idempotent = (op.parameters ?? []).some((p) => p.name === 'Idempotency-Key' && p.in === 'header');
+      expect(idempotent, where).toBe(where === 'POST /v1/api-keys');
+    }
+    expect(doc.paths['/v1/api-keys']!.post!['x-graphql'].coordinate).toBe('Mutation.createApiKey');
+    expect(doc.paths['/v1/api-keys/{id}']!.delete!.responses['409']!.description).toContain('key_in_use');
+    expect(doc.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
+    // The error catalog, every code with its status, when it happens and its message.
+    for (const [code, status] of Object.entries(ERROR_STATUS)) expect(doc.info.description).toContain(`| \`${code}\` | ${status} | ${ERROR_DOCS[code as ErrorCode].when} |`);
+    expect(doc.info.description).toContain('| Pro | 10 | 50 | 1,000 |');
+  });
+
+  it('documents success bodies the server really sends', async () => {
+    const doc = (await (await fetch(`${t.url}/api-docs/openapi.json`)).json()) as Doc;
+    for (const op of docOperations(REST_ROUTES)) expect(op.response, `${op.method} ${op.path} has no documented response`).toBeDefined();
+    // Closed objects: a field the server sends and the document omits fails as much as a wrong type.
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addFormat('date-time', true);
+    ajv.addSchema({ $id: 'doc', components: closed(doc.components) });
+    const check = async (method: string, path: string, reply: { status: number; body: unknown }) => {
+      const op = doc.paths[path]![method]!;
+      const schema = closed(op.responses[String(reply.status)]!.content!['application/json'].schema);
+      const validate = ajv.compile({ ...(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as object) });
+      expect(validate(reply.body) ? [] : validate.errors, `${method} ${path}`).toEqual([]);
+    };
+    const { key } = await t.tenant();
+    const created = await t.rest('POST', '/v1/api-keys', { key, body: { name: 'Docs check', permissions: ['read:logs'], quotas: { daily: 10 } } });
+    await check('post', '/v1/api-keys', created);
+    const id = (created.body as { data: { id: string } }).data.id;
+    await check('get', '/v1/api-keys/{id}', await t.rest('GET', `/v1/api-keys/${id}`, { key }));
+    await check('get', '/v1/api-keys', await t.rest('GET', '/v1/api-keys', { key }));
+    await check('get', '/v1/me', await t.rest('GET', '/v1/me', { key }));
+    await check('get', '/v1/workspace', await t.rest('GET', '/v1/workspace', { key }));
+    await check('get', '/v1/logs', await t.rest('GET', '/v1/logs', { key }));
+    await check('get', '/v1/usage', await t.rest('GET', '/v1/usage', { key }));
+    await check('post', '/v1/api-keys/{id}/rotate', await t.rest('POST', `/v1/api-keys/${id}/rotate`, { key, body: {} }));
+    await check('get', '/v1/api-keys/{id}', await t.rest('GET', '/v1/api-keys/nope', { key }));
+  });
 });
+
+type Json = Record<string, unknown>;
+interface DocOp {
+  description: string;
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: { 'application/json': { schema: unknown } } };
+  responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: { 'application/json': { schema: unknown } } }>;
+  'x-scope': string | null;
+  'x-limit-class': string;
+  'x-credits': unknown;
+  'x-rate-limits': unknown[];
+  'x-graphql': { coordinate: string };
+  'x-codeSamples': { label: string; source: string }[];
+}
+interface Doc {
+  openapi: string;
+  info: { description: string };
+  components: Json & { securitySchemes: unknown };
+  paths: Record<string, Record<string, DocOp>>;
+}
+
+/** Every object schema that lists its properties admits no others. */
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Json = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closed(v)]));
+  if (out.properties && out.type === 'object' && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}

@@ -1,41 +1,89 @@
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ERROR_STATUS } from '../domain/errors.js';
-import { SCOPES, SHORTHANDS } from '../domain/scopes.js';
 import type { RestRoute } from '../rest/route.js';
+import { ERROR_DOCS } from './errors.js';
+import { docOperations } from './operations.js';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** A self-contained page (no external assets): the v1 routes, scopes and the error catalog. */
+/** Where the renderer is served from: our own origin, so the page works offline. */
+export const SCALAR_ASSET = '/api-docs/assets/scalar-api-reference.js';
+
+/**
+ * Scalar's standalone bundle (one file, its styles included). The package's exports name only
+ * its ESM entry, which sits beside `browser/`. Read once, on the first request for it.
+ */
+let scalarBundle: Buffer | undefined;
+function scalarScript(): Buffer {
+  const entry = createRequire(import.meta.url).resolve('@scalar/api-reference');
+  return (scalarBundle ??= readFileSync(join(dirname(entry), 'browser', 'standalone.js')));
+}
+
+/** Answers GET /api-docs/assets/…; false when the path names no asset. */
+export function serveDocsAsset(res: ServerResponse, path: string): boolean {
+  if (path !== SCALAR_ASSET) return false;
+  const body = scalarScript();
+  res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Content-Length': body.length, 'Cache-Control': 'public, max-age=86400' });
+  res.end(body);
+  return true;
+}
+
+/**
+ * Scalar's settings: nothing it would fetch from elsewhere. Its default fonts come from a CDN;
+ * its telemetry and AI agent call Scalar's servers; the API client's proxy is Scalar's unless
+ * unset. Code samples open on cURL, beside our own cURL and fetch samples.
+ */
+const SCALAR_CONFIG = {
+  url: '/api-docs/openapi.json',
+  withDefaultFonts: false,
+  telemetry: false,
+  agent: { disabled: true },
+  hideModels: false,
+  defaultOpenAllTags: true,
+  showDeveloperTools: 'never',
+  documentDownloadType: 'json',
+  defaultHttpClient: { targetKey: 'shell', clientKey: 'curl' },
+  hiddenClients: { c: true, clojure: true, csharp: true, dart: true, fsharp: true, go: true, http: true, java: true, kotlin: true, objc: true, ocaml: true, php: true, powershell: true, r: true, ruby: true, rust: true, swift: true },
+};
+
+/**
+ * The reference: Scalar renders the OpenAPI document; without JavaScript the page still lists
+ * every operation, its scope and the error catalog.
+ */
 export function renderApiDocs(routes: readonly RestRoute[]): string {
-  const rows = routes
-    .map((r) => {
-      const params = Object.entries(r.doc.query ?? {})
+  const rows = docOperations(routes)
+    .map((op) => {
+      const params = Object.entries(op.query)
         .map(([k, v]) => `<code>${esc(k)}</code> ${esc(v)}`)
         .join('<br>');
-      return `<tr><td><b>${r.method}</b></td><td><code>${esc(r.path)}</code></td><td>${esc(r.doc.summary)}${params ? `<div class="p">${params}</div>` : ''}</td><td>${r.doc.scope ? `<code>${esc(r.doc.scope)}</code>` : 'any key'}</td></tr>`;
+      const scope = op.scope ? `<code>${esc(op.scope)}</code>` : 'any key';
+      return `<tr><td><b>${op.method}</b></td><td><code>${esc(op.path)}</code></td><td>${esc(op.summary)}${params ? `<div>${params}</div>` : ''}</td><td>${scope}</td><td><code>${esc(op.graphql.coordinate)}</code></td></tr>`;
     })
     .join('\n');
-  const codes = Object.entries(ERROR_STATUS)
-    .map(([c, s]) => `<tr><td><code>${c}</code></td><td>${s}</td></tr>`)
+  const codes = (Object.keys(ERROR_STATUS) as (keyof typeof ERROR_STATUS)[])
+    .map((c) => `<tr><td><code>${c}</code></td><td>${ERROR_STATUS[c]}</td><td>${esc(ERROR_DOCS[c].when)}</td><td>${esc(ERROR_DOCS[c].message)}</td></tr>`)
     .join('\n');
-  const shorthands = Object.entries(SHORTHANDS)
-    .map(([k, v]) => `<code>${k}</code> = ${v.map((x) => `<code>${x}</code>`).join(' ')}`)
-    .join('<br>');
+  // `<` escaped so the JSON cannot end the script element.
+  const config = JSON.stringify(SCALAR_CONFIG).replace(/</g, '\\u003c');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Workspace API reference</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:top}code{background:#f4f4f4;padding:0 .2em}.p{color:#555;font-size:13px;margin-top:.3em}</style>
-</head><body>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Workspace API reference</title></head>
+<body>
+<div id="app"></div>
+<noscript>
 <h1>Workspace API</h1>
-<p>Authenticate every request with <code>Authorization: Bearer wbk_live_…</code>. Responses carry <code>X-Request-ID</code> and the rate-limit headers
-<code>X-RateLimit-Limit</code>, <code>X-RateLimit-Remaining</code>, <code>X-RateLimit-Reset</code>, <code>RateLimit-Policy</code>, <code>RateLimit</code>.
-GraphQL, with the same rules, is at <a href="/graphql">/graphql</a> (GraphiQL in a browser). Machine-readable: <a href="/api-docs/openapi.json">OpenAPI 3.1</a>.</p>
-<h2>REST endpoints</h2>
-<table><tr><th>Method</th><th>Path</th><th>What</th><th>Scope</th></tr>
+<p>Authenticate every request with <code>Authorization: Bearer wbk_live_…</code>. Machine-readable: <a href="/api-docs/openapi.json">OpenAPI 3.1</a>. GraphQL: <a href="/graphql">/graphql</a>.</p>
+<table><tr><th>Method</th><th>Path</th><th>What</th><th>Scope</th><th>GraphQL</th></tr>
 ${rows}
 </table>
-<h2>Scopes</h2><p>${SCOPES.map((s) => `<code>${s}</code>`).join(' ')}</p><p>Shorthands, expanded when a key is created:<br>${shorthands}</p>
-<h2>Errors</h2><p><code>{"error":{"code","message"}}</code> on REST; <code>errors[].extensions.code</code> on GraphQL.</p>
-<table><tr><th>Code</th><th>Status</th></tr>
+<h2>Errors</h2>
+<table><tr><th>Code</th><th>Status</th><th>When</th><th>Message</th></tr>
 ${codes}
 </table>
+</noscript>
+<script src="${SCALAR_ASSET}"></script>
+<script>Scalar.createApiReference('#app', ${config})</script>
 </body></html>`;
 }
