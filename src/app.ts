@@ -140,8 +140,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       if (!known) throw err;
       return sendGraphQLError(res, known);
     }
-    const idem = req.headers['idempotency-key'];
-    const ctx: ServerContext = { gateway, state, res, idempotencyKey: typeof idem === 'string' ? idem : null };
+    const ctx: ServerContext = { gateway, state, res, requestHeaders: req.headers };
     if (!wantsPage && fastPathEligible(req)) return fastPath(params, res, ctx);
     // whatwg-node reads a body a framework already consumed from `req.body` (body-parser's convention).
     if (body.length) Object.assign(req, { body: Readable.from([body]) });

@@ -44,6 +44,8 @@ export interface ServiceContext {
   flushLogs(): Promise<void>;
   /** Credits this request spent, for its log entry and `credits_used`. */
   recordCredits(amount: number): void;
+  /** This request's outcome replays an earlier one under its Idempotency-Key (the surface answers Idempotent-Replayed). */
+  recordReplayed(): void;
 }
 
 export function requireScope(ctx: Pick<ServiceContext, 'principal'>, scope: string): void {

@@ -102,7 +102,8 @@ export async function runIdempotent<T>(
     }
     if (existing.state === 'done' && existing.responseSealed) {
       const stored = JSON.parse(sealer.open(existing.responseSealed)) as Stored;
-      if (!stored.ok) throw new ApiError(stored.code, stored.message, { 'Idempotent-Replayed': 'true' }, stored.field);
+      ctx.recordReplayed();
+      if (!stored.ok) throw new ApiError(stored.code, stored.message, {}, stored.field);
       return { value: opts.deserialize(stored.result), replayed: true };
     }
     const abandoned = existing.createdAt.getTime() < now - IN_FLIGHT_TIMEOUT_MS;

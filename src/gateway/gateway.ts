@@ -43,6 +43,10 @@ export interface RequestState {
   refusedKeyId: string | null;
   refusedWorkspaceId: string | null;
   credits: number;
+  /** The Idempotency-Key header, read by a surface only for an operation that honours it. */
+  idempotencyKey: string | null;
+  /** The answer replays an earlier one under the same Idempotency-Key: the surface says so in Idempotent-Replayed. */
+  replayed: boolean;
   /** Admitted past limits and quotas: the request counts against them. */
   counted: boolean;
   /** Rate-limit points consumed. */
@@ -150,6 +154,8 @@ export class Gateway {
       refusedKeyId: null,
       refusedWorkspaceId: null,
       credits: 0,
+      idempotencyKey: null,
+      replayed: false,
       counted: false,
       cost: 0,
       errorCode: null,
@@ -215,6 +221,9 @@ export class Gateway {
       flushLogs: () => this.flushLogs(),
       recordCredits: (amount) => {
         if (state) state.credits += amount;
+      },
+      recordReplayed: () => {
+        if (state) state.replayed = true;
       },
     };
   }

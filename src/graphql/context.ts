@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import DataLoader from 'dataloader';
 import type { PlanRow, WorkspaceRow } from '../db/schema.js';
 import type { ServiceContext } from '../domain/context.js';
@@ -12,8 +12,8 @@ export interface ServerContext {
   gateway: Gateway;
   state: RequestState;
   res: ServerResponse;
-  /** The Idempotency-Key header, for mutations that honour it. */
-  idempotencyKey: string | null;
+  /** The HTTP request's headers; the gateway plugin reads Idempotency-Key from them for operations that honour it. */
+  requestHeaders: IncomingHttpHeaders;
 }
 
 export interface GraphQLContext extends ServerContext {

@@ -2,6 +2,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, getOperationAST, Kind, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { catalogError } from '../db/errors.js';
+import { requireScope } from '../domain/context.js';
 import { ApiError } from '../domain/errors.js';
 import type { RequestState } from '../gateway/gateway.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
@@ -9,6 +10,9 @@ import { MAX_POINTS, operationCost } from './cost.js';
 import { assignCatalogCodes, toGraphQLError } from './error-codes.js';
 import { refuseNul, requestGuard } from './input-guard.js';
 import { IntrospectionCache } from './introspection-cache.js';
+import { declaredOperations } from './operations.js';
+import { spendsCredits, strictestClass } from '../operations/index.js';
+import { idempotencyKeyOf } from '../rest/http.js';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -57,7 +61,10 @@ function introspectionCachePlugin(cache: IntrospectionCache): Plugin<GraphQLCont
  * The gateway's GraphQL half, run once the operation is parsed and validated: names it for the
  * request log; lets only introspection through without a key (so GraphiQL can show the schema;
  * anything else is missing_auth, 401); prices it (see cost.ts) and admits it against quotas and
- * plan limits by that price; reports the price and any credits spent in `extensions`.
+ * plan limits by that price, in the strictest limit class of the declared operations it
+ * selects; refuses it whole when the key lacks the scope of any of them; reads Idempotency-Key
+ * for those that honour it and answers Idempotent-Replayed; reports the price and the credits
+ * spent in `extensions`.
  */
 const gatewayPlugin: Plugin<GraphQLContext> = {
   onExecute({ args, setResultAndStopExecution }) {
@@ -85,13 +92,21 @@ const gatewayPlugin: Plugin<GraphQLContext> = {
       );
     }
     const principal = state.principal;
-    return ctx.gateway.admit(state, ctx.res, principal, 'default', cost.points).then(
+    const declared = declaredOperations(args.schema, args.document, op);
+    const reportCredits = declared.some(spendsCredits);
+    const admit = async () => {
+      await ctx.gateway.admit(state, ctx.res, principal, strictestClass(declared), cost.points);
+      for (const d of declared) if (d.scope) requireScope(ctx.service(), d.scope);
+      state.idempotencyKey = declared.some((d) => d.idempotent) ? idempotencyKeyOf(ctx.requestHeaders) : null;
+    };
+    return admit().then(
       () => ({
         onExecuteDone({ result, setResult }: { result: unknown; setResult: (r: ExecutionResult) => void }) {
           const r = result as ExecutionResult;
           if (r.errors?.length) state.errorCode = errorCodeOf(r.errors[0]!);
+          if (state.replayed) ctx.res.setHeader('Idempotent-Replayed', 'true');
           const extensions: Record<string, unknown> = { ...r.extensions, cost: { nodes: cost.nodes, points: cost.points } };
-          if (state.credits > 0) extensions.credits_used = state.credits;
+          if (reportCredits || state.credits > 0) extensions.credits_used = state.credits;
           setResult({ ...r, extensions });
         },
       }),
@@ -140,7 +155,7 @@ export function createGraphQLServer(
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: false,
-    context: ({ gateway, state, res, idempotencyKey }) => buildContext({ gateway, state, res, idempotencyKey }),
+    context: ({ gateway, state, res, requestHeaders }) => buildContext({ gateway, state, res, requestHeaders }),
     graphiql: {
       title: 'Workspace API',
       defaultQuery: '# Set the header {"Authorization": "Bearer wbk_live_…"} below, then run:\n{\n  viewer {\n    id\n    name\n    permissions\n    workspace { id name plan { name } }\n  }\n}\n',

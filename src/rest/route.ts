@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { ServiceContext } from '../domain/context.js';
 import { errors } from '../domain/errors.js';
-import type { LimitClass } from '../domain/limits/policy.js';
 import type { RequestState } from '../gateway/gateway.js';
+import type { Operation } from '../operations/index.js';
 
 export interface RestCall {
   ctx: ServiceContext;
@@ -13,12 +13,8 @@ export interface RestCall {
   state: RequestState;
   /** The parsed JSON body, camelCased at the top level; `{}` when the request had none. */
   body(): Promise<unknown>;
-}
-
-export interface RestReply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
+  /** The Idempotency-Key header, read by the router for an operation that honours it; else null. */
+  idempotencyKey: string | null;
 }
 
 /** What /api-docs says about a route; the route table is the one source of the REST reference. */
@@ -35,15 +31,26 @@ export interface RouteDoc {
 }
 
 export interface RestRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: Operation['rest']['method'];
   path: string;
+  /** The declaration the router enforces: scope, limit class, Idempotency-Key, credits reporting. */
+  operation: Operation;
   doc: RouteDoc;
-  /** Endpoints with a limit class of their own (e.g. AI generation) name it here. */
-  limitClass?: LimitClass;
-  handler(call: RestCall): Promise<RestReply>;
+  /** Parses the call, runs the domain function and serialises its result: the JSON body of success. */
+  handler(call: RestCall): Promise<unknown>;
 }
 
-export const ok = (body: unknown, status = 200, headers?: Record<string, string>): RestReply => ({ status, body, headers });
+/** The route of `operation`, at its declared method and path. */
+export function restRoute(operation: Operation, handler: RestRoute['handler']): RestRoute {
+  const { rest } = operation;
+  return {
+    method: rest.method,
+    path: rest.path,
+    operation,
+    doc: { summary: operation.summary, scope: operation.scope ?? undefined, body: operation.input, query: rest.query, status: rest.status },
+    handler,
+  };
+}
 
 /** A whole-number query parameter within bounds, `def` when absent. */
 export function intParam(c: RestCall, name: string, def: number, min: number, max: number): number {
@@ -71,5 +78,5 @@ export async function pageByCursor<T extends { id: string }>(
   const rows = await load({ after: optionalParam(c, 'cursor'), limit: limit + 1 });
   const page = rows.slice(0, limit);
   const hasMore = rows.length > limit;
-  return ok({ data: page.map(render), has_more: hasMore, next_cursor: hasMore ? page[page.length - 1]!.id : null });
+  return { data: page.map(render), has_more: hasMore, next_cursor: hasMore ? page[page.length - 1]!.id : null };
 }

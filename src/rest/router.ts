@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
 import { catalogError } from '../db/errors.js';
+import { requireScope } from '../domain/context.js';
 import { ApiError, errors } from '../domain/errors.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { findNul, NUL_PROBLEM, nulError } from '../domain/validation.js';
-import { assertDeclaredLength, camelizeKeys, readJsonBody, sendError, sendJson } from './http.js';
+import { spendsCredits } from '../operations/index.js';
+import { assertDeclaredLength, camelizeKeys, idempotencyKeyOf, readJsonBody, sendError, sendJson } from './http.js';
 import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { logRoutes } from './routes/logs.js';
@@ -40,9 +42,18 @@ function objectBody(body: unknown): unknown {
   return camelizeKeys(body);
 }
 
+/** What a successful answer reports beyond the handler's body: the credits the call spent, when its operation spends any. */
+function withCredits(body: unknown, credits: number): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  return { ...body, credits_used: credits };
+}
+
 /**
  * The v1 shim: route, then the gateway's one enforcement path (request id, IP block, bearer
- * key), then a domain function, then the catalog's envelope for whatever went wrong.
+ * key, limits in the operation's class), then the operation's declared scope, then a domain
+ * function (which checks its scope again), then the catalog's envelope for whatever went wrong.
+ * The Idempotency-Key header is read and Idempotent-Replayed answered here, for every
+ * operation that honours it.
  */
 export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown) => void, opts: RestOptions): Handler {
   const router = findMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true });
@@ -68,21 +79,29 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
         }
         throw errors.notFound(`Route ${method} ${url.pathname}`);
       }
+      const { operation } = route;
       const principal = await gateway.authenticate(state, req.headers.authorization);
-      await gateway.admit(state, res, principal, route.limitClass ?? 'default', 1);
+      await gateway.admit(state, res, principal, operation.limitClass, 1);
+      const ctx = gateway.context(principal, state);
+      if (operation.scope) requireScope(ctx, operation.scope);
       assertNoNulInUrl(found.params, url.searchParams);
+      state.idempotencyKey = operation.idempotent ? idempotencyKeyOf(req.headers) : null;
       let parsed: Promise<unknown> | undefined;
-      const reply = await route.handler({
-        ctx: gateway.context(principal, state),
+      const body = await route.handler({
+        ctx,
         params: found.params,
         query: url.searchParams,
         headers: req.headers,
         state,
+        idempotencyKey: state.idempotencyKey,
         body: () => (parsed ??= readJsonBody(req, opts.maxBodyBytes).then(objectBody)),
       });
-      sendJson(res, reply.status, reply.body, reply.headers);
+      if (state.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      sendJson(res, operation.rest.status ?? 200, spendsCredits(operation) ? withCredits(body, state.credits) : body);
     } catch (err) {
       gateway.recordError(state, err);
+      // A replayed refusal says so too.
+      if (state.replayed) res.setHeader('Idempotent-Replayed', 'true');
       const known = catalogError(err);
       if (known) return sendError(res, known);
       onUnexpected(err);

@@ -1,7 +1,7 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { ApiKeyRow } from '../../db/schema.js';
 import { requireScope } from '../../domain/context.js';
-import { ApiError, errors } from '../../domain/errors.js';
+import { errors } from '../../domain/errors.js';
 import * as keys from '../../domain/keys/service.js';
 import { keyQuotaUsage, type QuotaUsage } from '../../domain/keys/quota-usage.js';
 import { keyState } from '../../domain/keys/state.js';
@@ -241,17 +241,8 @@ builder.mutationField('createApiKey', (t) =>
     type: IssuedKeyRef,
     description: 'Needs admin:api_keys, and every scope it grants. Honours the Idempotency-Key header.',
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => {
-      try {
-        const out = await keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }, { idempotencyKey: ctx.idempotencyKey });
-        if (out.replayed) ctx.res.setHeader('Idempotent-Replayed', 'true');
-        return out;
-      } catch (err) {
-        // A replayed refusal says so too, as on REST.
-        if (err instanceof ApiError && err.headers['Idempotent-Replayed']) ctx.res.setHeader('Idempotent-Replayed', 'true');
-        throw err;
-      }
-    },
+    resolve: (_r, { input }, ctx) =>
+      keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }, { idempotencyKey: ctx.state.idempotencyKey }),
   }),
 );
 

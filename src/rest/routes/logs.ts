@@ -1,7 +1,9 @@
 import type { RequestLogRow } from '../../db/schema.js';
 import { ApiError, errors } from '../../domain/errors.js';
 import { listOwnRequestLogs, listRequestLogs, ownUsage, usage, type LogFilterInput, type LogPage, type StatusClass, type Usage } from '../../domain/logs/query.js';
-import { ok, type RestCall, type RestRoute } from '../route.js';
+import * as keyOps from '../../operations/api-keys.js';
+import * as logs from '../../operations/logs.js';
+import { restRoute, type RestCall, type RestRoute } from '../route.js';
 
 function restLog(l: RequestLogRow) {
   return {
@@ -65,7 +67,7 @@ async function logPage(c: RestCall, list: ListLogs, keyId?: string) {
   });
   const page = rows.slice(0, limit);
   const more = rows.length > limit;
-  return ok({ data: page.map(restLog), has_more: more, next_cursor: more ? page[page.length - 1]!.id : null });
+  return { data: page.map(restLog), has_more: more, next_cursor: more ? page[page.length - 1]!.id : null };
 }
 
 const workspaceLogs = (c: RestCall): ListLogs => (filter, page) => listRequestLogs(c.ctx, filter, page);
@@ -80,50 +82,11 @@ function ownLogs(c: RestCall): ListLogs {
 
 const windowParams = (c: RestCall) => ({ from: param(c, 'from'), to: param(c, 'to') });
 
-const USAGE_QUERY = { from: 'ISO 8601, inclusive (default: 00:00 UTC today)', to: 'ISO 8601, exclusive (default: now)' };
-const LOG_QUERY = {
-  key_id: 'Only this key',
-  status: 'Exact status, e.g. 429',
-  status_class: '2xx, 3xx, 4xx or 5xx',
-  endpoint: 'Exact, e.g. "GET /v1/me" or "mutation createApiKey"',
-  from: 'ISO 8601, inclusive',
-  to: 'ISO 8601, exclusive',
-  limit: '1 to 100 (default 50)',
-  cursor: 'next_cursor of the previous page',
-};
-
-const { key_id: _keyId, ...OWN_LOG_QUERY } = LOG_QUERY;
-
 export const logRoutes: RestRoute[] = [
-  { method: 'GET', path: '/v1/logs', doc: { summary: "Request logs of the workspace's keys, newest first.", scope: 'read:logs', query: LOG_QUERY }, handler: (c) => logPage(c, workspaceLogs(c)) },
-  {
-    method: 'GET',
-    path: '/v1/api-keys/:id/logs',
-    doc: { summary: "One key's request logs, newest first.", scope: 'read:logs', query: LOG_QUERY },
-    handler: (c) => logPage(c, workspaceLogs(c), c.params.id),
-  },
-  {
-    method: 'GET',
-    path: '/v1/me/logs',
-    doc: { summary: "The calling key's own request logs, newest first; any key may read its own.", query: OWN_LOG_QUERY },
-    handler: (c) => logPage(c, ownLogs(c)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/usage',
-    doc: { summary: 'Usage of the whole workspace: calls, errors, error rate, credits, last used, per endpoint.', scope: 'read:logs', query: USAGE_QUERY },
-    handler: async (c) => ok({ data: restUsage(await usage(c.ctx, windowParams(c))) }),
-  },
-  {
-    method: 'GET',
-    path: '/v1/api-keys/:id/usage',
-    doc: { summary: "One key's usage.", scope: 'read:logs', query: USAGE_QUERY },
-    handler: async (c) => ok({ data: restUsage(await usage(c.ctx, { apiKeyId: c.params.id, ...windowParams(c) })) }),
-  },
-  {
-    method: 'GET',
-    path: '/v1/me/usage',
-    doc: { summary: "The calling key's own usage; any key may read its own.", query: USAGE_QUERY },
-    handler: async (c) => ok({ data: restUsage(await ownUsage(c.ctx, windowParams(c))) }),
-  },
+  restRoute(logs.requestLogs, (c) => logPage(c, workspaceLogs(c))),
+  restRoute(keyOps.apiKeyRequestLogs, (c) => logPage(c, workspaceLogs(c), c.params.id)),
+  restRoute(logs.ownRequestLogs, (c) => logPage(c, ownLogs(c))),
+  restRoute(logs.workspaceUsage, async (c) => ({ data: restUsage(await usage(c.ctx, windowParams(c))) })),
+  restRoute(keyOps.apiKeyUsage, async (c) => ({ data: restUsage(await usage(c.ctx, { apiKeyId: c.params.id, ...windowParams(c) })) })),
+  restRoute(logs.ownUsage, async (c) => ({ data: restUsage(await ownUsage(c.ctx, windowParams(c))) })),
 ];

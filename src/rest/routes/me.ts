@@ -4,7 +4,8 @@ import { errors } from '../../domain/errors.js';
 import { ownQuotaUsage } from '../../domain/keys/quota-usage.js';
 import { effectivePlan, overrideOf } from '../../domain/limits/override.js';
 import { restMe, restPlan, restWorkspace } from '../serialize.js';
-import { ok, type RestRoute } from '../route.js';
+import * as op from '../../operations/me.js';
+import { restRoute, type RestRoute } from '../route.js';
 
 /** The caller's workspace and plan (lifted while an override lasts), from the in-process directory: no query on the hot path. */
 async function ownWorkspace(ctx: ServiceContext) {
@@ -15,22 +16,12 @@ async function ownWorkspace(ctx: ServiceContext) {
 }
 
 export const meRoutes: RestRoute[] = [
-  {
-    method: 'GET',
-    path: '/v1/me',
-    doc: { summary: "Who am I: the calling key's id, name, prefix, permissions, workspace, plan and where it stands against its quotas." },
-    async handler(c) {
-      const [{ workspace, plan }, quotaUsage] = await Promise.all([ownWorkspace(c.ctx), ownQuotaUsage(c.ctx)]);
-      return ok({ data: restMe(c.ctx.principal, workspace, plan, quotaUsage) });
-    },
-  },
-  {
-    method: 'GET',
-    path: '/v1/workspace',
-    doc: { summary: 'The workspace, its plan and its credit balance.' },
-    async handler(c) {
-      const { workspace, plan } = await ownWorkspace(c.ctx);
-      return ok({ data: { ...restWorkspace(workspace), credit_balance: await creditBalance(c.ctx.db, workspace.id), plan: restPlan(plan) } });
-    },
-  },
+  restRoute(op.viewer, async (c) => {
+    const [{ workspace, plan }, quotaUsage] = await Promise.all([ownWorkspace(c.ctx), ownQuotaUsage(c.ctx)]);
+    return { data: restMe(c.ctx.principal, workspace, plan, quotaUsage) };
+  }),
+  restRoute(op.workspace, async (c) => {
+    const { workspace, plan } = await ownWorkspace(c.ctx);
+    return { data: { ...restWorkspace(workspace), credit_balance: await creditBalance(c.ctx.db, workspace.id), plan: restPlan(plan) } };
+  }),
 ];

@@ -1,0 +1,76 @@
+import { addCreditsInput, limitOverrideInput, updateWorkspaceInput } from '../domain/operator/inputs.js';
+import { OPERATOR_SCOPE } from '../domain/scopes.js';
+import { defineOperation } from './operation.js';
+
+/** Held by a key of a workspace on the Admin plan: the domain checks the plan too. */
+const operator = { scope: OPERATOR_SCOPE, limitClass: 'default', credits: { kind: 'none' }, idempotent: false } as const;
+const NEEDS = 'Needs admin:operator, held by a key of a workspace on the Admin plan.';
+const PAGE_QUERY = { limit: '1 to 100 (default 20)', cursor: 'next_cursor of the previous page' };
+
+export const operatorWorkspaces = defineOperation({
+  ...operator,
+  name: 'operatorWorkspaces',
+  kind: 'query',
+  summary: "Every workspace, newest first, with its plan (lifted while an override lasts), credit balance, active keys and today's calls (since 00:00 UTC).",
+  description: NEEDS,
+  rest: { method: 'GET', path: '/v1/operator/workspaces', query: { name: 'Case-insensitive substring', plan: 'A plan, e.g. pro', ...PAGE_QUERY } },
+});
+
+export const operatorWorkspace = defineOperation({
+  ...operator,
+  name: 'operatorWorkspace',
+  kind: 'query',
+  summary: 'One workspace, as the list shows it.',
+  description: NEEDS,
+  rest: { method: 'GET', path: '/v1/operator/workspaces/:id' },
+});
+
+export const operatorUpdateWorkspace = defineOperation({
+  ...operator,
+  name: 'operatorUpdateWorkspace',
+  kind: 'mutation',
+  summary: "Rename a workspace or move it to another plan; the plan's limits hold for its keys at once. Audited.",
+  description: NEEDS,
+  input: updateWorkspaceInput,
+  rest: { method: 'PATCH', path: '/v1/operator/workspaces/:id' },
+});
+
+export const operatorSetLimitOverride = defineOperation({
+  ...operator,
+  name: 'operatorSetLimitOverride',
+  kind: 'mutation',
+  summary:
+    "Override the workspace's limits until expires_at (at most 90 days ahead): a multiplier of every plan limit, or explicit numbers, not both. Replaces any override; after expires_at the plan's limits return by themselves. Audited.",
+  description: NEEDS,
+  input: limitOverrideInput,
+  rest: { method: 'PUT', path: '/v1/operator/workspaces/:id/override' },
+});
+
+export const operatorClearLimitOverride = defineOperation({
+  ...operator,
+  name: 'operatorClearLimitOverride',
+  kind: 'mutation',
+  summary: "End the workspace's override now. Audited.",
+  description: NEEDS,
+  rest: { method: 'DELETE', path: '/v1/operator/workspaces/:id/override' },
+});
+
+export const operatorAddCredits = defineOperation({
+  ...operator,
+  name: 'operatorAddCredits',
+  kind: 'mutation',
+  summary: "Add credits to the workspace's balance. Audited.",
+  description: NEEDS,
+  input: addCreditsInput,
+  rest: { method: 'POST', path: '/v1/operator/workspaces/:id/credits' },
+});
+
+export const operatorWorkspaceAudit = defineOperation({
+  ...operator,
+  name: 'operatorWorkspaceAudit',
+  kind: 'query',
+  summary: 'Operator changes to the workspace, newest first: who (key id, or "cli"), what, and the state before and after.',
+  description: NEEDS,
+  rest: { method: 'GET', path: '/v1/operator/workspaces/:id/audit', query: PAGE_QUERY },
+  graphql: 'OperatorWorkspace.audit',
+});
