@@ -18,7 +18,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   gateway: ['domain', 'db', 'operations', 'types'],
   rest: ['domain', 'db', 'operations', 'gateway', 'types'],
   graphql: ['domain', 'db', 'operations', 'gateway', 'types'],
-  docs: ['domain', 'operations', 'rest', 'graphql', 'types'],
+  docs: ['domain', 'db', 'operations', 'rest', 'graphql', 'types'],
   control: ['domain', 'db', 'rest', 'types'],
   entry: ['types', 'db', 'domain', 'operations', 'gateway', 'rest', 'graphql', 'docs', 'control'],
 };

@@ -12,7 +12,7 @@ import { refuseNul, requestGuard } from './input-guard.js';
 import { IntrospectionCache } from './introspection-cache.js';
 import { declaredOperations } from './operations.js';
 import { spendsCredits, strictestClass } from '../operations/index.js';
-import { idempotencyKeyOf } from '../rest/http.js';
+import { idempotencyKeyOf } from '../gateway/idempotency-header.js';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';

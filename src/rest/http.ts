@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError, errors } from '../domain/errors.js';
 import { snakeMessage } from '../domain/field-names.js';
@@ -41,12 +41,6 @@ export function closeUnread(res: ServerResponse): void {
 export function sendError(res: ServerResponse, err: ApiError): void {
   if (err.code === 'payload_too_large') closeUnread(res);
   sendJson(res, err.status, { error: { code: err.code, message: snakeMessage(err) } }, { ...err.headers });
-}
-
-/** The Idempotency-Key header as sent; null when absent (or repeated, which no client means). */
-export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | null {
-  const value = headers['idempotency-key'];
-  return typeof value === 'string' ? value : null;
 }
 
 /** REST bodies are snake_case; the domain's inputs are camelCase. */
