@@ -123,7 +123,7 @@ export class Authenticator {
   }
 
   private async load(hash: string): Promise<Principal | null> {
-    const epoch = this.cache.epoch;
+    const stamp = this.cache.stamp();
     const [row] = await this.db
       .select({
         key: apiKeys,
@@ -139,9 +139,8 @@ export class Authenticator {
       .from(apiKeys)
       .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
       .where(eq(apiKeys.keyHash, hash));
-    const fresh = this.cache.epoch === epoch;
     if (!row) {
-      if (fresh) this.cache.setUnknown(hash);
+      if (this.cache.unchangedSince(stamp, hash)) this.cache.setUnknown(hash);
       return null;
     }
     const k = row.key;
@@ -161,7 +160,7 @@ export class Authenticator {
       quotas: { total: k.quotaTotal, daily: k.quotaDaily, weekly: k.quotaWeekly, monthly: k.quotaMonthly },
     };
     this.known.add(hash);
-    if (fresh) this.cache.setKnown(hash, principal);
+    if (this.cache.unchangedSince(stamp, hash, k.workspaceId)) this.cache.setKnown(hash, principal);
     return principal;
   }
 }

@@ -9,14 +9,40 @@ import type { Principal } from '../domain/principal.js';
 export class KeyCache {
   private readonly known: LRUCache<string, Principal>;
   private readonly unknown: LRUCache<string, true>;
-  /** Bumped by every invalidation, so a lookup that raced one does not cache what it read. */
-  epoch = 0;
+  /**
+   * Invalidations are stamped, per key hash and per workspace, so that a lookup that raced one
+   * of its own key (or its key's workspace) does not cache what it read, while the many
+   * unrelated invalidations of a busy system do not stop every concurrent lookup from caching.
+   */
+  private counter = 0;
+  /** Everything read before this stamp is suspect: clear(), or a per-hash stamp that was evicted. */
+  private wholeSince = 0;
+  private readonly touchedKeys: LRUCache<string, number>;
+  private readonly touchedWorkspaces: LRUCache<string, number>;
 
   constructor(opts: { max?: number; ttlMs?: number } = {}) {
     const max = opts.max ?? 50_000;
     const ttl = opts.ttlMs ?? 60_000;
     this.known = new LRUCache({ max, ttl, ttlAutopurge: false });
     this.unknown = new LRUCache({ max, ttl, ttlAutopurge: false });
+    // An evicted stamp can no longer be compared: treat everything read before it as suspect.
+    const dispose = (stamp: number, _k: string, reason: LRUCache.DisposeReason) => {
+      if (reason === 'evict') this.wholeSince = Math.max(this.wholeSince, stamp);
+    };
+    this.touchedKeys = new LRUCache({ max: 10_000, dispose });
+    this.touchedWorkspaces = new LRUCache({ max: 10_000, dispose });
+  }
+
+  /** Taken before a lookup; see unchangedSince. */
+  stamp(): number {
+    return this.counter;
+  }
+
+  /** Whether nothing invalidated this hash (or, for a key found, its workspace) since `stamp`. */
+  unchangedSince(stamp: number, hash: string, workspaceId?: string): boolean {
+    if (this.wholeSince > stamp) return false;
+    if ((this.touchedKeys.get(hash) ?? 0) > stamp) return false;
+    return workspaceId === undefined || (this.touchedWorkspaces.get(workspaceId) ?? 0) <= stamp;
   }
 
   get(hash: string): Principal | null | undefined {
@@ -36,21 +62,21 @@ export class KeyCache {
 
   /** Forgets everything, e.g. after invalidations may have been missed. */
   clear(): void {
-    this.epoch++;
+    this.wholeSince = ++this.counter;
     this.known.clear();
     this.unknown.clear();
   }
 
   /** Drops the principals of a workspace's keys: they carry its plan and limit override. */
   invalidateWorkspace(workspaceId: string): void {
-    this.epoch++;
+    this.touchedWorkspaces.set(workspaceId, ++this.counter);
     // A linear pass: operator changes are rare, and the cache is bounded.
     const drop = [...this.known.entries()].filter(([, p]) => p.workspaceId === workspaceId);
     for (const [hash] of drop) this.known.delete(hash);
   }
 
   invalidate(hash: string): void {
-    this.epoch++;
+    this.touchedKeys.set(hash, ++this.counter);
     this.known.delete(hash);
     this.unknown.delete(hash);
   }
