@@ -140,6 +140,8 @@ describe.each(SURFACES)('a request that needs its logs written, over %s', (_name
       expect(outcome.headers.get('retry-after')).toMatch(/^\d+$/);
     }
     release();
+    // Once the writer has caught up (waited on here, not raced against the request's own bound).
+    await t.app.logWriter.flush({ timeoutMs: 30_000 });
     const logs = await s.logs(tenant.key);
     expect(logs.status).toBe(200);
     // The `me` call and the two refused reads are all logged.
