@@ -58,10 +58,8 @@ function withCredits(body: unknown, credits: number): unknown {
  */
 export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown) => void, opts: RestOptions): Handler {
   const router = findMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true });
-  const allowed = new Map<string, string[]>();
   for (const route of REST_ROUTES) {
     router.on(route.method, route.path, () => {}, route);
-    allowed.set(route.path, [...(allowed.get(route.path) ?? []), route.method]);
   }
 
   return async (req, res, url) => {

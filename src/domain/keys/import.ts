@@ -9,7 +9,7 @@ import { camelizeKeys, snakeMessage } from '../field-names.js';
 import type { RateLimitTier } from '../principal.js';
 import { assertScopesFitPlan, expandScopes } from '../scopes.js';
 import { parseInput } from '../validation.js';
-import { createKeyInput } from './inputs.js';
+import { createKeyInput, newKeyQuotas } from './inputs.js';
 import { displayParts, hashSecret, isOwnFormat, isWellFormedSecret, MAX_KEY_LENGTH, SECRET_PREFIX } from './secret.js';
 import { assertFuture, assertNameFree, insertKeyRow, lockWorkspaceKeys, planAllowsUnmetered, type StoredSecret } from './service.js';
 
@@ -170,12 +170,7 @@ async function importOne(db: Db, workspaceId: string, line: number, p: PreparedL
           permissions: p.scopes,
           rateLimitTier: p.tier,
           expiresAt: input.expiresAt ?? null,
-          quotas: {
-            total: input.quotas?.total ?? null,
-            daily: input.quotas?.daily ?? null,
-            weekly: input.quotas?.weekly ?? null,
-            monthly: input.quotas?.monthly ?? null,
-          },
+          quotas: newKeyQuotas(input.quotas),
           createdByKeyId: null,
         },
         stored,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RateLimitTier } from '../principal.js';
+import type { KeyQuotas, RateLimitTier } from '../principal.js';
 import { isoTimestamp } from '../validation.js';
 
 const name = z
@@ -33,6 +33,11 @@ export const quotasInput = z.strictObject(
   },
   { error: 'must be an object with total, daily, weekly and monthly' },
 );
+
+/** A new key's quotas from its input: a window left out has no quota. */
+export function newKeyQuotas(q: z.output<typeof quotasInput> | null | undefined): KeyQuotas {
+  return { total: q?.total ?? null, daily: q?.daily ?? null, weekly: q?.weekly ?? null, monthly: q?.monthly ?? null };
+}
 
 /** Lowest to highest: a key may mint or change keys up to its own tier. */
 export const RATE_LIMIT_TIERS = ['standard', 'high', 'unmetered'] as const satisfies readonly RateLimitTier[];

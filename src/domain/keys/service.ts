@@ -12,6 +12,7 @@ import { recordKeyEvent } from './events.js';
 import {
   createKeyInput,
   listKeysInput,
+  newKeyQuotas,
   RATE_LIMIT_TIERS,
   rotateKeyInput,
   updateKeyInput,
@@ -184,12 +185,7 @@ async function createInTx(ctx: ServiceContext, tx: Db, prepared: Awaited<ReturnT
       permissions: scopes,
       rateLimitTier: tier,
       expiresAt: input.expiresAt ?? null,
-      quotas: {
-        total: input.quotas?.total ?? null,
-        daily: input.quotas?.daily ?? null,
-        weekly: input.quotas?.weekly ?? null,
-        monthly: input.quotas?.monthly ?? null,
-      },
+      quotas: newKeyQuotas(input.quotas),
       createdByKeyId: ctx.principal.keyId,
     },
     now,
