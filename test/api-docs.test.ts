@@ -3,8 +3,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAN_CATALOG } from '../src/db/plans.js';
 import { ERROR_DOCS } from '../src/docs/errors.js';
+import { buildOpenApi } from '../src/docs/openapi.js';
 import { docOperations } from '../src/docs/operations.js';
 import { ERROR_STATUS, type ErrorCode } from '../src/domain/errors.js';
+import { OPERATIONS } from '../src/operations/index.js';
+import type { RestRoute } from '../src/rest/route.js';
 import { REST_ROUTES } from '../src/rest/router.js';
 import { startServer, type TestServer } from './support/harness.js';
 
@@ -58,7 +61,7 @@ describe('/api-docs', () => {
     for (const r of REST_ROUTES) {
       const op = doc.paths[r.path.replace(/:(\w+)/g, '{$1}')]![r.method.toLowerCase()]!;
       const where = `${r.method} ${r.path}`;
-      expect(op['x-scope'], where).toBe(r.doc.scope ?? null);
+      expect(op['x-scope'], where).toBe(r.operation.scope);
       expect(op['x-limit-class'], where).toBe('default');
       expect(op['x-credits'], where).toEqual({ kind: 'none' });
       expect(op['x-rate-limits'], where).toHaveLength(PLAN_CATALOG.length);
@@ -67,7 +70,7 @@ describe('/api-docs', () => {
       expect(op['x-codeSamples'].map((c) => c.label), where).toEqual(['cURL', 'JavaScript (fetch)']);
       expect(op['x-codeSamples'][0]!.source, where).toContain('Authorization: Bearer $API_KEY');
       const statuses = Object.keys(op.responses);
-      expect(statuses, where).toEqual(expect.arrayContaining([String(r.doc.status ?? 200), '401', '403', '429', '500', '503']));
+      expect(statuses, where).toEqual(expect.arrayContaining([String(r.operation.rest.status ?? 200), '401', '403', '429', '500', '503']));
       expect(op.responses['401']!.content!['application/json'].schema, where).toMatchObject({ allOf: [{ $ref: '#/components/schemas/Error' }, {}] });
       expect(Object.keys(op.responses['429']!.headers!), where).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Policy', 'RateLimit', 'X-RateLimit-Limit']));
       if (r.path.includes(':')) expect(statuses, where).toEqual(expect.arrayContaining(['400', '404']));
@@ -75,38 +78,94 @@ describe('/api-docs', () => {
       expect(idempotent, where).toBe(where === 'POST /v1/api-keys');
     }
     expect(doc.paths['/v1/api-keys']!.post!['x-graphql'].coordinate).toBe('Mutation.createApiKey');
-    expect(doc.paths['/v1/api-keys/{id}']!.delete!.responses['409']!.description).toContain('key_in_use');
     expect(doc.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
     // The error catalog, every code with its status, when it happens and its message.
     for (const [code, status] of Object.entries(ERROR_STATUS)) expect(doc.info.description).toContain(`| \`${code}\` | ${status} | ${ERROR_DOCS[code as ErrorCode].when} |`);
     expect(doc.info.description).toContain('| Pro | 10 | 50 | 1,000 |');
   });
 
-  it('documents success bodies the server really sends', async () => {
+  it('documents credits_used in the success body of an operation that spends credits, as the router adds it', () => {
+    const route = REST_ROUTES.find((r) => r.operation.name === 'apiKeys')!;
+    const paid = { ...route, operation: { ...route.operation, credits: { kind: 'per_row', perRow: 2 } as const } };
+    const get = (buildOpenApi([paid]) as unknown as Doc).paths['/v1/api-keys']!.get!;
+    expect(get.responses['200']!.content!['application/json'].schema).toMatchObject({ required: expect.arrayContaining(['data', 'credits_used']), properties: { credits_used: { type: 'integer' } } });
+    expect(get.description).toContain('2 credits per row returned');
+    expect(Object.keys(get.responses)).toContain('402');
+  });
+
+  it('says what each operation can answer beyond the common errors', async () => {
     const doc = (await (await fetch(`${t.url}/api-docs/openapi.json`)).json()) as Doc;
-    for (const op of docOperations(REST_ROUTES)) expect(op.response, `${op.method} ${op.path} has no documented response`).toBeDefined();
+    expect(doc.paths['/v1/api-keys/{id}']!.delete!.responses['409']!.description).toContain('key_in_use');
+    for (const op of docOperations(REST_ROUTES)) {
+      const documented = Object.values(doc.paths[op.path.replace(/:(\w+)/g, '{$1}')]![op.method.toLowerCase()]!.responses).map((r) => r.description);
+      for (const code of op.errors) expect(documented.join('\n'), `${op.method} ${op.path}`).toContain(`\`${code}\``);
+    }
+  });
+
+  it('documents the success body every route really sends, for its declared example request', async () => {
+    const doc = (await (await fetch(`${t.url}/api-docs/openapi.json`)).json()) as Doc;
     // Closed objects: a field the server sends and the document omits fails as much as a wrong type.
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     ajv.addFormat('date-time', true);
     ajv.addSchema({ $id: 'doc', components: closed(doc.components) });
-    const check = async (method: string, path: string, reply: { status: number; body: unknown }) => {
-      const op = doc.paths[path]![method]!;
-      const schema = closed(op.responses[String(reply.status)]!.content!['application/json'].schema);
+    const checked = new Set<string>();
+    /** Calls the route with its declared example (or no body), checks status and body against the document, and answers the body's data. */
+    const call = async (method: RestRoute['method'], path: string, key: string, ids: Record<string, string> = {}) => {
+      const route = REST_ROUTES.find((r) => r.method === method && r.path === path)!;
+      const where = `${method} ${path}`;
+      const body = route.operation.examples?.request ?? (route.operation.input ? {} : undefined);
+      const reply = await t.rest(method, path.replace(/:(\w+)/g, (_, p: string) => ids[p]!), { key, body });
+      expect(reply.status, `${where}: ${JSON.stringify(reply.body)}`).toBe(route.operation.rest.status ?? 200);
+      const schema = closed(doc.paths[path.replace(/:(\w+)/g, '{$1}')]![method.toLowerCase()]!.responses[String(reply.status)]!.content!['application/json'].schema);
       const validate = ajv.compile({ ...(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as object) });
-      expect(validate(reply.body) ? [] : validate.errors, `${method} ${path}`).toEqual([]);
+      expect(validate(reply.body) ? [] : validate.errors, where).toEqual([]);
+      checked.add(where);
+      // A list's items are checked only if there are some.
+      const data = (reply.body as { data: unknown }).data;
+      if (Array.isArray(data)) expect(data.length, `${where} listed nothing`).toBeGreaterThan(0);
+      return (reply.body as { data: { id: string } }).data;
     };
-    const { key } = await t.tenant();
-    const created = await t.rest('POST', '/v1/api-keys', { key, body: { name: 'Docs check', permissions: ['read:logs'], quotas: { daily: 10 } } });
-    await check('post', '/v1/api-keys', created);
-    const id = (created.body as { data: { id: string } }).data.id;
-    await check('get', '/v1/api-keys/{id}', await t.rest('GET', `/v1/api-keys/${id}`, { key }));
-    await check('get', '/v1/api-keys', await t.rest('GET', '/v1/api-keys', { key }));
-    await check('get', '/v1/me', await t.rest('GET', '/v1/me', { key }));
-    await check('get', '/v1/workspace', await t.rest('GET', '/v1/workspace', { key }));
-    await check('get', '/v1/logs', await t.rest('GET', '/v1/logs', { key }));
-    await check('get', '/v1/usage', await t.rest('GET', '/v1/usage', { key }));
-    await check('post', '/v1/api-keys/{id}/rotate', await t.rest('POST', `/v1/api-keys/${id}/rotate`, { key, body: {} }));
-    await check('get', '/v1/api-keys/{id}', await t.rest('GET', '/v1/api-keys/nope', { key }));
+
+    for (const op of OPERATIONS) if (op.input) expect(op.examples?.request, `${op.name} takes a body and shows no example of it`).toBeDefined();
+
+    const { key, keyId } = await t.tenant();
+    const created = await call('POST', '/v1/api-keys', key);
+    const id = { id: created.id };
+    await call('GET', '/v1/api-keys', key);
+    await call('GET', '/v1/api-keys/:id', key, id);
+    await call('PATCH', '/v1/api-keys/:id', key, id);
+    await call('POST', '/v1/api-keys/:id/deactivate', key, id);
+    await call('POST', '/v1/api-keys/:id/reactivate', key, id);
+    const rotated = await call('POST', '/v1/api-keys/:id/rotate', key, id);
+    await call('POST', '/v1/api-keys/:id/revoke', key, { id: rotated.id });
+    // Never used, so it may be deleted.
+    await call('DELETE', '/v1/api-keys/:id', key, id);
+    await call('GET', '/v1/me', key);
+    await call('GET', '/v1/workspace', key);
+    await t.app.logWriter.flush();
+    await call('GET', '/v1/api-keys/:id/logs', key, { id: keyId });
+    await call('GET', '/v1/api-keys/:id/usage', key, { id: keyId });
+    await call('GET', '/v1/logs', key);
+    await call('GET', '/v1/usage', key);
+    await call('GET', '/v1/me/logs', key);
+    await call('GET', '/v1/me/usage', key);
+
+    const operator = await t.tenant({ plan: 'admin', name: 'Docs operators' });
+    const target = { id: (await t.tenant({ plan: 'starter' })).workspaceId };
+    await call('GET', '/v1/operator/workspaces', operator.key);
+    await call('GET', '/v1/operator/workspaces/:id', operator.key, target);
+    await call('PATCH', '/v1/operator/workspaces/:id', operator.key, target);
+    await call('PUT', '/v1/operator/workspaces/:id/override', operator.key, target);
+    await call('DELETE', '/v1/operator/workspaces/:id/override', operator.key, target);
+    await call('POST', '/v1/operator/workspaces/:id/credits', operator.key, target);
+    await call('GET', '/v1/operator/workspaces/:id/audit', operator.key, target);
+
+    expect([...checked].sort()).toEqual(REST_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    // An error body matches the document too.
+    const missing = await t.rest('GET', '/v1/api-keys/key_01JAAAAAAAAAAAAAAAAAAAAAAA', { key });
+    const notFound = closed(doc.paths['/v1/api-keys/{id}']!.get!.responses['404']!.content!['application/json'].schema);
+    const validate = ajv.compile(JSON.parse(JSON.stringify(notFound).replaceAll('"#/components/', '"doc#/components/')) as object);
+    expect(validate(missing.body) ? [] : validate.errors).toEqual([]);
   });
 });
 

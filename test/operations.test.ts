@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
+  extendSchema,
   getNamedType,
   isEnumType,
   isInputObjectType,
@@ -14,13 +15,13 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../src/domain/scopes.js';
+import { operationDescription } from '../src/graphql/declared.js';
+import { NOT_OPERATIONS, undeclaredOperationFields } from '../src/graphql/operations.js';
 import { schema } from '../src/graphql/schema.js';
 import { graphqlCoordinate, OPERATIONS, OPERATIONS_BY_FIELD, type Operation } from '../src/operations/index.js';
 import { REST_ROUTES } from '../src/rest/router.js';
 import { startServer, type Tenant, type TestServer } from './support/harness.js';
 
-/** Root fields that are no operation of their own: Relay's lookups, which run each type's loader (and its scope check). */
-const NOT_OPERATIONS = ['Query.node', 'Query.nodes'];
 /** Well formed and of no workspace: operations answer not_found or validation_error, never a permission refusal. */
 const DUMMY_ID = 'key_01JAAAAAAAAAAAAAAAAAAAAAAA';
 
@@ -40,11 +41,26 @@ describe('every operation is declared once and on both surfaces', () => {
     expect(routed).toEqual(OPERATIONS.map((o) => o.name).sort());
   });
 
-  it('gives every root Query and Mutation field a declaration, but for the Relay lookups', () => {
-    const roots = [schema.getQueryType()!, schema.getMutationType()!].flatMap((t) => Object.keys(t.getFields()).map((f) => `${t.name}.${f}`));
-    const undeclared = roots.filter((c) => !OPERATIONS_BY_FIELD.has(c) && !NOT_OPERATIONS.includes(c));
-    expect(undeclared).toEqual([]);
-    for (const c of NOT_OPERATIONS) expect(roots).toContain(c);
+  it('gives every operation field a declaration, at the root and nested alike, but for the Relay lookups', () => {
+    expect(undeclaredOperationFields(schema)).toEqual([]);
+    const query = schema.getQueryType()!.getFields();
+    for (const c of Object.keys(NOT_OPERATIONS)) expect(query[c.split('.')[1]!], c).toBeDefined();
+  });
+
+  it('reports an undeclared operation field wherever it is added', () => {
+    const extended = extendSchema(
+      schema,
+      parse(`
+        extend type Query { ping: Boolean }
+        extend type ApiKey { secrets(first: Int): [String!]! siblings: [ApiKey!]! owner: Workspace }
+        extend type Workspace { members: ApiKeyRequestLogsConnection! }
+        extend type OperatorWorkspace { note: String }
+      `),
+    );
+    // Data of the object (one value, no arguments) is no operation: `ApiKey.owner` and `OperatorWorkspace.note` are not reported.
+    expect(undeclaredOperationFields(extended)).toEqual(['ApiKey.secrets', 'ApiKey.siblings', 'Query.ping', 'Workspace.members']);
+    // A nested field that is an operation is reported as soon as its declaration is missing.
+    expect(undeclaredOperationFields(schema, (c) => OPERATIONS_BY_FIELD.has(c) && c !== 'OperatorWorkspace.audit')).toEqual(['OperatorWorkspace.audit']);
   });
 
   it('gives every declaration its GraphQL field, of its kind', () => {
@@ -54,6 +70,22 @@ describe('every operation is declared once and on both surfaces', () => {
       expect(isObjectType(type) && type.getFields()[field], `${op.name}: no GraphQL field ${graphqlCoordinate(op)}`).toBeTruthy();
       if (op.kind === 'mutation') expect(typeName).toBe('Mutation');
       else expect(typeName).not.toBe('Mutation');
+    }
+  });
+
+  it('builds each declared field from its declaration: its description, and the one tie to it', () => {
+    const tied = Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .flatMap((type) => Object.values(type.getFields()).flatMap((f) => (f.extensions.operation ? [[`${type.name}.${f.name}`, f.extensions.operation]] : [])));
+    expect(Object.fromEntries(tied)).toEqual(Object.fromEntries(OPERATIONS.map((op) => [graphqlCoordinate(op), op.name])));
+    for (const op of OPERATIONS) {
+      const [typeName, field] = graphqlCoordinate(op).split('.') as [string, string];
+      const description = (schema.getType(typeName) as GraphQLObjectType).getFields()[field]!.description;
+      expect(description, op.name).toBe(operationDescription(op));
+      expect(description).toContain(op.summary);
+      expect(description).toContain(op.scope ? `**Scope:** \`${op.scope}\`` : '**Scope:** none');
+      expect(description).toContain(`**Limit class:** \`${op.limitClass}\``);
+      expect(description).toContain('**Credits:**');
     }
   });
 });

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { PLAN_CATALOG } from '../db/plans.js';
 import { ERROR_STATUS, type ErrorCode } from '../domain/errors.js';
 import { HIGH_TIER_MULTIPLIER, type LimitClass } from '../domain/limits/policy.js';
+import { operationFacts, SHAPES, spendsCredits } from '../operations/index.js';
 import type { RestRoute } from '../rest/route.js';
 import { ERROR_DOCS, errorCatalogMarkdown } from './errors.js';
-import { docOperations, type CreditCost, type DocOperation } from './operations.js';
-import { SCHEMAS, type JsonSchema } from './resources.js';
+import { docOperations, type DocOperation } from './operations.js';
+
+export type JsonSchema = Record<string, unknown>;
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -22,10 +24,54 @@ function snakeProperties(schema: unknown): unknown {
   return out;
 }
 
+/** zod to JSON Schema as the document shows it: a format says what its pattern would, and safe-integer bounds are no limit of ours. */
+const JSON_SCHEMA_OPTIONS = {
+  unrepresentable: 'any',
+  override: ({ jsonSchema: s }: { jsonSchema: JsonSchema }) => {
+    if (s.format === 'date-time') delete s.pattern;
+    if (s.type === 'integer' && s.minimum === Number.MIN_SAFE_INTEGER) delete s.minimum;
+    if (s.type === 'integer' && s.maximum === Number.MAX_SAFE_INTEGER) delete s.maximum;
+  },
+} as const;
+
+/** A schema of its own inside the document: no `$schema`, and no `$id`, which would re-base its references. */
+function embedded(json: JsonSchema): JsonSchema {
+  const { $schema: _dialect, $id: _id, ...rest } = json;
+  return rest;
+}
+
 function restBodySchema(schema: z.ZodType): JsonSchema {
-  const json = snakeProperties(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })) as JsonSchema;
-  delete json.$schema;
-  return json;
+  return snakeProperties(embedded(z.toJSONSchema(schema, { ...JSON_SCHEMA_OPTIONS, io: 'input' }) as JsonSchema)) as JsonSchema;
+}
+
+const componentRef = (id: string) => `#/components/schemas/${id}`;
+
+/** The shared shapes, by their names; `extra` joins them under `id`. */
+function shapeRegistry(extra?: { schema: z.ZodType; id: string }) {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, shape] of Object.entries(SHAPES)) registry.add(shape, { id });
+  if (extra) registry.add(extra.schema, { id: extra.id });
+  return registry;
+}
+
+const asJsonSchemas = (registry: ReturnType<typeof shapeRegistry>) =>
+  z.toJSONSchema(registry, { ...JSON_SCHEMA_OPTIONS, io: 'output', uri: componentRef }).schemas as Record<string, JsonSchema>;
+
+/** The shapes operations share, as named components. */
+function shapeComponents(): Record<string, JsonSchema> {
+  return Object.fromEntries(Object.entries(asJsonSchemas(shapeRegistry())).map(([id, s]) => [id, embedded(s)]));
+}
+
+/**
+ * An operation's success body as the router sends it (with `credits_used` when it spends
+ * credits), each shared shape in it a reference to its component.
+ */
+function successSchema(op: DocOperation): JsonSchema {
+  const body = spendsCredits(op) && op.output instanceof z.ZodObject ? op.output.extend({ credits_used: z.int() }) : op.output;
+  const named = Object.entries(SHAPES).find(([, shape]) => shape === body);
+  if (named) return { $ref: componentRef(named[0]) };
+  const id = `${op.name} body`;
+  return embedded(asJsonSchemas(shapeRegistry({ schema: body, id }))[id]!);
 }
 
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
@@ -58,11 +104,6 @@ function rateLimitsByPlan(cls: LimitClass) {
   return PLAN_CATALOG.map((p) => ({ plan: p.name, ...Object.fromEntries(CLASS_WINDOWS[cls].map((w) => [w.label.replace(/ /g, '_'), w.of(p)])) }));
 }
 
-function creditText(c: CreditCost): string {
-  if (c.kind === 'none') return 'Free: spends no credits.';
-  return `${c.perRow} credit${c.perRow === 1 ? '' : 's'} per row returned${c.free ? ` (free: ${c.free})` : ''}; refused with 402 \`insufficient_credits\` when the balance cannot cover it.`;
-}
-
 /** The catalog codes an operation can answer with, by what it takes and does. */
 function errorCodes(op: DocOperation): ErrorCode[] {
   const takesInput = op.body !== undefined || Object.keys(op.query).length > 0 || op.path.includes(':');
@@ -77,7 +118,7 @@ function errorCodes(op: DocOperation): ErrorCode[] {
     op.scope !== null && 'insufficient_permissions',
     'ip_blocked',
     op.path.includes(':') && 'not_found',
-    ...op.conflicts,
+    ...op.errors,
     op.idempotent && 'idempotency_in_flight',
     op.body !== undefined && 'payload_too_large',
     op.body !== undefined && 'unsupported_media_type',
@@ -122,7 +163,7 @@ function errorResponse(codes: ErrorCode[]): JsonSchema {
 
 function codeSamples(op: DocOperation) {
   const url = `$API_URL${op.path.replace(/:(\w+)/g, '{$1}')}`;
-  const body = op.examples.request ?? (op.body ? {} : undefined);
+  const body = op.examples?.request ?? (op.body ? {} : undefined);
   const json = body === undefined ? undefined : JSON.stringify(body);
   const curl = [`curl -X ${op.method} "${url}"`, '  -H "Authorization: Bearer $API_KEY"'];
   if (op.idempotent) curl.push('  -H "Idempotency-Key: $(uuidgen)"');
@@ -175,10 +216,9 @@ function operation(op: DocOperation): JsonSchema {
       schema: { type: 'string', maxLength: 255 },
     });
   }
-  const scopeText = op.scope ? `\`${op.scope}\`` : 'none: any valid key';
   const description = [
     op.description,
-    `**Scope:** ${scopeText}  \n**Credits:** ${creditText(op.credits)}  \n**Limit class:** \`${op.limitClass}\`${op.idempotent ? '  \n**Idempotency-Key:** honoured' : ''}  \n**GraphQL:** ${graphqlText(op)}`,
+    [...operationFacts(op), `**GraphQL:** ${graphqlText(op)}`].join('  \n'),
     `**Rate limits by plan** (the \`high\` tier gets ${HIGH_TIER_MULTIPLIER}×; \`unmetered\` keys on Enterprise and Admin have none; a key's own quotas apply on top):\n\n${rateLimitTable(op.limitClass)}`,
   ]
     .filter(Boolean)
@@ -190,7 +230,7 @@ function operation(op: DocOperation): JsonSchema {
     [String(op.status)]: {
       description: op.status === 201 ? 'Created' : 'OK',
       headers: headerRefs(['X-Request-ID', ...Object.keys(RATE_LIMIT_HEADERS), ...(op.idempotent ? ['Idempotent-Replayed'] : [])]),
-      content: { 'application/json': { schema: op.response ?? { type: 'object' }, ...(op.examples.response !== undefined ? { example: op.examples.response } : {}) } },
+      content: { 'application/json': { schema: successSchema(op) } },
     },
   };
   for (const [status, codes] of [...byStatus].sort((a, b) => a[0] - b[0])) responses[String(status)] = errorResponse(codes);
@@ -212,7 +252,7 @@ function operation(op: DocOperation): JsonSchema {
   };
   if (op.body) {
     const content: JsonSchema = { schema: restBodySchema(op.body) };
-    if (op.examples.request !== undefined) content.example = op.examples.request;
+    if (op.examples?.request !== undefined) content.example = op.examples.request;
     const required = Array.isArray(content.schema && (content.schema as JsonSchema).required) && ((content.schema as JsonSchema).required as unknown[]).length > 0;
     out.requestBody = { required, content: { 'application/json': content } };
   }
@@ -271,7 +311,7 @@ export function buildOpenApi(routes: readonly RestRoute[]): JsonSchema {
         'Idempotent-Replayed': { description: '`true` when the response replays an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
       },
       schemas: {
-        ...SCHEMAS,
+        ...shapeComponents(),
         Error: {
           type: 'object',
           required: ['error'],

@@ -4,7 +4,18 @@ import * as me from './me.js';
 import { graphqlCoordinate, type Operation } from './operation.js';
 import * as operator from './operator.js';
 
-export { defineOperation, graphqlCoordinate, spendsCredits, strictestClass, type CreditCost, type Operation, type RestBinding } from './operation.js';
+export {
+  creditText,
+  defineOperation,
+  graphqlCoordinate,
+  operationFacts,
+  spendsCredits,
+  strictestClass,
+  type CreditCost,
+  type Operation,
+  type RestBinding,
+} from './operation.js';
+export { SHAPES } from './shapes.js';
 
 const isOperation = (v: unknown): v is Operation => typeof v === 'object' && v !== null && 'rest' in v && 'limitClass' in v;
 

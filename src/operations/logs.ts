@@ -1,4 +1,5 @@
 import { defineOperation } from './operation.js';
+import { one, page, SHAPES } from './shapes.js';
 
 export const USAGE_QUERY = { from: 'ISO 8601, inclusive (default: 00:00 UTC today)', to: 'ISO 8601, exclusive (default: now)' };
 export const LOG_QUERY = {
@@ -20,6 +21,7 @@ export const requestLogs = defineOperation({
   scope: 'read:logs',
   name: 'requestLogs',
   summary: "Request logs of the workspace's keys, newest first.",
+  output: page(SHAPES.RequestLog),
   rest: { method: 'GET', path: '/v1/logs', query: LOG_QUERY },
 });
 
@@ -28,6 +30,7 @@ export const workspaceUsage = defineOperation({
   scope: 'read:logs',
   name: 'workspaceUsage',
   summary: 'Usage of the whole workspace: calls, errors, error rate, credits, last used, per endpoint.',
+  output: one(SHAPES.Usage),
   rest: { method: 'GET', path: '/v1/usage', query: USAGE_QUERY },
   graphql: 'Workspace.usage',
 });
@@ -37,6 +40,7 @@ export const ownRequestLogs = defineOperation({
   scope: null,
   name: 'ownRequestLogs',
   summary: "The calling key's own request logs, newest first; any key may read its own.",
+  output: page(SHAPES.RequestLog),
   rest: { method: 'GET', path: '/v1/me/logs', query: OWN_LOG_QUERY },
   graphql: 'Viewer.requestLogs',
 });
@@ -46,6 +50,7 @@ export const ownUsage = defineOperation({
   scope: null,
   name: 'ownUsage',
   summary: "The calling key's own usage; any key may read its own.",
+  output: one(SHAPES.Usage),
   rest: { method: 'GET', path: '/v1/me/usage', query: USAGE_QUERY },
   graphql: 'Viewer.usage',
 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorCode } from '../domain/errors.js';
 import type { LimitClass } from '../domain/limits/policy.js';
 import type { Scope } from '../domain/scopes.js';
 
@@ -23,9 +24,11 @@ export interface Operation {
   /** The GraphQL field name, e.g. `createApiKey`; unique among operations. */
   name: string;
   kind: 'query' | 'mutation';
+  /** One line, true of both surfaces (field names differ in case: name none). */
   summary: string;
   description?: string;
-  examples?: { request?: unknown; response?: unknown };
+  /** `request`: a REST body, in snake_case, that the operation accepts (test/api-docs.test.ts sends it). */
+  examples?: { request?: unknown };
   /** null: any valid key. */
   scope: Scope | null;
   limitClass: LimitClass;
@@ -34,6 +37,13 @@ export interface Operation {
   idempotent: boolean;
   /** The domain's input (camelCase; REST documents it in snake_case). */
   input?: z.ZodType;
+  /** REST's body of success (snake_case), built from src/operations/shapes.ts. */
+  output: z.ZodType;
+  /**
+   * Codes the operation can answer beyond those every operation of its kind can (authentication,
+   * limits, its scope, validation and not_found where it takes input or an id, idempotency).
+   */
+  errors?: readonly ErrorCode[];
   rest: RestBinding;
   /**
    * The GraphQL field as a schema coordinate, when it is not a root field of `kind` named
@@ -61,3 +71,19 @@ export function strictestClass(ops: Iterable<Pick<Operation, 'limitClass'>>): Li
 }
 
 export const spendsCredits = (op: Pick<Operation, 'credits'>) => op.credits.kind !== 'none';
+
+/** What an operation costs, in the words both references use. */
+export function creditText(c: CreditCost): string {
+  if (c.kind === 'none') return 'Free: spends no credits.';
+  return `${c.perRow} credit${c.perRow === 1 ? '' : 's'} per row returned${c.free ? ` (free: ${c.free})` : ''}; refused with \`insufficient_credits\` when the balance cannot cover it.`;
+}
+
+/** The facts both references state of every operation, a Markdown line each. */
+export function operationFacts(op: Pick<Operation, 'scope' | 'credits' | 'limitClass' | 'idempotent'>): string[] {
+  return [
+    `**Scope:** ${op.scope ? `\`${op.scope}\`` : 'none: any valid key'}`,
+    `**Credits:** ${creditText(op.credits)}`,
+    `**Limit class:** \`${op.limitClass}\``,
+    ...(op.idempotent ? ['**Idempotency-Key:** honoured'] : []),
+  ];
+}

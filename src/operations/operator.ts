@@ -1,18 +1,19 @@
 import { addCreditsInput, limitOverrideInput, updateWorkspaceInput } from '../domain/operator/inputs.js';
 import { OPERATOR_SCOPE } from '../domain/scopes.js';
 import { defineOperation } from './operation.js';
+import { one, page, SHAPES } from './shapes.js';
 
 /** Held by a key of a workspace on the Admin plan: the domain checks the plan too. */
-const operator = { scope: OPERATOR_SCOPE, limitClass: 'default', credits: { kind: 'none' }, idempotent: false } as const;
-const NEEDS = 'Needs admin:operator, held by a key of a workspace on the Admin plan.';
+const operator = { scope: OPERATOR_SCOPE, limitClass: 'default', credits: { kind: 'none' }, idempotent: false, description: 'Only a key of a workspace on the Admin plan can hold admin:operator.' } as const;
 const PAGE_QUERY = { limit: '1 to 100 (default 20)', cursor: 'next_cursor of the previous page' };
+const managed = one(SHAPES.ManagedWorkspace);
 
 export const operatorWorkspaces = defineOperation({
   ...operator,
   name: 'operatorWorkspaces',
   kind: 'query',
   summary: "Every workspace, newest first, with its plan (lifted while an override lasts), credit balance, active keys and today's calls (since 00:00 UTC).",
-  description: NEEDS,
+  output: page(SHAPES.ManagedWorkspace),
   rest: { method: 'GET', path: '/v1/operator/workspaces', query: { name: 'Case-insensitive substring', plan: 'A plan, e.g. pro', ...PAGE_QUERY } },
 });
 
@@ -20,8 +21,8 @@ export const operatorWorkspace = defineOperation({
   ...operator,
   name: 'operatorWorkspace',
   kind: 'query',
-  summary: 'One workspace, as the list shows it.',
-  description: NEEDS,
+  summary: 'Any workspace by id, as the list shows it.',
+  output: managed,
   rest: { method: 'GET', path: '/v1/operator/workspaces/:id' },
 });
 
@@ -30,9 +31,10 @@ export const operatorUpdateWorkspace = defineOperation({
   name: 'operatorUpdateWorkspace',
   kind: 'mutation',
   summary: "Rename a workspace or move it to another plan; the plan's limits hold for its keys at once. Audited.",
-  description: NEEDS,
   input: updateWorkspaceInput,
+  output: managed,
   rest: { method: 'PATCH', path: '/v1/operator/workspaces/:id' },
+  examples: { request: { plan: 'pro' } },
 });
 
 export const operatorSetLimitOverride = defineOperation({
@@ -40,10 +42,11 @@ export const operatorSetLimitOverride = defineOperation({
   name: 'operatorSetLimitOverride',
   kind: 'mutation',
   summary:
-    "Override the workspace's limits until expires_at (at most 90 days ahead): a multiplier of every plan limit, or explicit numbers, not both. Replaces any override; after expires_at the plan's limits return by themselves. Audited.",
-  description: NEEDS,
+    "Override the workspace's limits until the given expiry (at most 90 days ahead): a multiplier of every plan limit, or explicit numbers, not both. Replaces any override; after it expires the plan's limits return by themselves. Audited.",
   input: limitOverrideInput,
+  output: managed,
   rest: { method: 'PUT', path: '/v1/operator/workspaces/:id/override' },
+  examples: { request: { multiplier: 3, expires_at: '2026-12-01T00:00:00Z', reason: 'Launch week' } },
 });
 
 export const operatorClearLimitOverride = defineOperation({
@@ -51,7 +54,7 @@ export const operatorClearLimitOverride = defineOperation({
   name: 'operatorClearLimitOverride',
   kind: 'mutation',
   summary: "End the workspace's override now. Audited.",
-  description: NEEDS,
+  output: managed,
   rest: { method: 'DELETE', path: '/v1/operator/workspaces/:id/override' },
 });
 
@@ -60,9 +63,10 @@ export const operatorAddCredits = defineOperation({
   name: 'operatorAddCredits',
   kind: 'mutation',
   summary: "Add credits to the workspace's balance. Audited.",
-  description: NEEDS,
   input: addCreditsInput,
+  output: managed,
   rest: { method: 'POST', path: '/v1/operator/workspaces/:id/credits' },
+  examples: { request: { amount: 1000 } },
 });
 
 export const operatorWorkspaceAudit = defineOperation({
@@ -70,7 +74,7 @@ export const operatorWorkspaceAudit = defineOperation({
   name: 'operatorWorkspaceAudit',
   kind: 'query',
   summary: 'Operator changes to the workspace, newest first: who (key id, or "cli"), what, and the state before and after.',
-  description: NEEDS,
+  output: page(SHAPES.AuditEntry),
   rest: { method: 'GET', path: '/v1/operator/workspaces/:id/audit', query: PAGE_QUERY },
   graphql: 'OperatorWorkspace.audit',
 });

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { z } from 'zod';
 import type { ServiceContext } from '../domain/context.js';
 import { errors } from '../domain/errors.js';
 import type { RequestState } from '../gateway/gateway.js';
@@ -17,25 +16,11 @@ export interface RestCall {
   idempotencyKey: string | null;
 }
 
-/** What /api-docs says about a route; the route table is the one source of the REST reference. */
-export interface RouteDoc {
-  summary: string;
-  /** The scope the route needs; absent: any valid key. */
-  scope?: string;
-  /** The domain's input schema (camelCase; documented in REST's snake_case). */
-  body?: z.ZodType;
-  /** Query parameters and what they mean. */
-  query?: Record<string, string>;
-  /** Status of success. */
-  status?: number;
-}
-
 export interface RestRoute {
   method: Operation['rest']['method'];
   path: string;
   /** The declaration the router enforces: scope, limit class, Idempotency-Key, credits reporting. */
   operation: Operation;
-  doc: RouteDoc;
   /** Parses the call, runs the domain function and serialises its result: the JSON body of success. */
   handler(call: RestCall): Promise<unknown>;
 }
@@ -43,13 +28,7 @@ export interface RestRoute {
 /** The route of `operation`, at its declared method and path. */
 export function restRoute(operation: Operation, handler: RestRoute['handler']): RestRoute {
   const { rest } = operation;
-  return {
-    method: rest.method,
-    path: rest.path,
-    operation,
-    doc: { summary: operation.summary, scope: operation.scope ?? undefined, body: operation.input, query: rest.query, status: rest.status },
-    handler,
-  };
+  return { method: rest.method, path: rest.path, operation, handler };
 }
 
 /** A whole-number query parameter within bounds, `def` when absent. */

@@ -6,8 +6,11 @@ import * as keys from '../../domain/keys/service.js';
 import { keyQuotaUsage, type QuotaUsage } from '../../domain/keys/quota-usage.js';
 import { keyState } from '../../domain/keys/state.js';
 import { displayHint } from '../../domain/keys/secret.js';
+import * as op from '../../operations/api-keys.js';
+import type { Operation } from '../../operations/index.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { rootOperation } from '../declared.js';
 import { WorkspaceRef } from './workspace.js';
 
 export const RateLimitTierEnum = builder.enumType('RateLimitTier', {
@@ -149,19 +152,19 @@ const ApiKeyFilter = builder.inputType('ApiKeyFilter', {
   }),
 });
 
-builder.queryField('apiKey', (t) =>
+rootOperation(op.apiKey, (t, declared) =>
   t.field({
+    ...declared,
     type: ApiKeyRef,
-    description: "One key of the caller's workspace. Needs admin:api_keys.",
     args: { id: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => keys.getKey(ctx.service(), String(args.id)),
   }),
 );
 
-builder.queryField('apiKeys', (t) =>
+rootOperation(op.apiKeys, (t, declared) =>
   t.connection({
+    ...declared,
     type: ApiKeyRef,
-    description: "Keys of the caller's workspace, newest first. Needs admin:api_keys.",
     args: { filter: t.arg({ type: ApiKeyFilter }) },
     resolve: (_r, args, ctx) =>
       resolveCursorConnection(
@@ -236,18 +239,19 @@ const DeletePayloadRef = builder.objectRef<{ id: string }>('DeleteApiKeyPayload'
   fields: (t) => ({ deletedApiKeyId: t.exposeID('id') }),
 });
 
-builder.mutationField('createApiKey', (t) =>
+rootOperation(op.createApiKey, (t, declared) =>
   t.field({
+    ...declared,
     type: IssuedKeyRef,
-    description: 'Needs admin:api_keys, and every scope it grants. Honours the Idempotency-Key header.',
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }, { idempotencyKey: ctx.state.idempotencyKey }),
   }),
 );
 
-builder.mutationField('updateApiKey', (t) =>
+rootOperation(op.updateApiKey, (t, declared) =>
   t.field({
+    ...declared,
     type: ApiKeyPayloadRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateApiKeyInput, required: true }) },
     resolve: async (_r, { id, input }, ctx) => ({
@@ -256,33 +260,33 @@ builder.mutationField('updateApiKey', (t) =>
   }),
 );
 
-const lifecycle = (name: string, description: string, run: (ctx: GraphQLContext, id: string) => Promise<ApiKeyRow>) =>
-  builder.mutationField(name, (t) =>
+const lifecycle = (operation: Operation & { kind: 'mutation' }, run: (ctx: GraphQLContext, id: string) => Promise<ApiKeyRow>) =>
+  rootOperation(operation, (t, declared) =>
     t.field({
+      ...declared,
       type: ApiKeyPayloadRef,
-      description,
       args: { id: t.arg.id({ required: true }) },
       resolve: async (_r, { id }, ctx) => ({ key: await run(ctx, String(id)) }),
     }),
   );
 
-lifecycle('deactivateApiKey', 'Blocks the key at once; history and settings are kept.', (ctx, id) => keys.deactivateKey(ctx.service(), id));
-lifecycle('reactivateApiKey', 'Lets a deactivated key work again.', (ctx, id) => keys.reactivateKey(ctx.service(), id));
-lifecycle('revokeApiKey', 'Stops the key for good.', (ctx, id) => keys.revokeKey(ctx.service(), id));
+lifecycle(op.deactivateApiKey, (ctx, id) => keys.deactivateKey(ctx.service(), id));
+lifecycle(op.reactivateApiKey, (ctx, id) => keys.reactivateKey(ctx.service(), id));
+lifecycle(op.revokeApiKey, (ctx, id) => keys.revokeKey(ctx.service(), id));
 
-builder.mutationField('rotateApiKey', (t) =>
+rootOperation(op.rotateApiKey, (t, declared) =>
   t.field({
+    ...declared,
     type: RotatedKeyRef,
-    description: "Issues a replacement with the old key's permissions, category, tier, quotas, description and expiry.",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: RotateApiKeyInput }) },
     resolve: (_r, { id, input }, ctx) => keys.rotateKey(ctx.service(), String(id), plain(input) ?? {}),
   }),
 );
 
-builder.mutationField('deleteApiKey', (t) =>
+rootOperation(op.deleteApiKey, (t, declared) =>
   t.field({
+    ...declared,
     type: DeletePayloadRef,
-    description: 'Only a key that was never used; otherwise key_in_use (deactivate or revoke it instead).',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, { id }, ctx) => ({ id: (await keys.deleteKey(ctx.service(), String(id))).id }),
   }),

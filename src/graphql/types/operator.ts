@@ -5,10 +5,10 @@ import { grantCredits } from '../../domain/operator/credits.js';
 import { clearLimitOverride, setLimitOverride } from '../../domain/operator/override.js';
 import { updateWorkspace } from '../../domain/operator/update.js';
 import { getManagedWorkspace, listManagedWorkspaces, type ManagedWorkspace } from '../../domain/operator/workspaces.js';
+import * as op from '../../operations/operator.js';
 import { builder } from '../builder.js';
+import { objectOperation, rootOperation } from '../declared.js';
 import { PlanRef } from './plan.js';
-
-const NEEDS = 'Needs admin:operator, held by a key of a workspace on the Admin plan.';
 
 const AuditEntryRef = builder.objectRef<OperatorAuditRow>('OperatorAuditEntry').implement({
   description: 'One operator change to a workspace.',
@@ -23,7 +23,7 @@ const AuditEntryRef = builder.objectRef<OperatorAuditRow>('OperatorAuditEntry').
 });
 
 const OperatorWorkspaceRef = builder.objectRef<ManagedWorkspace>('OperatorWorkspace').implement({
-  description: `A workspace as an operator sees it. ${NEEDS}`,
+  description: `A workspace as an operator sees it. ${op.operatorWorkspace.description}`,
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
@@ -32,17 +32,20 @@ const OperatorWorkspaceRef = builder.objectRef<ManagedWorkspace>('OperatorWorksp
     creditBalance: t.exposeInt('creditBalance'),
     keyCount: t.exposeInt('keyCount', { description: 'Keys that can authenticate now: active and unexpired.' }),
     callsToday: t.exposeInt('callsToday', { description: "Requests made with the workspace's keys since 00:00 UTC." }),
-    audit: t.connection({
-      type: AuditEntryRef,
-      description: 'Operator changes to the workspace, newest first.',
-      resolve: (w, args, ctx) =>
-        resolveCursorConnection(
-          { args, toCursor: (a: OperatorAuditRow) => a.id, defaultSize: 20, maxSize: 100 },
-          (page: ResolveCursorConnectionArgs) => listAudit(ctx.service(), w.id, page),
-        ),
-    }),
   }),
 });
+
+objectOperation(OperatorWorkspaceRef, op.operatorWorkspaceAudit, (t, declared) =>
+  t.connection({
+    ...declared,
+    type: AuditEntryRef,
+    resolve: (w, args, ctx) =>
+      resolveCursorConnection(
+        { args, toCursor: (a: OperatorAuditRow) => a.id, defaultSize: 20, maxSize: 100 },
+        (page: ResolveCursorConnectionArgs) => listAudit(ctx.service(), w.id, page),
+      ),
+  }),
+);
 
 const OperatorWorkspaceFilter = builder.inputType('OperatorWorkspaceFilter', {
   fields: (t) => ({
@@ -51,10 +54,10 @@ const OperatorWorkspaceFilter = builder.inputType('OperatorWorkspaceFilter', {
   }),
 });
 
-builder.queryField('operatorWorkspaces', (t) =>
+rootOperation(op.operatorWorkspaces, (t, declared) =>
   t.connection({
+    ...declared,
     type: OperatorWorkspaceRef,
-    description: `Every workspace, newest first. ${NEEDS}`,
     args: { filter: t.arg({ type: OperatorWorkspaceFilter }) },
     resolve: (_r, args, ctx) =>
       resolveCursorConnection(
@@ -65,10 +68,10 @@ builder.queryField('operatorWorkspaces', (t) =>
   }),
 );
 
-builder.queryField('operatorWorkspace', (t) =>
+rootOperation(op.operatorWorkspace, (t, declared) =>
   t.field({
+    ...declared,
     type: OperatorWorkspaceRef,
-    description: `Any workspace by id. ${NEEDS}`,
     args: { id: t.arg.id({ required: true }) },
     resolve: (_r, { id }, ctx) => getManagedWorkspace(ctx.service(), String(id)),
   }),
@@ -102,37 +105,37 @@ const PayloadRef = builder.objectRef<ManagedWorkspace>('OperatorWorkspacePayload
 /** GraphQL sends null for fields left out of a variable's object; to the domain, as on REST, they are absent. */
 const present = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
-builder.mutationField('operatorUpdateWorkspace', (t) =>
+rootOperation(op.operatorUpdateWorkspace, (t, declared) =>
   t.field({
+    ...declared,
     type: PayloadRef,
-    description: `Renames a workspace or moves it to another plan; the plan's limits hold for its keys at once. Audited. ${NEEDS}`,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWorkspaceInput, required: true }) },
     resolve: (_r, { id, input }, ctx) => updateWorkspace(ctx.service(), String(id), present(input)),
   }),
 );
 
-builder.mutationField('operatorSetLimitOverride', (t) =>
+rootOperation(op.operatorSetLimitOverride, (t, declared) =>
   t.field({
+    ...declared,
     type: PayloadRef,
-    description: `Overrides a workspace's limits until expiresAt, replacing any override it had. Audited. ${NEEDS}`,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: LimitOverrideInput, required: true }) },
     resolve: (_r, { id, input }, ctx) => setLimitOverride(ctx.service(), String(id), present(input)),
   }),
 );
 
-builder.mutationField('operatorClearLimitOverride', (t) =>
+rootOperation(op.operatorClearLimitOverride, (t, declared) =>
   t.field({
+    ...declared,
     type: PayloadRef,
-    description: `Ends a workspace's override now. Audited. ${NEEDS}`,
     args: { id: t.arg.id({ required: true }) },
     resolve: (_r, { id }, ctx) => clearLimitOverride(ctx.service(), String(id)),
   }),
 );
 
-builder.mutationField('operatorAddCredits', (t) =>
+rootOperation(op.operatorAddCredits, (t, declared) =>
   t.field({
+    ...declared,
     type: PayloadRef,
-    description: `Adds credits to a workspace's balance. Audited. ${NEEDS}`,
     args: { id: t.arg.id({ required: true }), amount: t.arg.int({ required: true }) },
     resolve: (_r, { id, amount }, ctx) => grantCredits(ctx.service(), String(id), { amount }),
   }),

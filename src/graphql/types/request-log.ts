@@ -13,8 +13,11 @@ import {
   type StatusClass,
   type Usage,
 } from '../../domain/logs/query.js';
+import * as keyOps from '../../operations/api-keys.js';
+import * as op from '../../operations/logs.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { objectOperation, rootOperation } from '../declared.js';
 import { ApiKeyRef } from './api-key.js';
 import { ViewerRef } from './viewer.js';
 import { WorkspaceRef } from './workspace.js';
@@ -96,28 +99,28 @@ const logsConnection = (args: object, list: (page: LogPage) => Promise<RequestLo
 
 const workspaceLogs = (ctx: GraphQLContext, args: object, filter: LogFilterInput) => logsConnection(args, (page) => listRequestLogs(ctx.service(), filter, page));
 
-builder.queryField('requestLogs', (t) =>
+rootOperation(op.requestLogs, (t, declared) =>
   t.connection({
+    ...declared,
     type: RequestLogRef,
-    description: "Requests made with the workspace's keys, newest first. Needs read:logs.",
     args: { filter: t.arg({ type: RequestLogFilter }) },
     resolve: (_r, args, ctx) => workspaceLogs(ctx, args, toFilter(args.filter)),
   }),
 );
 
-builder.objectField(ApiKeyRef, 'requestLogs', (t) =>
+objectOperation(ApiKeyRef, keyOps.apiKeyRequestLogs, (t, declared) =>
   t.connection({
+    ...declared,
     type: RequestLogRef,
-    description: "This key's requests, newest first. Needs read:logs.",
     args: { filter: t.arg({ type: RequestLogFilter }) },
     resolve: (key, args, ctx) => workspaceLogs(ctx, args, toFilter(args.filter, key.id)),
   }),
 );
 
-builder.objectField(ViewerRef, 'requestLogs', (t) =>
+objectOperation(ViewerRef, op.ownRequestLogs, (t, declared) =>
   t.connection({
+    ...declared,
     type: RequestLogRef,
-    description: "The calling key's own requests, newest first. Any key may read its own (no read:logs needed).",
     args: { filter: t.arg({ type: OwnRequestLogFilter }) },
     resolve: (_p, args, ctx) => {
       const { apiKeyId: _none, ...filter } = toFilter(args.filter);
@@ -150,28 +153,28 @@ const UsageRef = builder.objectRef<Usage>('Usage').implement({
 });
 
 
-builder.objectField(ApiKeyRef, 'usage', (t) =>
+objectOperation(ApiKeyRef, keyOps.apiKeyUsage, (t, declared) =>
   t.field({
+    ...declared,
     type: UsageRef,
-    description: 'Needs read:logs.',
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
     resolve: (key, args, ctx) => usage(ctx.service(), { apiKeyId: key.id, from: args.from ?? undefined, to: args.to ?? undefined }),
   }),
 );
 
-builder.objectField(ViewerRef, 'usage', (t) =>
+objectOperation(ViewerRef, op.ownUsage, (t, declared) =>
   t.field({
+    ...declared,
     type: UsageRef,
-    description: "The calling key's own usage. Any key may read its own (no read:logs needed).",
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
     resolve: (_p, args, ctx) => ownUsage(ctx.service(), { from: args.from ?? undefined, to: args.to ?? undefined }),
   }),
 );
 
-builder.objectField(WorkspaceRef, 'usage', (t) =>
+objectOperation(WorkspaceRef, op.workspaceUsage, (t, declared) =>
   t.field({
+    ...declared,
     type: UsageRef,
-    description: 'Every key of the workspace together. Needs read:logs.',
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
     resolve: (_w, args, ctx) => usage(ctx.service(), { from: args.from ?? undefined, to: args.to ?? undefined }),
   }),

@@ -2,7 +2,9 @@ import type { Principal } from '../../domain/principal.js';
 import { errors } from '../../domain/errors.js';
 import { ownQuotaUsage } from '../../domain/keys/quota-usage.js';
 import { getOwnKey } from '../../domain/keys/service.js';
+import * as op from '../../operations/me.js';
 import { builder } from '../builder.js';
+import { objectOperation, rootOperation } from '../declared.js';
 import { ApiKeyRef, QuotaUsageRef, RateLimitTierEnum } from './api-key.js';
 import { loadEffectivePlan, PlanRef } from './plan.js';
 import { WorkspaceRef } from './workspace.js';
@@ -26,10 +28,6 @@ export const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
       description: 'The full record of the calling key (its own, so no admin scope is needed).',
       resolve: (_p, _a, ctx) => getOwnKey(ctx.service()),
     }),
-    workspace: t.field({
-      type: WorkspaceRef,
-      resolve: async (p, _a, ctx) => (await ctx.workspaces().load(p.workspaceId)) ?? Promise.reject(errors.notFound('Workspace')),
-    }),
     plan: t.field({
       type: PlanRef,
       resolve: (p, _a, ctx) => loadEffectivePlan(ctx, p.planId, p.override),
@@ -37,4 +35,12 @@ export const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
   }),
 });
 
-builder.queryField('viewer', (t) => t.field({ type: ViewerRef, resolve: (_r, _a, ctx) => ctx.principal() }));
+objectOperation(ViewerRef, op.workspace, (t, declared) =>
+  t.field({
+    ...declared,
+    type: WorkspaceRef,
+    resolve: async (p, _a, ctx) => (await ctx.workspaces().load(p.workspaceId)) ?? Promise.reject(errors.notFound('Workspace')),
+  }),
+);
+
+rootOperation(op.viewer, (t, declared) => t.field({ ...declared, type: ViewerRef, resolve: (_r, _a, ctx) => ctx.principal() }));
