@@ -4,9 +4,10 @@ import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Database } from './db/client.js';
-import { catalogError, dbTimeout, withTimeout } from './db/errors.js';
+import { dbTimeout, withTimeout } from './db/errors.js';
 import { seedPlans } from './db/plans.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { catalogError } from './domain/errors.js';
 import { purgeIdempotencyRecords } from './domain/idempotency.js';
 import { purgeRequestLogs } from './domain/logs/query.js';
 import { RequestLogWriter } from './domain/logs/writer.js';
@@ -25,7 +26,8 @@ import { IntrospectionCache } from './graphql/introspection-cache.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { buildOpenApi } from './docs/openapi.js';
 import { renderApiDocs, serveDocsAsset } from './docs/page.js';
-import { assertDeclaredLength, DEFAULT_MAX_BODY_BYTES, isJsonType, parseJson, readBody, sendHtml, sendJson } from './rest/http.js';
+import { assertDeclaredLength, DEFAULT_MAX_BODY_BYTES, isJsonType, parseJson, readBody } from './http/body.js';
+import { sendHtml, sendJson } from './http/respond.js';
 import { createRestHandler, REST_ROUTES } from './rest/router.js';
 
 /** Seeds' base URL for the REST API (`…/functions/v1/api-gateway/v1/contacts`), served as an alias of `/v1`. */

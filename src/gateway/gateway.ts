@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../domain/clock.js';
 import type { QuotaReader, ServiceContext } from '../domain/context.js';
-import { catalogError } from '../db/errors.js';
+import { catalogError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { REQUEST_FLUSH_TIMEOUT_MS, type RequestLogWriter } from '../domain/logs/writer.js';
 import type { Principal } from '../domain/principal.js';

@@ -1,9 +1,8 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, getOperationAST, Kind, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { catalogError } from '../db/errors.js';
 import { requireScope } from '../domain/context.js';
-import { ApiError } from '../domain/errors.js';
+import { ApiError, catalogError } from '../domain/errors.js';
 import type { RequestState } from '../gateway/gateway.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
 import { MAX_POINTS, operationCost } from './cost.js';

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
-import { catalogError } from '../db/errors.js';
 import { requireScope } from '../domain/context.js';
-import { ApiError, errors } from '../domain/errors.js';
+import { ApiError, catalogError, errors } from '../domain/errors.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { findNul, NUL_PROBLEM, nulError } from '../domain/validation.js';
 import { spendsCredits } from '../operations/index.js';
 import { idempotencyKeyOf } from '../gateway/idempotency-header.js';
-import { assertDeclaredLength, camelizeKeys, readJsonBody, sendError, sendJson } from './http.js';
+import { assertDeclaredLength } from '../http/body.js';
+import { sendJson } from '../http/respond.js';
+import { camelizeKeys, readJsonBody, sendError } from './http.js';
 import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { logRoutes } from './routes/logs.js';
