@@ -4,12 +4,15 @@ import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Database } from './db/client.js';
-import { catalogError, dbTimeout, withTimeout } from './db/errors.js';
+import { dbTimeout, withTimeout } from './db/errors.js';
 import { seedPlans } from './db/plans.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { serviceContexts, type ServiceContextFactory, type ServiceDeps } from './domain/context.js';
+import { Directory } from './domain/directory.js';
+import { catalogError } from './domain/errors.js';
 import { purgeIdempotencyRecords } from './domain/idempotency.js';
 import { purgeRequestLogs } from './domain/logs/query.js';
-import { RequestLogWriter } from './domain/logs/writer.js';
+import { REQUEST_FLUSH_TIMEOUT_MS, RequestLogWriter } from './domain/logs/writer.js';
 import { createSealer } from './domain/sealer.js';
 import { Gateway } from './gateway/gateway.js';
 import type { TrustProxy } from './gateway/client-ip.js';
@@ -25,7 +28,8 @@ import { IntrospectionCache } from './graphql/introspection-cache.js';
 import { createGraphQLServer } from './graphql/yoga.js';
 import { buildOpenApi } from './docs/openapi.js';
 import { renderApiDocs, serveDocsAsset } from './docs/page.js';
-import { assertDeclaredLength, DEFAULT_MAX_BODY_BYTES, isJsonType, parseJson, readBody, sendHtml, sendJson } from './rest/http.js';
+import { assertDeclaredLength, DEFAULT_MAX_BODY_BYTES, isJsonType, parseJson, readBody } from './http/body.js';
+import { sendHtml, sendJson } from './http/respond.js';
 import { createRestHandler, REST_ROUTES } from './rest/router.js';
 
 /** Seeds' base URL for the REST API (`…/functions/v1/api-gateway/v1/contacts`), served as an alias of `/v1`. */
@@ -60,6 +64,12 @@ export interface AppOptions {
 export interface App {
   server: Server;
   gateway: Gateway;
+  /** The one source of workspace and plan facts, for the gateway's admission and the domain alike. */
+  directory: Directory;
+  /** The long-lived parts of every ServiceContext (and of the CLI's commands run by this server). */
+  services: ServiceDeps;
+  /** Builds a request's ServiceContext from `services`, its caller and its record. */
+  contexts: ServiceContextFactory;
   /** Answers to introspection without a key, kept for the life of the process. */
   introspection: IntrospectionCache;
   database: Database;
@@ -94,11 +104,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
         onFailover: (err) => logger.warn({ err }, 'Redis unreachable: enforcing limits in this process for 5 s'),
       })
     : new MemoryCounterStore();
+  const directory = await Directory.load(opts.database.db);
   const gateway = new Gateway({
     database: opts.database,
     counters,
     clock,
-    sealer: createSealer(opts.serverSecret, 'idempotency'),
+    directory,
     logWriter,
     blocker: new MemoryIpBlocker(opts.ipBlock ?? DEFAULT_IP_BLOCK_POLICY),
     trustProxy: opts.trustProxy ?? false,
@@ -107,10 +118,23 @@ export async function createApp(opts: AppOptions): Promise<App> {
     onError: onUnexpected,
   });
   await gateway.start();
+  // The gateway authenticates, admits and logs; what a domain function works with is wired here.
+  const services: ServiceDeps = {
+    db: opts.database.db,
+    clock,
+    sealer: createSealer(opts.serverSecret, 'idempotency'),
+    lookup: directory,
+    quotas: gateway.quotas,
+    keyChanged: (hash, o) => gateway.keyChanged(hash, o),
+    workspaceChanged: (id) => gateway.workspaceChanged(id),
+    // A request that needs its logs written first waits a bounded time, then fails 503 rather than answer from stale counts.
+    flushLogs: () => logWriter.flush({ timeoutMs: REQUEST_FLUSH_TIMEOUT_MS }),
+  };
+  const contexts = serviceContexts(services);
   const introspection = new IntrospectionCache();
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const yoga = createGraphQLServer(onUnexpected, { maxBodyBytes, introspection });
-  const rest = createRestHandler(gateway, onUnexpected, { maxBodyBytes });
+  const yoga = createGraphQLServer(onUnexpected, { maxBodyBytes, introspection, contexts });
+  const rest = createRestHandler(gateway, onUnexpected, { maxBodyBytes, contexts });
   // Yoga's node listener merges extra arguments into the server context; its typings omit them.
   const fastPath = createFastPath(yoga);
   const yogaListener = yoga.requestListener as unknown as (req: IncomingMessage, res: ServerResponse, ctx: ServerContext) => Promise<void>;
@@ -166,7 +190,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       res.setHeader('X-Request-ID', requestIdFor(req.headers['x-request-id'], clock.now()));
       if (path === '/healthz') sendJson(res, 200, { status: 'ok' });
       else if (path === '/api-docs' || path === '/api-docs/') sendHtml(res, (docsPage ??= renderApiDocs(REST_ROUTES)));
-      else if (path === '/api-docs/openapi.json') sendJson(res, 200, (openApi ??= buildOpenApi(REST_ROUTES)));
+      else if (path === '/api-docs/openapi.json') sendJson(res, 200, (openApi ??= buildOpenApi(REST_ROUTES, directory.plans())));
       else if (path.startsWith('/api-docs/assets/') && serveDocsAsset(res, path)) return;
       else sendJson(res, 404, { error: { code: 'not_found', message: `No route ${req.method} ${path}` } });
     }
@@ -206,6 +230,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   return {
     server,
     gateway,
+    directory,
+    services,
+    contexts,
     introspection,
     database: opts.database,
     logWriter,

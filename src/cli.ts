@@ -16,6 +16,7 @@ import { DataDirLockedError } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
 import type { KeyAnnouncer } from './domain/context.js';
 import { ApiError } from './domain/errors.js';
+import { Directory } from './domain/directory.js';
 import { publishInvalidation } from './gateway/invalidation.js';
 
 /** How long the CLI waits for a folder held by a server that is still starting, or by another CLI run. */
@@ -72,9 +73,11 @@ async function runHere<T>(env: Env, command: string, work: (exec: CliExecutor) =
   try {
     await prepareDatabase(database);
     // Servers sharing this database learn of changed keys and workspaces over the invalidation bus.
-    const announce: KeyAnnouncer = (hash, opts) => publishInvalidation(database, opts?.foreign ? { hash, foreign: true } : { hash });
+    const keyChanged: KeyAnnouncer = (hash, opts) => publishInvalidation(database, opts?.foreign ? { hash, foreign: true } : { hash });
     const workspaceChanged = (id: string) => publishInvalidation(database, { workspace: id });
-    return await work((req) => runCliRequest({ db: database.db, clock: systemClock, workspaceChanged, announce }, req));
+    // Read once for this one command: nothing in this short-lived process needs it kept fresh.
+    const lookup = await Directory.load(database.db);
+    return await work((req) => runCliRequest({ db: database.db, clock: systemClock, lookup, workspaceChanged, keyChanged }, req));
   } finally {
     await database.close();
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy } from './gateway/client-ip.js';
 import { DEFAULT_LOOKUP_BUDGET } from './gateway/lookup-budget.js';
-import { DEFAULT_MAX_BODY_BYTES } from './rest/http.js';
+import { DEFAULT_MAX_BODY_BYTES } from './http/body.js';
 
 const intFrom = (def: number) => z.coerce.number().int().min(0).default(def);
 

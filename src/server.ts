@@ -6,8 +6,6 @@ import { runCliRequest, type CliDeps } from './control/commands.js';
 import { CONTROL_DRAIN_MS, controlSocketPath, startControlServer, type ControlServer } from './control/socket.js';
 import { openDatabase, type Database } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
-import { systemClock } from './domain/clock.js';
-import { REQUEST_FLUSH_TIMEOUT_MS } from './domain/logs/writer.js';
 import { bootstrapWorkspace, countWorkspaces } from './domain/workspaces.js';
 import { firstStartNote, restartNote } from './startup-notes.js';
 
@@ -52,13 +50,7 @@ const app = await createApp({
 let control: ControlServer | undefined;
 if (database.lock) {
   const path = controlSocketPath(database.lock.dataDir);
-  const cliDeps: CliDeps = {
-    db: database.db,
-    clock: systemClock,
-    workspaceChanged: (id) => app.gateway.workspaceChanged(id),
-    announce: (hash, opts) => app.gateway.keyChanged(hash, opts),
-    flushLogs: () => app.logWriter.flush({ timeoutMs: REQUEST_FLUSH_TIMEOUT_MS }),
-  };
+  const cliDeps: CliDeps = app.services;
   try {
     if (!path) throw new Error('DATA_DIR is too long a path for a Unix socket, or this platform has none');
     control = await startControlServer({ path, run: (req) => runCliRequest(cliDeps, req), logger });
@@ -86,7 +78,7 @@ try {
 const place = { databaseUrl: env.DATABASE_URL, dataDir: resolve(env.DATA_DIR), appSecretFromEnv: env.APP_SECRET !== undefined };
 const workspaceCount = await countWorkspaces(database.db);
 if (workspaceCount === 0) {
-  const { workspace, admin } = await bootstrapWorkspace(database.db, systemClock, { name: 'Default', plan: env.DEFAULT_PLAN });
+  const { workspace, admin } = await bootstrapWorkspace(app.services, { name: 'Default', plan: env.DEFAULT_PLAN });
   process.stdout.write(
     [
       '',

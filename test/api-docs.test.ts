@@ -87,7 +87,7 @@ describe('/api-docs', () => {
   it('documents credits_used in the success body of an operation that spends credits, as the router adds it', () => {
     const route = REST_ROUTES.find((r) => r.operation.name === 'apiKeys')!;
     const paid = { ...route, operation: { ...route.operation, credits: { kind: 'per_row', perRow: 2 } as const } };
-    const get = (buildOpenApi([paid]) as unknown as Doc).paths['/v1/api-keys']!.get!;
+    const get = (buildOpenApi([paid], PLAN_CATALOG) as unknown as Doc).paths['/v1/api-keys']!.get!;
     expect(get.responses['200']!.content!['application/json'].schema).toMatchObject({ required: expect.arrayContaining(['data', 'credits_used']), properties: { credits_used: { type: 'integer' } } });
     expect(get.description).toContain('2 credits per row returned');
     expect(Object.keys(get.responses)).toContain('402');

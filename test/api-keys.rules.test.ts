@@ -50,6 +50,7 @@ describe.each(SURFACES)('key rules over %s', (_name, makeSurface) => {
     // An unmetered key whose workspace moved to a plan without the tier.
     const pro = await t.tenant({ plan: 'enterprise', tier: 'unmetered' });
     await t.database.db.update(workspaces).set({ planId: 'plan_pro' }).where(eq(workspaces.id, pro.workspaceId));
+    await t.app.services.workspaceChanged(pro.workspaceId);
     const r = await s.createKey(pro.key, { ...valid, rateLimitTier: 'unmetered' });
     expect(r).toMatchObject({ status: 400, code: 'validation_error' });
     expect(r.message).toMatch(/rate_?limit_?tier.*enterprise/i);
@@ -229,7 +230,7 @@ describe.each(SURFACES)('key rules over %s', (_name, makeSurface) => {
 
 describe('bootstrap tier', () => {
   it('gives the first admin key the tier the operator asks for, if the plan has it', async () => {
-    const boot = (plan: string, rateLimitTier?: string) => bootstrapWorkspace(t.database.db, t.clock, { name: 'Tiered', plan, rateLimitTier });
+    const boot = (plan: string, rateLimitTier?: string) => bootstrapWorkspace(t.app.services, { name: 'Tiered', plan, rateLimitTier });
     expect((await boot('pro')).admin.key.rateLimitTier).toBe('standard');
     expect((await boot('pro', 'high')).admin.key.rateLimitTier).toBe('high');
     await expect(boot('pro', 'unmetered')).rejects.toMatchObject({ code: 'validation_error', message: 'tier unmetered is not available on the Pro plan' });

@@ -13,10 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** A service context for the tenant's admin key, as the gateway builds one per request. */
+/** A service context for the tenant's admin key, as the app builds one per request. */
 async function contextFor(tenant: Tenant): Promise<ServiceContext & { recorded: number }> {
   const principal = await t.app.gateway.authenticator.authenticate(`Bearer ${tenant.key}`, '127.0.0.1');
-  const ctx = { ...t.app.gateway.context(principal), recorded: 0 };
+  const ctx = { ...t.app.contexts(principal, { credits: 0, replayed: false }), recorded: 0 };
   ctx.recordCredits = (n: number) => {
     ctx.recorded += n;
   };

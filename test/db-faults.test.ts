@@ -11,15 +11,15 @@ import { InvalidationBus } from '../src/gateway/invalidation.js';
 import { KeyCache } from '../src/gateway/key-cache.js';
 import { openPostgres, type Database } from '../src/db/client.js';
 import { toCsv } from '../src/db/csv.js';
-import { catalogError, isDatabaseUnavailable } from '../src/db/errors.js';
+import { isDatabaseUnavailable } from '../src/db/errors.js';
+import { catalogError } from '../src/domain/errors.js';
 import { seedPlans } from '../src/db/plans.js';
 import { requestLogs } from '../src/db/schema.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { newId } from '../src/domain/ids.js';
 import { LOG_COLUMNS, LOG_FIELDS, RequestLogWriter, type RequestLogEntry } from '../src/domain/logs/writer.js';
-import { bootstrapWorkspace } from '../src/domain/workspaces.js';
 import { logEntry } from './support/log-entry.js';
-import { openTestDatabase, startServer, T0, type TestServer } from './support/harness.js';
+import { bootstrapOn, openTestDatabase, startServer, T0, type TestServer } from './support/harness.js';
 import { SURFACES, type Outcome } from './support/surfaces.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
@@ -62,7 +62,7 @@ describe('request-log writer', () => {
   let keyId: string;
   beforeAll(async () => {
     database = await openTestDatabase();
-    const { workspace, admin } = await bootstrapWorkspace(database.db, new ManualClock(T0), { name: 'Writer faults', plan: 'enterprise' });
+    const { workspace, admin } = await bootstrapOn(database, new ManualClock(T0), { name: 'Writer faults', plan: 'enterprise' });
     ws = workspace.id;
     keyId = admin.key.id;
   });
@@ -160,7 +160,7 @@ describe.skipIf(!PG_URL)('PostgreSQL connection faults', () => {
   it('settles a COPY whose connection dies after CopyDone, and the next COPY runs on a fresh connection', async () => {
     const database = openPostgres(withAppName(proxy.urlFor(PG_URL!)), { copyTimeoutMs: 60_000 });
     try {
-      const { workspace, admin } = await bootstrapWorkspace(database.db, new ManualClock(T0), { name: 'Copy cut', plan: 'enterprise' });
+      const { workspace, admin } = await bootstrapOn(database, new ManualClock(T0), { name: 'Copy cut', plan: 'enterprise' });
       const rows = [entry(workspace.id, admin.key.id, 0)];
       const csv = toCsv(rows, LOG_FIELDS);
       const cols = LOG_COLUMNS;
@@ -262,7 +262,7 @@ describe.skipIf(!PG_URL)('SIGTERM while the database is unreachable', () => {
     const proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
     const direct = openPostgres(PG_URL!, { max: 2 });
     const dataDir = mkdtempSync(join(tmpdir(), 'wsapi-faults-'));
-    const { workspace, admin } = await bootstrapWorkspace(direct.db, new ManualClock(Date.now()), { name: 'Unreachable', plan: 'enterprise' });
+    const { workspace, admin } = await bootstrapOn(direct, new ManualClock(Date.now()), { name: 'Unreachable', plan: 'enterprise' });
     const root = new URL('..', import.meta.url).pathname;
     const env: NodeJS.ProcessEnv = {
       ...process.env,

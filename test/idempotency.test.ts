@@ -189,7 +189,7 @@ describe('a failure after the work committed', () => {
   it('keeps the record, so the retry replays the key instead of making another', async () => {
     const tenant = await t.tenant();
     const principal = await t.app.gateway.authenticator.authenticate(`Bearer ${tenant.key}`, '127.0.0.1');
-    const ctx = t.app.gateway.context(principal);
+    const ctx = t.app.contexts(principal, { credits: 0, replayed: false });
     // The transaction commits, then the connection dies before the client hears so.
     const lost = Object.assign(new Error('connection closed after COMMIT was sent'), { code: 'CONNECTION_CLOSED' });
     const db = new Proxy(ctx.db, {

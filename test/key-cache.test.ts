@@ -3,35 +3,28 @@ import { KeyCache } from '../src/gateway/key-cache.js';
 
 /**
  * A lookup takes a stamp, reads the database, and caches what it read only if nothing
- * invalidated that key (or, for a key found, its workspace) meanwhile.
+ * invalidated that key meanwhile. (Workspace facts are the directory's: a key's principal
+ * carries none, so a workspace's change spoils no key lookup.)
  */
 describe('key cache: which invalidations spoil a lookup in flight', () => {
   it("another key's invalidation does not: on a busy system lookups still cache", () => {
     const cache = new KeyCache();
     const stamp = cache.stamp();
     cache.invalidate('other-hash');
-    cache.invalidateWorkspace('ws_other');
     expect(cache.unchangedSince(stamp, 'my-hash')).toBe(true);
-    expect(cache.unchangedSince(stamp, 'my-hash', 'ws_mine')).toBe(true);
   });
 
-  it('its own key, its workspace (for a key found) or a clear does', () => {
+  it('its own key or a clear does', () => {
     const cache = new KeyCache();
     let stamp = cache.stamp();
     cache.invalidate('my-hash');
     expect(cache.unchangedSince(stamp, 'my-hash')).toBe(false);
 
     stamp = cache.stamp();
-    cache.invalidateWorkspace('ws_mine');
-    expect(cache.unchangedSince(stamp, 'my-hash', 'ws_mine')).toBe(false);
-    // An unknown hash has no workspace a change could make it belong to.
-    expect(cache.unchangedSince(stamp, 'my-hash')).toBe(true);
-
-    stamp = cache.stamp();
     cache.clear();
     expect(cache.unchangedSince(stamp, 'my-hash')).toBe(false);
     // Lookups started after an invalidation are not spoiled by it.
-    expect(cache.unchangedSince(cache.stamp(), 'my-hash', 'ws_mine')).toBe(true);
+    expect(cache.unchangedSince(cache.stamp(), 'my-hash')).toBe(true);
   });
 
   it('is conservative once a stamp is evicted: everything read before it is suspect', () => {

@@ -5,6 +5,7 @@ import { importKeysFile, runCliRequest, type CliExecutor } from '../src/control/
 import { MAX_REQUEST_BYTES } from '../src/control/socket.js';
 import { apiKeyEvents, apiKeys, requestLogs } from '../src/db/schema.js';
 import type { ImportLineResult } from '../src/domain/keys/import.js';
+import { Directory } from '../src/domain/directory.js';
 import { displayParts, generateSecret, MAX_KEY_LENGTH } from '../src/domain/keys/secret.js';
 import { InvalidationBus } from '../src/gateway/invalidation.js';
 import { openTestDatabase, startServer, type Tenant, type TestServer } from './support/harness.js';
@@ -31,15 +32,7 @@ const file = (...lines: string[]) => `${lines.join('\n')}\n`;
 /** As the server runs the CLI's requests: on its database, announcing keys to its gateway. */
 function serverExec(server: TestServer): CliExecutor {
   return (req) =>
-    runCliRequest(
-      {
-        db: server.database.db,
-        clock: server.clock,
-        announce: (hash, opts) => server.app.gateway.keyChanged(hash, opts),
-        workspaceChanged: (id) => server.app.gateway.workspaceChanged(id),
-      },
-      req,
-    );
+    runCliRequest(server.app.services, req);
 }
 
 interface ImportReport {
@@ -363,12 +356,14 @@ describe('an import by a CLI with its own database connection', () => {
       // Looked up before it exists (where foreign keys already exist): the negative cache holds it.
       await s.me(secret);
       const bus = new InvalidationBus(cli);
+      const lookup = await Directory.load(cli.db);
       const exec: CliExecutor = (req) =>
         runCliRequest(
           {
             db: cli.db,
             clock: server.clock,
-            announce: (hash, opts) => bus.publish(opts?.foreign ? { hash, foreign: true } : { hash }),
+            lookup,
+            keyChanged: (hash, opts) => bus.publish(opts?.foreign ? { hash, foreign: true } : { hash }),
             workspaceChanged: (id) => bus.publish({ workspace: id }),
           },
           req,

@@ -13,13 +13,8 @@ describe('operator commands', () => {
   let deps: CliDeps;
   beforeAll(async () => {
     t = await startServer();
-    deps = {
-      db: t.database.db,
-      clock: t.clock,
-      workspaceChanged: (id) => t.app.gateway.workspaceChanged(id),
-      announce: (hash, opts) => t.app.gateway.keyChanged(hash, opts),
-      flushLogs: () => t.app.logWriter.flush(),
-    };
+    // As the server runs the CLI's commands (control socket): with its app's services.
+    deps = t.app.services;
   });
   afterAll(() => t.close());
 

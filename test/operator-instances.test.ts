@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../src/domain/clock.js';
-import { bootstrapWorkspace } from '../src/domain/workspaces.js';
-import { openTestDatabase } from './support/harness.js';
+import { bootstrapOn, openTestDatabase } from './support/harness.js';
 
 /**
  * An operator's change reaches every instance over the invalidation bus: two real server
@@ -76,8 +75,8 @@ async function convergence(instances: string[], key: string, want: string): Prom
 describe.skipIf(!PG_URL)('operator changes across instances', () => {
   it('reach another server process within a second, through the operator API and through the CLI', async () => {
     const database = await openTestDatabase();
-    const operator = await bootstrapWorkspace(database.db, systemClock, { name: 'Operators', plan: 'admin' });
-    const target = await bootstrapWorkspace(database.db, systemClock, { name: 'Bulk project', plan: 'enterprise' });
+    const operator = await bootstrapOn(database, systemClock, { name: 'Operators', plan: 'admin' });
+    const target = await bootstrapOn(database, systemClock, { name: 'Bulk project', plan: 'enterprise' });
     await database.close();
     const ws = target.workspace.id;
     const key = target.admin.secret;

@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/domain/clock.js';
-import { bootstrapWorkspace } from '../src/domain/workspaces.js';
 import { RedisCounterStore } from '../src/gateway/limiter/redis-store.js';
-import { openTestDatabase, startServer } from './support/harness.js';
+import { bootstrapOn, openTestDatabase, startServer } from './support/harness.js';
 import { SURFACES } from './support/surfaces.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -32,7 +31,7 @@ describe('counters in Redis', () => {
 
   it.skipIf(!shared)('let two server processes on one Redis enforce one quota exactly', async () => {
     const database = await openTestDatabase();
-    const { admin } = await bootstrapWorkspace(database.db, systemClock, { name: 'Two processes', plan: 'admin' });
+    const { admin } = await bootstrapOn(database, systemClock, { name: 'Two processes', plan: 'admin' });
     await database.close();
     const env = { DATABASE_URL: process.env.TEST_DATABASE_URL, REDIS_URL: process.env.TEST_REDIS_URL };
     const [a, b] = await Promise.all([serverProcess(env), serverProcess(env)]);

@@ -5,7 +5,7 @@ import { importKeys, MAX_IMPORT_LINE_BYTES, oversizedLine, type ImportLine, type
 import { purgeRequestLogs } from '../domain/logs/query.js';
 import type { CliOperator } from '../domain/operator/access.js';
 import { grantCredits } from '../domain/operator/credits.js';
-import { bootstrapWorkspace, listPlans } from '../domain/workspaces.js';
+import { bootstrapWorkspace } from '../domain/workspaces.js';
 import { runWorkspacesCommand, WORKSPACES_REQUESTS, WORKSPACES_USAGE, parseWorkspacesArgs, WORKSPACES_OPTIONS, type WorkspacesRequest } from './workspaces.js';
 
 /**
@@ -60,9 +60,10 @@ export type CliRequest = z.infer<typeof cliRequestSchema>;
 /**
  * What a command runs with, wherever it runs. `workspaceChanged` tells every server sharing the
  * database (the one running the command included) to drop what it cached about a workspace;
- * `announce` tells them of a new or changed key (the server's own gateway, or the bus).
+ * `keyChanged` tells them of a new or changed key (the server's own gateway, or the bus). A
+ * server passes its app's ServiceDeps; the CLI's own process, its own directory and the bus.
  */
-export type CliDeps = Omit<CliOperator, 'kind'> & { announce: KeyAnnouncer };
+export type CliDeps = Omit<CliOperator, 'kind'> & { keyChanged: KeyAnnouncer };
 
 /** What a command prints: `json` with --json, `text` otherwise; `exitCode` when not 0 (printed and still failed). */
 export interface CliOutput {
@@ -127,14 +128,14 @@ export async function runCliRequest(deps: CliDeps, req: CliRequest): Promise<Cli
   const { db, clock } = deps;
   switch (req.command) {
     case 'bootstrap': {
-      const { workspace, admin } = await bootstrapWorkspace(db, clock, { name: req.workspace, plan: req.plan, rateLimitTier: req.tier });
+      const { workspace, admin } = await bootstrapWorkspace(deps, { name: req.workspace, plan: req.plan, rateLimitTier: req.tier });
       return {
         json: { workspace: { id: workspace.id }, key: admin.secret },
         text: `Workspace ${workspace.name} (${workspace.id})\nAdmin key (shown once): ${admin.secret}`,
       };
     }
     case 'plans': {
-      const plans = await listPlans(db);
+      const plans = deps.lookup.plans();
       return { json: plans, text: plans.map((p) => `${p.id}\t${p.name}\t${p.requestsPerMinute}/min\t${p.requestsPerDay}/day`).join('\n') };
     }
     case 'credits add': {
@@ -146,7 +147,7 @@ export async function runCliRequest(deps: CliDeps, req: CliRequest): Promise<Cli
       return { json: { purged }, text: `Purged ${purged} request logs older than ${req.days} days` };
     }
     case 'keys import': {
-      const lines = await importKeys(db, clock, deps.announce, req.workspace, req.lines);
+      const lines = await importKeys(deps, req.workspace, req.lines);
       return { json: { lines }, text: '' };
     }
     default:

@@ -1,9 +1,8 @@
-import { ApiError } from '../domain/errors.js';
-
 /**
  * Database faults a caller can do nothing about but retry: the server restarting, a connection
- * killed or refused, a bound running out. Both surfaces answer them 503 service_unavailable with
- * Retry-After instead of 500 internal_error, which is kept for bugs.
+ * killed or refused, a bound running out. The domain's catalog turns them into 503
+ * service_unavailable with Retry-After (catalogError), instead of 500 internal_error, which is
+ * kept for bugs.
  */
 
 /** Socket errors of a refused, reset or unreachable server. */
@@ -27,17 +26,6 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (SOCKET_CODES.has(code) || DRIVER_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
   }
   return false;
-}
-
-export function serviceUnavailable(what = 'The database is unavailable'): ApiError {
-  return new ApiError('service_unavailable', `${what}; retry in a few seconds`, { 'Retry-After': String(DB_RETRY_AFTER_SECONDS) });
-}
-
-/** The catalog error for `err` when it has one: itself, or 503 for a database outage; undefined for a bug. */
-export function catalogError(err: unknown): ApiError | undefined {
-  if (err instanceof ApiError) return err;
-  if (isDatabaseUnavailable(err)) return serviceUnavailable();
-  return undefined;
 }
 
 /** An error carrying DB_TIMEOUT, for a bound that ran out on a database wait. */

@@ -3,9 +3,10 @@ import type { Db } from './client.js';
 import { plans, type PlanRow } from './schema.js';
 
 /**
- * The plan catalogue. Starter, Pro and Org daily and per-minute limits are seed 002's;
- * AI generation limits are seed 000's (Free 10; Pro, Scale, Enterprise 60; Admin 120).
- * The remaining numbers are ours, documented in the README.
+ * The plan catalogue, upserted into the plans table at every start; the running app reads plans
+ * from there, through its directory (src/domain/directory.ts). Starter, Pro and Org daily and
+ * per-minute limits are seed 002's; AI generation limits are seed 000's (Free 10; Pro, Scale,
+ * Enterprise 60; Admin 120). The remaining numbers are ours, documented in the README.
  */
 export const PLAN_CATALOG: readonly PlanRow[] = [
   { id: 'plan_free', name: 'Free', sortOrder: 0, requestsPerSecond: 2, requestsPerMinute: 5, requestsPerDay: 50, aiRequestsPerMinute: 10, allowsUnmetered: false },
@@ -34,10 +35,4 @@ export async function seedPlans(db: Db): Promise<void> {
         allowsUnmetered: sql`excluded.allows_unmetered`,
       },
     });
-}
-
-/** Accepts a plan's id (`plan_pro`), slug (`pro`) or name (`Pro`), case-insensitively. */
-export function findPlan(ref: string): PlanRow | undefined {
-  const want = ref.trim().toLowerCase();
-  return PLAN_CATALOG.find((p) => p.id === want || p.id === `plan_${want}` || p.name.toLowerCase() === want);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PLAN_CATALOG } from '../db/plans.js';
+import type { PlanRow } from '../db/schema.js';
 import { ERROR_STATUS, type ErrorCode } from '../domain/errors.js';
 import { HIGH_TIER_MULTIPLIER, type LimitClass } from '../domain/limits/policy.js';
 import { operationFacts, SHAPES, spendsCredits } from '../operations/index.js';
@@ -78,7 +78,7 @@ const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 // --- What every operation shares: limits, credits, errors -------------------------------------
 
-const CLASS_WINDOWS: Record<LimitClass, { label: string; of: (p: (typeof PLAN_CATALOG)[number]) => number }[]> = {
+const CLASS_WINDOWS: Record<LimitClass, { label: string; of: (p: PlanRow) => number }[]> = {
   default: [
     { label: 'per second', of: (p) => p.requestsPerSecond },
     { label: 'per minute', of: (p) => p.requestsPerMinute },
@@ -92,16 +92,16 @@ const CLASS_WINDOWS: Record<LimitClass, { label: string; of: (p: (typeof PLAN_CA
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-function rateLimitTable(cls: LimitClass): string {
+function rateLimitTable(plans: readonly PlanRow[], cls: LimitClass): string {
   const windows = CLASS_WINDOWS[cls];
   const head = `| Plan | ${windows.map((w) => w.label).join(' | ')} |`;
   const rule = `| --- |${windows.map(() => ' ---: |').join('')}`;
-  const rows = PLAN_CATALOG.map((p) => `| ${p.name} | ${windows.map((w) => fmt(w.of(p))).join(' | ')} |`);
+  const rows = plans.map((p) => `| ${p.name} | ${windows.map((w) => fmt(w.of(p))).join(' | ')} |`);
   return [head, rule, ...rows].join('\n');
 }
 
-function rateLimitsByPlan(cls: LimitClass) {
-  return PLAN_CATALOG.map((p) => ({ plan: p.name, ...Object.fromEntries(CLASS_WINDOWS[cls].map((w) => [w.label.replace(/ /g, '_'), w.of(p)])) }));
+function rateLimitsByPlan(plans: readonly PlanRow[], cls: LimitClass) {
+  return plans.map((p) => ({ plan: p.name, ...Object.fromEntries(CLASS_WINDOWS[cls].map((w) => [w.label.replace(/ /g, '_'), w.of(p)])) }));
 }
 
 /** The catalog codes an operation can answer with, by what it takes and does. */
@@ -204,7 +204,7 @@ function graphqlText(op: DocOperation): string {
     : `the field \`${op.graphql.coordinate}\` (\`${type}.${field}\`, reached from \`query { viewer … }\` or the object's query)`;
 }
 
-function operation(op: DocOperation): JsonSchema {
+function operation(op: DocOperation, plans: readonly PlanRow[]): JsonSchema {
   const params: JsonSchema[] = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
   for (const [name, description] of Object.entries(op.query)) params.push({ name, in: 'query', required: false, description, schema: { type: 'string' } });
   if (op.idempotent) {
@@ -219,7 +219,7 @@ function operation(op: DocOperation): JsonSchema {
   const description = [
     op.description,
     [...operationFacts(op), `**GraphQL:** ${graphqlText(op)}`].join('  \n'),
-    `**Rate limits by plan** (the \`high\` tier gets ${HIGH_TIER_MULTIPLIER}×; \`unmetered\` keys on Enterprise and Admin have none; a key's own quotas apply on top):\n\n${rateLimitTable(op.limitClass)}`,
+    `**Rate limits by plan** (the \`high\` tier gets ${HIGH_TIER_MULTIPLIER}×; \`unmetered\` keys on Enterprise and Admin have none; a key's own quotas apply on top):\n\n${rateLimitTable(plans, op.limitClass)}`,
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -246,7 +246,7 @@ function operation(op: DocOperation): JsonSchema {
     'x-limit-class': op.limitClass,
     'x-credits': op.credits,
     'x-idempotent': op.idempotent,
-    'x-rate-limits': rateLimitsByPlan(op.limitClass),
+    'x-rate-limits': rateLimitsByPlan(plans, op.limitClass),
     'x-graphql': { coordinate: op.graphql.coordinate, kind: op.graphql.kind, field: op.graphql.name },
     'x-codeSamples': codeSamples(op),
   };
@@ -259,7 +259,7 @@ function operation(op: DocOperation): JsonSchema {
   return out;
 }
 
-const INTRO = `The workspace API over REST. The same operations, under the same rules, are on GraphQL at [/graphql](/graphql) (GraphiQL in a browser); each operation below names its GraphQL field.
+const intro = (plans: readonly PlanRow[]) => `The workspace API over REST. The same operations, under the same rules, are on GraphQL at [/graphql](/graphql) (GraphiQL in a browser); each operation below names its GraphQL field.
 
 ## Authentication
 Every request carries a key: \`Authorization: Bearer wbk_live_…\`. Keys are created with \`POST /v1/api-keys\` (or \`createApiKey\`), or by the operator's command line. Each operation needs one scope (listed on it) unless it says "any valid key".
@@ -268,10 +268,10 @@ Every request carries a key: \`Authorization: Bearer wbk_live_…\`. Keys are cr
 A workspace's plan sets fixed windows shared by all its keys: per second and per minute (aligned to the clock) and per UTC day. Operations of the \`ai\` limit class count against their own per-minute window instead of the second and minute ones, and against the day. A key's \`rate_limit_tier\` scales them: \`high\` gets ${HIGH_TIER_MULTIPLIER}×, \`unmetered\` (Enterprise and Admin) none. A key's own quotas (total, daily, weekly, monthly) apply on top. Responses carry \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`, \`X-RateLimit-Reset\` (the day), \`RateLimit-Policy\` and \`RateLimit\` (every window); a refusal is 429 with \`Retry-After\`.
 
 ### Class \`default\`
-${rateLimitTable('default')}
+${rateLimitTable(plans, 'default')}
 
 ### Class \`ai\`
-${rateLimitTable('ai')}
+${rateLimitTable(plans, 'ai')}
 
 ## Credits
 Operations that return paid rows spend the workspace's credits, per row; each operation states its cost. A balance that cannot cover a request is refused with 402 \`insufficient_credits\` before any work is done.
@@ -285,13 +285,16 @@ Every error is \`{"error": {"code", "message"}}\` with the status below; on Grap
 ${errorCatalogMarkdown()}
 `;
 
-/** OpenAPI 3.1 for the v1 REST surface, from the route table and what declares its operations. */
-export function buildOpenApi(routes: readonly RestRoute[]): JsonSchema {
+/**
+ * OpenAPI 3.1 for the v1 REST surface, from the route table and what declares its operations;
+ * the rate limits from `plans`, as the app's directory holds them.
+ */
+export function buildOpenApi(routes: readonly RestRoute[], plans: readonly PlanRow[]): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const op of docOperations(routes)) (paths[openApiPath(op.path)] ??= {})[op.method.toLowerCase()] = operation(op);
+  for (const op of docOperations(routes)) (paths[openApiPath(op.path)] ??= {})[op.method.toLowerCase()] = operation(op, plans);
   return {
     openapi: '3.1.0',
-    info: { title: 'Workspace API', version: '1', description: INTRO },
+    info: { title: 'Workspace API', version: '1', description: intro(plans) },
     servers: [{ url: '/', description: 'This server' }],
     tags: [
       { name: 'Account', description: 'The calling key, its workspace and plan.' },

@@ -6,10 +6,33 @@ import type { QuotaReading } from './limits/policy.js';
 import type { KeyQuotas, Principal } from './principal.js';
 import type { Sealer } from './sealer.js';
 
-/** Cached reads of plans and workspaces (without the credit balance, which is always read fresh). */
+/** Workspace facts that change rarely; the credit balance is not among them and is always read fresh. */
+export type WorkspaceInfo = Omit<WorkspaceRow, 'creditBalance'>;
+
+/**
+ * The one source of workspace and plan facts (the app's Directory, cached): admission, who-am-I,
+ * the operator's gate and every domain rule that depends on a plan read them here.
+ */
 export interface WorkspaceLookup {
+  /** Every plan, in the catalogue's order. */
+  plans(): readonly PlanRow[];
   plan(id: string): PlanRow | undefined;
-  workspace(id: string): Promise<Omit<WorkspaceRow, 'creditBalance'> | undefined>;
+  /** A plan by id (`plan_pro`), slug (`pro`) or name (`Pro`), case-insensitively. */
+  findPlan(ref: string): PlanRow | undefined;
+  workspace(id: string): Promise<WorkspaceInfo | undefined>;
+}
+
+/** A workspace and its plan, from the directory; not_found when there is no such workspace. */
+export async function workspaceWithPlan(lookup: WorkspaceLookup, id: string): Promise<{ workspace: WorkspaceInfo; plan: PlanRow }> {
+  const workspace = await lookup.workspace(id);
+  const plan = workspace && lookup.plan(workspace.planId);
+  if (!workspace || !plan) throw errors.notFound('Workspace');
+  return { workspace, plan };
+}
+
+/** The caller's own workspace and plan ("my workspace"), from the directory. */
+export function ownWorkspace(ctx: Pick<ServiceContext, 'principal' | 'lookup'>): Promise<{ workspace: WorkspaceInfo; plan: PlanRow }> {
+  return workspaceWithPlan(ctx.lookup, ctx.principal.workspaceId);
 }
 
 /** A key's quota counters, as the gateway's limiter holds them. */
@@ -28,7 +51,7 @@ export interface QuotaReader {
  */
 export type KeyAnnouncer = (keyHash: string, opts?: { foreign?: boolean }) => Promise<void>;
 
-/** Everything a domain function may touch; both surfaces build one per request. */
+/** Everything a domain function may touch; built per request by the app's factory (serviceContexts). */
 export interface ServiceContext {
   db: Db;
   clock: Clock;
@@ -50,4 +73,45 @@ export interface ServiceContext {
 
 export function requireScope(ctx: Pick<ServiceContext, 'principal'>, scope: string): void {
   if (!ctx.principal.permissionSet.has(scope)) throw errors.missingPermission(scope);
+}
+
+/** The long-lived parts of every ServiceContext, wired once by the app from its dependencies. */
+export interface ServiceDeps {
+  db: Db;
+  clock: Clock;
+  sealer: Sealer;
+  lookup: WorkspaceLookup;
+  quotas: QuotaReader;
+  keyChanged: KeyAnnouncer;
+  workspaceChanged(workspaceId: string): Promise<void>;
+  flushLogs(): Promise<void>;
+}
+
+/** Where a request's credits and replay are recorded, for its log entry and its answer (the gateway's request state is one). */
+export interface RequestRecord {
+  credits: number;
+  replayed: boolean;
+}
+
+/** Builds the ServiceContext of one request: its caller and its record, with the app's long-lived parts. */
+export type ServiceContextFactory = (principal: Principal, record: RequestRecord) => ServiceContext;
+
+export function serviceContexts(deps: ServiceDeps): ServiceContextFactory {
+  return (principal, record) => ({
+    db: deps.db,
+    clock: deps.clock,
+    sealer: deps.sealer,
+    lookup: deps.lookup,
+    quotas: deps.quotas,
+    principal,
+    keyChanged: (hash) => deps.keyChanged(hash),
+    workspaceChanged: (id) => deps.workspaceChanged(id),
+    flushLogs: () => deps.flushLogs(),
+    recordCredits: (amount) => {
+      record.credits += amount;
+    },
+    recordReplayed: () => {
+      record.replayed = true;
+    },
+  });
 }

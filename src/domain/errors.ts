@@ -1,3 +1,5 @@
+import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/errors.js';
+
 /**
  * The error catalog (DESIGN.md). Every failure a caller can see is one of these codes; both
  * surfaces render the same code, status and message.
@@ -87,3 +89,14 @@ export const errors = {
   keyInUse: () =>
     new ApiError('key_in_use', 'API key has request history and cannot be deleted; deactivate or revoke it instead'),
 };
+
+export function serviceUnavailable(what = 'The database is unavailable'): ApiError {
+  return new ApiError('service_unavailable', `${what}; retry in a few seconds`, { 'Retry-After': String(DB_RETRY_AFTER_SECONDS) });
+}
+
+/** The catalog error for `err` when it has one: itself, or 503 for a database outage; undefined for a bug. */
+export function catalogError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (isDatabaseUnavailable(err)) return serviceUnavailable();
+  return undefined;
+}

@@ -1,4 +1,3 @@
-import type { LimitOverride } from './limits/override.js';
 import type { Scope } from './scopes.js';
 
 export type RateLimitTier = 'standard' | 'high' | 'unmetered';
@@ -13,16 +12,14 @@ export interface KeyQuotas {
 }
 
 /**
- * What the gateway knows about a calling key after authentication. Cached in process, so
- * everything a request needs to be authorised and limited is here without a database query.
+ * What the gateway knows about a calling key after authentication: the key's own facts, cached
+ * in process. Its workspace's plan and limit override are the directory's (WorkspaceLookup), so
+ * that a change to them is read the same way everywhere.
  */
 export interface Principal {
   keyId: string;
   keyHash: string;
   workspaceId: string;
-  planId: string;
-  /** The workspace's limit override as stored (it may have expired; the limiter judges that per request). */
-  override: LimitOverride | null;
   name: string;
   prefix: string;
   permissions: readonly Scope[];

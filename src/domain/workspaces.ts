@@ -1,8 +1,8 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { count } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { findPlan } from '../db/plans.js';
-import { plans, workspaces, type PlanRow, type WorkspaceRow } from '../db/schema.js';
+import { workspaces, type PlanRow, type WorkspaceRow } from '../db/schema.js';
 import type { Clock } from './clock.js';
+import type { WorkspaceLookup } from './context.js';
 import { errors } from './errors.js';
 import { newId } from './ids.js';
 import { insertKey, type IssuedKey } from './keys/service.js';
@@ -11,6 +11,13 @@ import type { RateLimitTier } from './principal.js';
 import { scopesForPlan } from './scopes.js';
 
 const isTier = (s: string): s is RateLimitTier => (RATE_LIMIT_TIERS as readonly string[]).includes(s);
+
+/** What creating a workspace needs: the database, the clock, and the directory its plan is named in. */
+export interface WorkspaceDeps {
+  db: Db;
+  clock: Clock;
+  lookup: WorkspaceLookup;
+}
 
 export interface Bootstrapped {
   workspace: WorkspaceRow;
@@ -24,13 +31,12 @@ export interface Bootstrapped {
  * it mints, so a workspace that needs high or unmetered keys is bootstrapped with that tier.
  */
 export async function bootstrapWorkspace(
-  db: Db,
-  clock: Clock,
+  { db, clock, lookup }: WorkspaceDeps,
   opts: { name: string; plan: string; credits?: number; rateLimitTier?: string },
 ): Promise<Bootstrapped> {
   const name = opts.name.trim();
   if (!name || name.length > 120) throw errors.validation('workspace', 'must be 1 to 120 characters');
-  const plan = await resolvePlan(db, opts.plan);
+  const plan = resolvePlan(lookup, opts.plan);
   const tier = opts.rateLimitTier ?? 'standard';
   if (!isTier(tier)) throw errors.validation('tier', `must be one of ${RATE_LIMIT_TIERS.join(', ')}`);
   if (tier === 'unmetered' && !plan.allowsUnmetered) throw errors.validation('tier', `unmetered is not available on the ${plan.name} plan`);
@@ -60,27 +66,13 @@ export async function bootstrapWorkspace(
 }
 
 /** A plan by id (plan_pro), slug (pro) or name (Pro); unknown: validation_error listing the plans. */
-export async function resolvePlan(db: Db, ref: string, field = 'plan'): Promise<PlanRow> {
-  const plan = findPlan(ref);
-  if (!plan) throw errors.validation(field, `must be one of ${(await listPlans(db)).map((p) => p.name).join(', ')}`);
+export function resolvePlan(lookup: WorkspaceLookup, ref: string, field = 'plan'): PlanRow {
+  const plan = lookup.findPlan(ref);
+  if (!plan) throw errors.validation(field, `must be one of ${lookup.plans().map((p) => p.name).join(', ')}`);
   return plan;
-}
-
-export async function getWorkspace(db: Db, id: string): Promise<WorkspaceRow | undefined> {
-  const [row] = await db.select().from(workspaces).where(eq(workspaces.id, id));
-  return row;
 }
 
 export async function countWorkspaces(db: Db): Promise<number> {
   const [row] = await db.select({ n: count() }).from(workspaces);
   return row?.n ?? 0;
-}
-
-export async function listPlans(db: Db): Promise<PlanRow[]> {
-  return db.select().from(plans).orderBy(asc(plans.sortOrder));
-}
-
-export async function getPlan(db: Db, id: string): Promise<PlanRow | undefined> {
-  const [row] = await db.select().from(plans).where(eq(plans.id, id));
-  return row;
 }

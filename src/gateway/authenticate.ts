@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { apiKeys, workspaces } from '../db/schema.js';
+import { apiKeys } from '../db/schema.js';
 import type { Clock } from '../domain/clock.js';
 import { ApiError, errors } from '../domain/errors.js';
 import { displayPrefix, hashSecret, isOwnFormat, isWellFormedSecret, MAX_KEY_LENGTH } from '../domain/keys/secret.js';
-import { overrideOf } from '../domain/limits/override.js';
 import type { KeyStatus, Principal, RateLimitTier } from '../domain/principal.js';
 import type { Scope } from '../domain/scopes.js';
 import type { IpBlocker } from './ip-blocker.js';
@@ -124,32 +123,15 @@ export class Authenticator {
 
   private async load(hash: string): Promise<Principal | null> {
     const stamp = this.cache.stamp();
-    const [row] = await this.db
-      .select({
-        key: apiKeys,
-        planId: workspaces.planId,
-        overrideMultiplier: workspaces.overrideMultiplier,
-        overrideRequestsPerSecond: workspaces.overrideRequestsPerSecond,
-        overrideRequestsPerMinute: workspaces.overrideRequestsPerMinute,
-        overrideRequestsPerDay: workspaces.overrideRequestsPerDay,
-        overrideAiRequestsPerMinute: workspaces.overrideAiRequestsPerMinute,
-        overrideExpiresAt: workspaces.overrideExpiresAt,
-        overrideReason: workspaces.overrideReason,
-      })
-      .from(apiKeys)
-      .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
-      .where(eq(apiKeys.keyHash, hash));
-    if (!row) {
+    const [k] = await this.db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
+    if (!k) {
       if (this.cache.unchangedSince(stamp, hash)) this.cache.setUnknown(hash);
       return null;
     }
-    const k = row.key;
     const principal: Principal = {
       keyId: k.id,
       keyHash: k.keyHash,
       workspaceId: k.workspaceId,
-      planId: row.planId,
-      override: overrideOf(row),
       name: k.name,
       prefix: k.prefix,
       permissions: k.permissions as Scope[],
@@ -160,7 +142,7 @@ export class Authenticator {
       quotas: { total: k.quotaTotal, daily: k.quotaDaily, weekly: k.quotaWeekly, monthly: k.quotaMonthly },
     };
     this.known.add(hash);
-    if (this.cache.unchangedSince(stamp, hash, k.workspaceId)) this.cache.setKnown(hash, principal);
+    if (this.cache.unchangedSince(stamp, hash)) this.cache.setKnown(hash, principal);
     return principal;
   }
 }

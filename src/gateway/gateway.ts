@@ -2,12 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../domain/clock.js';
-import type { QuotaReader, ServiceContext } from '../domain/context.js';
-import { catalogError } from '../db/errors.js';
+import { workspaceWithPlan, type QuotaReader } from '../domain/context.js';
+import type { Directory } from '../domain/directory.js';
+import { catalogError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { overrideOf } from '../domain/limits/override.js';
 import { REQUEST_FLUSH_TIMEOUT_MS, type RequestLogWriter } from '../domain/logs/writer.js';
 import type { Principal } from '../domain/principal.js';
-import type { Sealer } from '../domain/sealer.js';
 import { AnonymousLimit } from './anonymous-limit.js';
 import { AuthFailed, Authenticator } from './authenticate.js';
 import { clientIpResolver, type TrustProxy } from './client-ip.js';
@@ -16,7 +17,6 @@ import type { IpBlocker } from './ip-blocker.js';
 import { KeyCache } from './key-cache.js';
 import { KnownKeyHashes } from './known-keys.js';
 import { LookupBudget, type LookupBudgetPolicy } from './lookup-budget.js';
-import { Directory } from './directory.js';
 import { requestIdFor } from './request-id.js';
 import { Limiter } from './limiter/limiter.js';
 import type { CounterStore } from './limiter/store.js';
@@ -61,7 +61,8 @@ export interface GatewayDeps {
   database: Database;
   counters: CounterStore;
   clock: Clock;
-  sealer: Sealer;
+  /** The app's one source of workspace and plan facts; admission reads them there, as the domain does. */
+  directory: Directory;
   logWriter: RequestLogWriter;
   blocker: IpBlocker;
   trustProxy: TrustProxy;
@@ -74,18 +75,19 @@ export interface GatewayDeps {
 
 export class Gateway {
   readonly cache: KeyCache;
-  readonly directory: Directory;
   readonly authenticator: Authenticator;
   private readonly bus: InvalidationBus;
   readonly limiter: Limiter;
   readonly clientIp: (req: IncomingMessage) => string;
   readonly known = new KnownKeyHashes();
   private readonly anonymous: AnonymousLimit;
-  private readonly quotaReader: QuotaReader = { read: (key) => this.limiter.readQuotas(key, this.deps.clock.now()) };
+  /** The limiter's quota counters, for the domain's ServiceContext (a key reading its own quota usage). */
+  readonly quotas: QuotaReader = { read: (key) => this.limiter.readQuotas(key, this.deps.clock.now()) };
+  private readonly directory: Directory;
 
   constructor(private readonly deps: GatewayDeps) {
     this.cache = new KeyCache();
-    this.directory = new Directory(deps.database.db);
+    this.directory = deps.directory;
     const budget = new LookupBudget(deps.lookupBudget, deps.clock.now());
     this.authenticator = new Authenticator(deps.database.db, deps.clock, this.cache, deps.blocker, budget, this.known);
     this.clientIp = clientIpResolver(deps.trustProxy);
@@ -100,21 +102,23 @@ export class Gateway {
   }
 
   /**
-   * Counts the request against its key's quotas and its workspace's plan windows; sets the
-   * rate-limit headers on the response, or throws quota_exceeded / rate_limited (with them).
+   * Counts the request against its key's quotas and its workspace's plan windows (plan and
+   * override as the directory holds them); sets the rate-limit headers on the response, or
+   * throws quota_exceeded / rate_limited (with them).
    */
   async admit(state: RequestState, res: ServerResponse, principal: Principal, cls: LimitClass, cost: number): Promise<void> {
-    const { headers } = await this.limiter.admit(principal, this.deps.clock.now(), cls, cost);
+    const { workspace } = await workspaceWithPlan(this.directory, principal.workspaceId);
+    const subject = { ...principal, planId: workspace.planId, override: overrideOf(workspace) };
+    const { headers } = await this.limiter.admit(subject, this.deps.clock.now(), cls, cost);
     state.counted = true;
     state.cost = Math.max(1, cost);
     for (const name in headers) res.setHeader(name, headers[name]!);
   }
 
   async start(): Promise<void> {
-    await this.directory.loadPlans();
     await this.bus.start(
       (m) => {
-        if ('workspace' in m) return this.dropWorkspace(m.workspace);
+        if ('workspace' in m) return this.directory.forget(m.workspace);
         this.cache.invalidate(m.hash);
         // Every key change is announced, its creation (and import) included.
         this.known.add(m.hash, { foreign: m.foreign === true });
@@ -208,26 +212,6 @@ export class Gateway {
     }
   }
 
-  context(principal: Principal, state?: RequestState): ServiceContext {
-    return {
-      db: this.deps.database.db,
-      clock: this.deps.clock,
-      sealer: this.deps.sealer,
-      lookup: this.directory,
-      quotas: this.quotaReader,
-      principal,
-      keyChanged: (hash) => this.keyChanged(hash),
-      workspaceChanged: (id) => this.workspaceChanged(id),
-      flushLogs: () => this.flushLogs(),
-      recordCredits: (amount) => {
-        if (state) state.credits += amount;
-      },
-      recordReplayed: () => {
-        if (state) state.replayed = true;
-      },
-    };
-  }
-
   /**
    * A request that needs its key's logs written first waits at most REQUEST_FLUSH_TIMEOUT_MS;
    * then it fails 503 service_unavailable (DB_TIMEOUT) rather than answer from stale counts.
@@ -245,13 +229,8 @@ export class Gateway {
 
   /** A workspace's name, plan or limit override changed: at once here, within a notification's latency elsewhere. */
   async workspaceChanged(id: string): Promise<void> {
-    this.dropWorkspace(id);
-    await this.bus.publish({ workspace: id });
-  }
-
-  private dropWorkspace(id: string): void {
     this.directory.forget(id);
-    this.cache.invalidateWorkspace(id);
+    await this.bus.publish({ workspace: id });
   }
 
   recordError(state: RequestState, err: unknown): void {

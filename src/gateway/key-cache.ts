@@ -10,15 +10,14 @@ export class KeyCache {
   private readonly known: LRUCache<string, Principal>;
   private readonly unknown: LRUCache<string, true>;
   /**
-   * Invalidations are stamped, per key hash and per workspace, so that a lookup that raced one
-   * of its own key (or its key's workspace) does not cache what it read, while the many
-   * unrelated invalidations of a busy system do not stop every concurrent lookup from caching.
+   * Invalidations are stamped per key hash, so that a lookup that raced one of its own key does
+   * not cache what it read, while the many unrelated invalidations of a busy system do not stop
+   * every concurrent lookup from caching.
    */
   private counter = 0;
   /** Everything read before this stamp is suspect: clear(), or a per-hash stamp that was evicted. */
   private wholeSince = 0;
   private readonly touchedKeys: LRUCache<string, number>;
-  private readonly touchedWorkspaces: LRUCache<string, number>;
 
   constructor(opts: { max?: number; ttlMs?: number } = {}) {
     const max = opts.max ?? 50_000;
@@ -30,7 +29,6 @@ export class KeyCache {
       if (reason === 'evict') this.wholeSince = Math.max(this.wholeSince, stamp);
     };
     this.touchedKeys = new LRUCache({ max: 10_000, dispose });
-    this.touchedWorkspaces = new LRUCache({ max: 10_000, dispose });
   }
 
   /** Taken before a lookup; see unchangedSince. */
@@ -38,11 +36,9 @@ export class KeyCache {
     return this.counter;
   }
 
-  /** Whether nothing invalidated this hash (or, for a key found, its workspace) since `stamp`. */
-  unchangedSince(stamp: number, hash: string, workspaceId?: string): boolean {
-    if (this.wholeSince > stamp) return false;
-    if ((this.touchedKeys.get(hash) ?? 0) > stamp) return false;
-    return workspaceId === undefined || (this.touchedWorkspaces.get(workspaceId) ?? 0) <= stamp;
+  /** Whether nothing invalidated this hash since `stamp`. */
+  unchangedSince(stamp: number, hash: string): boolean {
+    return this.wholeSince <= stamp && (this.touchedKeys.get(hash) ?? 0) <= stamp;
   }
 
   get(hash: string): Principal | null | undefined {
@@ -65,14 +61,6 @@ export class KeyCache {
     this.wholeSince = ++this.counter;
     this.known.clear();
     this.unknown.clear();
-  }
-
-  /** Drops the principals of a workspace's keys: they carry its plan and limit override. */
-  invalidateWorkspace(workspaceId: string): void {
-    this.touchedWorkspaces.set(workspaceId, ++this.counter);
-    // A linear pass: operator changes are rare, and the cache is bounded.
-    const drop = [...this.known.entries()].filter(([, p]) => p.workspaceId === workspaceId);
-    for (const [hash] of drop) this.known.delete(hash);
   }
 
   invalidate(hash: string): void {

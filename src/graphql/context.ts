@@ -1,10 +1,9 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import DataLoader from 'dataloader';
-import type { PlanRow, WorkspaceRow } from '../db/schema.js';
-import type { ServiceContext } from '../domain/context.js';
+import type { PlanRow } from '../db/schema.js';
+import type { ServiceContext, ServiceContextFactory, WorkspaceInfo } from '../domain/context.js';
 import { errors } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { getWorkspace } from '../domain/workspaces.js';
 import type { Gateway, RequestState } from '../gateway/gateway.js';
 
 /** What the node handler hands Yoga for each request. */
@@ -20,17 +19,18 @@ export interface GraphQLContext extends ServerContext {
   /** The authenticated caller; throws missing_auth when the request carried no key. */
   principal(): Principal;
   service(): ServiceContext;
-  workspaces(): DataLoader<string, WorkspaceRow | undefined>;
+  workspaces(): DataLoader<string, WorkspaceInfo | undefined>;
   plans(): DataLoader<string, PlanRow | undefined>;
 }
 
 /**
  * Loaders and the service context are built on first use: most requests need none of them.
  * Methods, not getters: Yoga copies the context's properties, which would run getters eagerly.
+ * Workspaces and plans load from the directory, as REST's /v1/me reads them.
  */
-export function buildContext(server: ServerContext): GraphQLContext {
+export function buildContext(server: ServerContext, contexts: ServiceContextFactory): GraphQLContext {
   let service: ServiceContext | undefined;
-  let ws: DataLoader<string, WorkspaceRow | undefined> | undefined;
+  let ws: DataLoader<string, WorkspaceInfo | undefined> | undefined;
   let pl: DataLoader<string, PlanRow | undefined> | undefined;
   const ctx: GraphQLContext = {
     ...server,
@@ -40,13 +40,13 @@ export function buildContext(server: ServerContext): GraphQLContext {
       return p;
     },
     service() {
-      return (service ??= server.gateway.context(ctx.principal(), server.state));
+      return (service ??= contexts(ctx.principal(), server.state));
     },
     workspaces() {
       // A key sees its own workspace only; any other id loads as absent.
       return (ws ??= new DataLoader(async (ids) => {
         const own = ctx.principal().workspaceId;
-        const row = ids.includes(own) ? await getWorkspace(ctx.service().db, own) : undefined;
+        const row = ids.includes(own) ? await ctx.service().lookup.workspace(own) : undefined;
         return ids.map((id) => (id === own ? row : undefined));
       }));
     },

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { processRegularResult, type GraphQLParams, type YogaServerInstance } from 'graphql-yoga';
 import { errors, type ApiError } from '../domain/errors.js';
-import { closeUnread, isJsonType, sendJson } from '../rest/http.js';
+import { isJsonType } from '../http/body.js';
+import { closeUnread, sendJson } from '../http/respond.js';
 import type { GraphQLContext, ServerContext } from './context.js';
 import { assignCatalogCodes } from './error-codes.js';
 

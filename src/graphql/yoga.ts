@@ -1,9 +1,8 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, getOperationAST, Kind, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { catalogError } from '../db/errors.js';
-import { requireScope } from '../domain/context.js';
-import { ApiError } from '../domain/errors.js';
+import { requireScope, type ServiceContextFactory } from '../domain/context.js';
+import { ApiError, catalogError } from '../domain/errors.js';
 import type { RequestState } from '../gateway/gateway.js';
 import { buildContext, type GraphQLContext, type ServerContext } from './context.js';
 import { MAX_POINTS, operationCost } from './cost.js';
@@ -143,6 +142,8 @@ export interface GraphQLServerOptions {
   maxBodyBytes: number;
   /** Answers to introspection without a key. */
   introspection?: IntrospectionCache;
+  /** The app's factory of ServiceContexts: a request adds only its caller and record. */
+  contexts: ServiceContextFactory;
 }
 
 export function createGraphQLServer(
@@ -155,7 +156,7 @@ export function createGraphQLServer(
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: false,
-    context: ({ gateway, state, res, requestHeaders }) => buildContext({ gateway, state, res, requestHeaders }),
+    context: ({ gateway, state, res, requestHeaders }) => buildContext({ gateway, state, res, requestHeaders }, opts.contexts),
     graphiql: {
       title: 'Workspace API',
       defaultQuery: '# Set the header {"Authorization": "Bearer wbk_live_…"} below, then run:\n{\n  viewer {\n    id\n    name\n    permissions\n    workspace { id name plan { name } }\n  }\n}\n',

@@ -1,41 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { ApiError, errors } from '../domain/errors.js';
+import { ApiError } from '../domain/errors.js';
 import { snakeMessage } from '../domain/field-names.js';
-
-/** The default request body limit (MAX_BODY_BYTES), on every path of both surfaces. */
-export const DEFAULT_MAX_BODY_BYTES = 1 << 20;
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload) });
-  res.end(payload);
-}
-
-export function sendHtml(res: ServerResponse, html: string): void {
-  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
-  res.end(html);
-}
-
-const LINGER_MS = 1_000;
-
-/**
- * After a 413 the connection closes without reading the rest of the body. Closing the socket at
- * once, with the client still sending, makes the kernel answer its data with a reset, and many
- * clients then report the reset instead of the 413. So once the answer is written (Node calls
- * destroySoon for `Connection: close`): half-close, stop reading, and close for good a moment
- * later, by which time the client has read the answer.
- */
-export function closeUnread(res: ServerResponse): void {
-  const socket = res.socket as Socket | null;
-  if (!socket) return;
-  socket.destroySoon = () => {
-    socket.pause();
-    socket.end();
-    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
-    socket.once('close', () => clearTimeout(timer));
-  };
-}
+import { isJsonType, parseJson, readBody } from '../http/body.js';
+import { closeUnread, sendJson } from '../http/respond.js';
 
 /** The catalog's envelope, `{"error":{"code","message"}}`, with field names as REST spells them. */
 export function sendError(res: ServerResponse, err: ApiError): void {
@@ -45,72 +12,6 @@ export function sendError(res: ServerResponse, err: ApiError): void {
 
 /** REST bodies are snake_case; the domain's inputs are camelCase. */
 export { camelizeKeys } from '../domain/field-names.js';
-
-function describeBytes(n: number): string {
-  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)} MiB (${n} bytes)`;
-  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB (${n} bytes)`;
-  return `${n} bytes`;
-}
-
-/** 413 on either surface; the connection is closed after it, so the rest of a huge body is never read. */
-export function payloadTooLarge(maxBytes: number): ApiError {
-  return new ApiError('payload_too_large', `Request body must be at most ${describeBytes(maxBytes)}; send less per request`, {
-    Connection: 'close',
-  });
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-}
-
-/** Refuses a declared Content-Length over the limit before a byte of the body is read. */
-export function assertDeclaredLength(req: IncomingMessage, maxBytes: number): void {
-  const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > maxBytes) throw payloadTooLarge(maxBytes);
-}
-
-/**
- * The request body, counted as it streams: a chunked body is cut off as soon as it passes the
- * limit, so no request holds more than `maxBytes` in memory.
- */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  assertDeclaredLength(req, maxBytes);
-  if (!hasBody(req)) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) throw payloadTooLarge(maxBytes);
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    // The client went away mid-body (ECONNRESET "aborted"): its fault, not the database's,
-    // whose outages share that socket code.
-    throw errors.validation('body', 'was cut off: the client closed the connection before sending all of it');
-  }
-  return Buffer.concat(chunks, size);
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Decodes a JSON body; invalid UTF-8 is refused rather than silently replaced with U+FFFD. */
-export function parseJson(raw: Buffer, field = 'body'): unknown {
-  let text: string;
-  try {
-    text = utf8.decode(raw);
-  } catch {
-    throw errors.validation(field, 'must be valid UTF-8');
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw errors.validation(field, 'is not valid JSON');
-  }
-}
-
-export const isJsonType = (type: string | undefined) => !!type && /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(type);
 
 /** A REST request's JSON body; undefined when it had none. */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
-import { catalogError } from '../db/errors.js';
-import { requireScope } from '../domain/context.js';
-import { ApiError, errors } from '../domain/errors.js';
+import { requireScope, type ServiceContextFactory } from '../domain/context.js';
+import { ApiError, catalogError, errors } from '../domain/errors.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { findNul, NUL_PROBLEM, nulError } from '../domain/validation.js';
 import { spendsCredits } from '../operations/index.js';
 import { idempotencyKeyOf } from '../gateway/idempotency-header.js';
-import { assertDeclaredLength, camelizeKeys, readJsonBody, sendError, sendJson } from './http.js';
+import { assertDeclaredLength } from '../http/body.js';
+import { sendJson } from '../http/respond.js';
+import { camelizeKeys, readJsonBody, sendError } from './http.js';
 import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { logRoutes } from './routes/logs.js';
@@ -20,6 +21,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<
 
 export interface RestOptions {
   maxBodyBytes: number;
+  /** The app's factory of ServiceContexts: the handler adds only the request's caller and record. */
+  contexts: ServiceContextFactory;
 }
 
 /**
@@ -81,7 +84,7 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
       const { operation } = route;
       const principal = await gateway.authenticate(state, req.headers.authorization);
       await gateway.admit(state, res, principal, operation.limitClass, 1);
-      const ctx = gateway.context(principal, state);
+      const ctx = opts.contexts(principal, state);
       if (operation.scope) requireScope(ctx, operation.scope);
       assertNoNulInUrl(found.params, url.searchParams);
       state.idempotencyKey = operation.idempotent ? idempotencyKeyOf(req.headers) : null;

@@ -3,7 +3,8 @@ import { print, type ExecutionResult } from 'graphql';
 import { createApp, type App } from '../../src/app.js';
 import { openPgliteThread, openPostgres, type Database } from '../../src/db/client.js';
 import { seedPlans } from '../../src/db/plans.js';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock, type Clock } from '../../src/domain/clock.js';
+import { Directory } from '../../src/domain/directory.js';
 import type { RateLimitTier } from '../../src/domain/principal.js';
 import { bootstrapWorkspace } from '../../src/domain/workspaces.js';
 import type { TrustProxy } from '../../src/gateway/client-ip.js';
@@ -30,6 +31,11 @@ export async function openTestDatabase(): Promise<Database> {
   const template = process.env.PGLITE_TEMPLATE;
   if (!template) throw new Error('PGLITE_TEMPLATE is not set: run the tests through vitest (global setup)');
   return openPgliteThread({ templateFile: template });
+}
+
+/** A workspace and its admin key on a database no app serves here: plans from a directory of its own. */
+export async function bootstrapOn(db: Database, clock: Clock, opts: Parameters<typeof bootstrapWorkspace>[1]) {
+  return bootstrapWorkspace({ db: db.db, clock, lookup: await Directory.load(db.db) }, opts);
 }
 
 export interface Reply<B = unknown> {
@@ -112,7 +118,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     clock,
     database,
     async tenant(t = {}) {
-      const { workspace, admin } = await bootstrapWorkspace(database.db, clock, {
+      const { workspace, admin } = await bootstrapWorkspace(app.services, {
         name: t.name ?? `Tenant ${++n}`,
         plan: t.plan ?? 'enterprise',
         rateLimitTier: t.tier ?? 'standard',

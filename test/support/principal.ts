@@ -1,7 +1,8 @@
 import type { Principal } from '../../src/domain/principal.js';
+import type { LimitSubject } from '../../src/gateway/limiter/limiter.js';
 
-/** A key as the gateway sees it after authentication, for limiter tests that skip HTTP. */
-export function principal(planId: string, over: Partial<Principal> = {}): Principal {
+/** A key as the gateway admits it (its principal, its workspace's plan and override), for limiter tests that skip HTTP. */
+export function principal(planId: string, over: Partial<Principal & LimitSubject> = {}): Principal & LimitSubject {
   return {
     keyId: `key_${planId}`,
     keyHash: 'h',

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { apiKeys, workspaces } from '../../db/schema.js';
+import { apiKeys } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
-import type { KeyAnnouncer } from '../context.js';
+import { workspaceWithPlan, type KeyAnnouncer, type WorkspaceLookup } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import { camelizeKeys, snakeMessage } from '../field-names.js';
 import type { RateLimitTier } from '../principal.js';
@@ -11,7 +11,7 @@ import { assertScopesFitPlan, expandScopes } from '../scopes.js';
 import { parseInput } from '../validation.js';
 import { createKeyInput, newKeyQuotas } from './inputs.js';
 import { displayParts, hashSecret, isOwnFormat, isWellFormedSecret, MAX_KEY_LENGTH, SECRET_PREFIX } from './secret.js';
-import { assertFuture, assertNameFree, insertKeyRow, lockWorkspaceKeys, planAllowsUnmetered, type StoredSecret } from './service.js';
+import { assertFuture, assertNameFree, insertKeyRow, lockWorkspaceKeys, type StoredSecret } from './service.js';
 
 /**
  * Import of keys made elsewhere (an operator moving from another system), one NDJSON line per
@@ -122,10 +122,12 @@ function prepare(text: string, plan: { id: string; allowsUnmetered: boolean }, n
  * workspace holds is refused. Each new key is audited as created (actor: the CLI) and announced
  * to every instance's cache.
  */
-export async function importKeys(db: Db, clock: Clock, announce: KeyAnnouncer, workspaceId: string, lines: readonly ImportLine[]): Promise<ImportLineResult[]> {
-  const [workspace] = await db.select({ id: workspaces.id, planId: workspaces.planId }).from(workspaces).where(eq(workspaces.id, workspaceId));
-  if (!workspace) throw errors.notFound('Workspace');
-  const allowsUnmetered = await planAllowsUnmetered(db, workspace.planId);
+export async function importKeys(
+  { db, clock, lookup, keyChanged }: { db: Db; clock: Clock; lookup: WorkspaceLookup; keyChanged: KeyAnnouncer },
+  workspaceId: string,
+  lines: readonly ImportLine[],
+): Promise<ImportLineResult[]> {
+  const { plan } = await workspaceWithPlan(lookup, workspaceId);
   const results: ImportLineResult[] = [];
   for (const l of lines) {
     if (!l.text.trim()) continue;
@@ -137,7 +139,7 @@ export async function importKeys(db: Db, clock: Clock, announce: KeyAnnouncer, w
     const now = clock.now();
     let prepared: PreparedLine;
     try {
-      prepared = prepare(l.text, { id: workspace.planId, allowsUnmetered }, now);
+      prepared = prepare(l.text, plan, now);
     } catch (err) {
       if (err instanceof LineRefused) results.push({ line: l.line, result: 'failed', reason: err.message });
       else if (err instanceof ApiError) results.push({ line: l.line, result: 'failed', reason: snakeMessage(err) });
@@ -146,7 +148,7 @@ export async function importKeys(db: Db, clock: Clock, announce: KeyAnnouncer, w
     }
     const result = await importOne(db, workspaceId, l.line, prepared, now);
     results.push(result);
-    if (result.result === 'imported') await announce(prepared.stored.keyHash, { foreign: prepared.stored.foreignFormat });
+    if (result.result === 'imported') await keyChanged(prepared.stored.keyHash, { foreign: prepared.stored.foreignFormat });
   }
   return results;
 }

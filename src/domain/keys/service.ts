@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { apiKeys, plans, requestLogs, type ApiKeyRow } from '../../db/schema.js';
-import { requireScope, type ServiceContext } from '../context.js';
+import { apiKeys, requestLogs, type ApiKeyRow, type PlanRow } from '../../db/schema.js';
+import { ownWorkspace, requireScope, type ServiceContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { runIdempotent } from '../idempotency.js';
@@ -150,27 +150,23 @@ export function assertFuture(field: string, at: Date | null | undefined, now: nu
   if (at && at.getTime() <= now) throw errors.validation(field, 'must be in the future');
 }
 
-export async function planAllowsUnmetered(tx: Db, planId: string): Promise<boolean> {
-  const [plan] = await tx.select({ u: plans.allowsUnmetered }).from(plans).where(eq(plans.id, planId));
-  return plan?.u ?? false;
-}
-
-async function prepareCreate(ctx: ServiceContext, raw: unknown) {
+/** `plan`: the caller's workspace's, read from the directory before any transaction opens. */
+function prepareCreate(ctx: ServiceContext, raw: unknown, plan: PlanRow) {
   const input = parseInput(createKeyInput, raw);
   const { scopes, unknown } = expandScopes(input.permissions);
   if (unknown.length) throw errors.validation('permissions', `has an unknown scope "${unknown[0]}"`);
-  assertScopesFitPlan(scopes, ctx.principal.planId);
+  assertScopesFitPlan(scopes, plan.id);
   const tier = input.rateLimitTier ?? 'standard';
   assertCouldMint(ctx, { permissions: scopes, rateLimitTier: tier }, { verb: 'create' });
   assertFuture('expiresAt', input.expiresAt, ctx.clock.now());
   // Only an unmetered key passes the rule above for this; its workspace may since have moved to a plan without the tier.
-  if (tier === 'unmetered' && !(await planAllowsUnmetered(ctx.db, ctx.principal.planId))) {
+  if (tier === 'unmetered' && !plan.allowsUnmetered) {
     throw errors.validation('rateLimitTier', 'unmetered is only available on enterprise plans');
   }
   return { input, scopes, tier };
 }
 
-async function createInTx(ctx: ServiceContext, tx: Db, prepared: Awaited<ReturnType<typeof prepareCreate>>): Promise<IssuedKey> {
+async function createInTx(ctx: ServiceContext, tx: Db, prepared: ReturnType<typeof prepareCreate>): Promise<IssuedKey> {
   const { input, scopes, tier } = prepared;
   const now = ctx.clock.now();
   await lockWorkspaceKeys(tx, ctx.principal.workspaceId);
@@ -203,6 +199,7 @@ export async function createKey(
     const o = JSON.parse(s) as { key: string; secret: string };
     return { key: deserializeKeyRow(o.key), secret: o.secret };
   };
+  const { plan } = await ownWorkspace(ctx);
   let issued: IssuedKey;
   let replayed = false;
   if (opts.idempotencyKey != null) {
@@ -211,14 +208,14 @@ export async function createKey(
       operation: 'createApiKey',
       request: raw,
       successStatus: 201,
-      execute: async (tx) => createInTx(ctx, tx, await prepareCreate(ctx, raw)),
+      execute: (tx) => createInTx(ctx, tx, prepareCreate(ctx, raw, plan)),
       serialize,
       deserialize,
     });
     issued = out.value;
     replayed = out.replayed;
   } else {
-    const prepared = await prepareCreate(ctx, raw);
+    const prepared = prepareCreate(ctx, raw, plan);
     issued = await ctx.db.transaction((tx) => createInTx(ctx, tx, prepared));
   }
   // Drops a cached "unknown key" verdict for this hash, however unlikely.
@@ -408,12 +405,13 @@ export async function rotateKey(ctx: ServiceContext, id: string, raw: RotateKeyI
   const input = parseInput(rotateKeyInput, raw ?? {});
   const now = ctx.clock.now();
   assertFuture('expiresAt', input.expiresAt, now);
+  const { plan } = await ownWorkspace(ctx);
   const out = await ctx.db.transaction(async (tx) => {
     const old = await lockedKey(ctx, tx, id, 'rotate');
     if (old.status === 'revoked') throw errors.invalidState('A revoked API key cannot be rotated');
     if (old.replacedById) throw errors.invalidState('This API key was already rotated');
     // The replacement is a new key: it may not carry a scope its workspace's plan no longer allows.
-    assertScopesFitPlan(old.permissions, ctx.principal.planId);
+    assertScopesFitPlan(old.permissions, plan.id);
     const name = input.name ?? old.name;
     await assertNameFree(tx, old.workspaceId, name, now, old.id);
     const issued = await insertKey(

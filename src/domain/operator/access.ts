@@ -1,17 +1,16 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { workspaces } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
-import { requireScope, type ServiceContext } from '../context.js';
+import { ownWorkspace, requireScope, type ServiceContext, type ServiceDeps, type WorkspaceLookup } from '../context.js';
 import { ApiError } from '../errors.js';
 import { OPERATOR_PLAN_ID, OPERATOR_SCOPE } from '../scopes.js';
-import { getPlan } from '../workspaces.js';
 
 /** The command line: whoever can run it owns the database, so it needs no key. Audited as "cli". */
 export interface CliOperator {
   kind: 'cli';
   db: Db;
   clock: Clock;
+  /** Plans and workspaces: the serving app's directory, or one of the CLI's own process. */
+  lookup: WorkspaceLookup;
   /** Drops the workspace from every instance's caches (the CLI may run in a process of its own). */
   workspaceChanged(workspaceId: string): Promise<void>;
   /** Makes request logs still queued in this process visible (the server running the CLI's command). */
@@ -22,44 +21,41 @@ export interface CliOperator {
 export type OperatorCaller = ServiceContext | CliOperator;
 
 /** What an operator function works with once the caller passed the checks. */
-export interface Operator {
-  db: Db;
-  clock: Clock;
+export type Operator = Pick<ServiceDeps, 'db' | 'clock' | 'lookup' | 'workspaceChanged' | 'flushLogs'> & {
   /** The audit's actor: the operator key's id, or "cli". */
   actor: string;
-  workspaceChanged(workspaceId: string): Promise<void>;
-  flushLogs(): Promise<void>;
-}
+};
 
 export const CLI_ACTOR = 'cli';
 
 /**
  * The gate of every operator function. A key needs admin:operator, and its workspace must be on
- * the Admin plan now (read fresh: a workspace moved off the plan keeps its keys' permission
- * lists, not the power).
+ * the Admin plan now (as the directory holds it, which a plan change updates on every instance:
+ * a workspace moved off the plan keeps its keys' permission lists, not the power).
  */
 export async function asOperator(caller: OperatorCaller): Promise<Operator> {
   if (!('principal' in caller)) {
     return {
       db: caller.db,
       clock: caller.clock,
+      lookup: caller.lookup,
       actor: CLI_ACTOR,
       workspaceChanged: (id) => caller.workspaceChanged(id),
       flushLogs: () => caller.flushLogs?.() ?? Promise.resolve(),
     };
   }
   requireScope(caller, OPERATOR_SCOPE);
-  const [own] = await caller.db.select({ planId: workspaces.planId }).from(workspaces).where(eq(workspaces.id, caller.principal.workspaceId));
-  if (own?.planId !== OPERATOR_PLAN_ID) {
-    const plan = own ? ((await getPlan(caller.db, own.planId))?.name ?? own.planId) : 'no';
+  const { plan } = await ownWorkspace(caller);
+  if (plan.id !== OPERATOR_PLAN_ID) {
     throw new ApiError(
       'insufficient_permissions',
-      `${OPERATOR_SCOPE} works only for keys of a workspace on the Admin plan; this key's workspace is on the ${plan} plan`,
+      `${OPERATOR_SCOPE} works only for keys of a workspace on the Admin plan; this key's workspace is on the ${plan.name} plan`,
     );
   }
   return {
     db: caller.db,
     clock: caller.clock,
+    lookup: caller.lookup,
     actor: caller.principal.keyId,
     workspaceChanged: (id) => caller.workspaceChanged(id),
     flushLogs: () => caller.flushLogs(),

@@ -23,5 +23,5 @@ export async function grantCredits(caller: OperatorCaller, id: string, raw: AddC
     });
   });
   await op.flushLogs();
-  return describeWorkspace(op.db, id, now);
+  return describeWorkspace(op, id, now);
 }

@@ -57,7 +57,7 @@ async function writeOverride(caller: OperatorCaller, id: string, next: (now: num
   });
   if (changed) await op.workspaceChanged(id);
   await op.flushLogs();
-  return describeWorkspace(op.db, id, now);
+  return describeWorkspace(op, id, now);
 }
 
 /**

@@ -5,8 +5,8 @@ import { errors } from '../errors.js';
 import { DAY_MS, windowStart } from '../limits/policy.js';
 import { effectivePlan, overrideOf, type EffectivePlan, type LimitOverride } from '../limits/override.js';
 import { parseInput } from '../validation.js';
-import { listPlans, resolvePlan } from '../workspaces.js';
-import { asOperator, type OperatorCaller } from './access.js';
+import { resolvePlan } from '../workspaces.js';
+import { asOperator, type Operator, type OperatorCaller } from './access.js';
 import { listWorkspacesInput, type ListWorkspacesInput } from './inputs.js';
 
 /** A workspace as an operator sees it. */
@@ -33,11 +33,11 @@ export async function requireWorkspace(db: Db, id: string, forUpdate = false): P
   return row;
 }
 
-async function describe(db: Db, rows: WorkspaceRow[], now: number): Promise<ManagedWorkspace[]> {
+/** Rows as read here, fresh (the balance with them); their plans from the directory. */
+async function describe({ db, lookup }: Pick<Operator, 'db' | 'lookup'>, rows: WorkspaceRow[], now: number): Promise<ManagedWorkspace[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [plans, keys, calls] = await Promise.all([
-    listPlans(db),
+  const [keys, calls] = await Promise.all([
     db
       .select({ ws: apiKeys.workspaceId, n: count() })
       .from(apiKeys)
@@ -55,7 +55,6 @@ async function describe(db: Db, rows: WorkspaceRow[], now: number): Promise<Mana
       .where(and(inArray(requestLogs.workspaceId, ids), gte(requestLogs.at, new Date(windowStart(now, DAY_MS)))))
       .groupBy(requestLogs.workspaceId),
   ]);
-  const planById = new Map(plans.map((p) => [p.id, p]));
   const keyCount = new Map(keys.map((k) => [k.ws, Number(k.n)]));
   const callCount = new Map(calls.map((c) => [c.ws, Number(c.n)]));
   return rows.map((w) => {
@@ -64,7 +63,7 @@ async function describe(db: Db, rows: WorkspaceRow[], now: number): Promise<Mana
       id: w.id,
       name: w.name,
       createdAt: w.createdAt,
-      plan: effectivePlan(planById.get(w.planId)!, stored, now),
+      plan: effectivePlan(lookup.plan(w.planId)!, stored, now),
       storedOverride: stored,
       creditBalance: w.creditBalance,
       keyCount: keyCount.get(w.id) ?? 0,
@@ -74,14 +73,14 @@ async function describe(db: Db, rows: WorkspaceRow[], now: number): Promise<Mana
 }
 
 /** One workspace with its plan, balance, key count, today's calls and override. */
-export async function describeWorkspace(db: Db, id: string, now: number): Promise<ManagedWorkspace> {
-  return (await describe(db, [await requireWorkspace(db, id)], now))[0]!;
+export async function describeWorkspace(op: Pick<Operator, 'db' | 'lookup'>, id: string, now: number): Promise<ManagedWorkspace> {
+  return (await describe(op, [await requireWorkspace(op.db, id)], now))[0]!;
 }
 
 export async function getManagedWorkspace(caller: OperatorCaller, id: string): Promise<ManagedWorkspace> {
   const op = await asOperator(caller);
   await op.flushLogs();
-  return describeWorkspace(op.db, id, op.clock.now());
+  return describeWorkspace(op, id, op.clock.now());
 }
 
 export interface WorkspacePage {
@@ -97,7 +96,7 @@ export async function listManagedWorkspaces(caller: OperatorCaller, rawFilter: L
   const filter = parseInput(listWorkspacesInput, rawFilter);
   const conds: SQL[] = [];
   if (filter.name !== undefined) conds.push(sql`${workspaces.name} ilike ${'%' + filter.name.replace(/[\\%_]/g, '\\$&') + '%'}`);
-  if (filter.plan !== undefined) conds.push(eq(workspaces.planId, (await resolvePlan(op.db, filter.plan)).id));
+  if (filter.plan !== undefined) conds.push(eq(workspaces.planId, resolvePlan(op.lookup, filter.plan).id));
   if (page.after) conds.push(lt(workspaces.id, page.after));
   if (page.before) conds.push(gt(workspaces.id, page.before));
   const rows = await op.db
@@ -107,5 +106,5 @@ export async function listManagedWorkspaces(caller: OperatorCaller, rawFilter: L
     .orderBy(page.inverted ? asc(workspaces.id) : desc(workspaces.id))
     .limit(page.limit);
   await op.flushLogs();
-  return describe(op.db, rows, op.clock.now());
+  return describe(op, rows, op.clock.now());
 }

@@ -13,7 +13,7 @@ import {
   type QuotaReading,
 } from '../../domain/limits/policy.js';
 import { effectivePlan, type LimitOverride } from '../../domain/limits/override.js';
-import type { KeyQuotas, Principal } from '../../domain/principal.js';
+import type { KeyQuotas, RateLimitTier } from '../../domain/principal.js';
 import type { CounterStore, FixedCounter, KeyHistory, QuotaCheck } from './store.js';
 
 export interface LimiterSeeds {
@@ -27,6 +27,15 @@ export interface LimiterSeeds {
 export interface QuotaSubject {
   keyId: string;
   quotas: KeyQuotas;
+}
+
+/** The key a request is admitted for, with its workspace's plan and limit override as the directory holds them. */
+export interface LimitSubject extends QuotaSubject {
+  workspaceId: string;
+  rateLimitTier: RateLimitTier;
+  planId: string;
+  /** As stored (it may have expired; judged per request). */
+  override: LimitOverride | null;
 }
 
 export interface Admission {
@@ -55,7 +64,7 @@ export class Limiter {
    * Admits the request against the key's quotas (seed 001, rolling) and its workspace's plan
    * windows (seed 002, fixed; lifted for unmetered keys), or throws quota_exceeded / rate_limited.
    */
-  async admit(p: Principal, now: number, cls: LimitClass, cost: number): Promise<Admission> {
+  async admit(p: LimitSubject, now: number, cls: LimitClass, cost: number): Promise<Admission> {
     const base = this.plans(p.planId);
     const plan = base && effectivePlan(base, p.override, now);
     const windows = plan ? planWindows(plan, p.rateLimitTier, cls) : [];

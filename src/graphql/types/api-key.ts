@@ -1,7 +1,6 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { ApiKeyRow } from '../../db/schema.js';
 import { requireScope } from '../../domain/context.js';
-import { errors } from '../../domain/errors.js';
 import * as keys from '../../domain/keys/service.js';
 import { keyQuotaUsage, type QuotaUsage } from '../../domain/keys/quota-usage.js';
 import { keyState } from '../../domain/keys/state.js';
@@ -11,7 +10,7 @@ import type { Operation } from '../../operations/index.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { rootOperation } from '../declared.js';
-import { WorkspaceRef } from './workspace.js';
+import { loadWorkspace, WorkspaceRef } from './workspace.js';
 
 export const RateLimitTierEnum = builder.enumType('RateLimitTier', {
   values: {
@@ -139,7 +138,7 @@ builder.node(ApiKeyRef, {
     }),
     workspace: t.field({
       type: WorkspaceRef,
-      resolve: async (k, _a, ctx) => (await ctx.workspaces().load(k.workspaceId)) ?? Promise.reject(errors.notFound('Workspace')),
+      resolve: (k, _a, ctx) => loadWorkspace(ctx, k.workspaceId),
     }),
   }),
 });

@@ -1,13 +1,12 @@
 import type { Principal } from '../../domain/principal.js';
-import { errors } from '../../domain/errors.js';
 import { ownQuotaUsage } from '../../domain/keys/quota-usage.js';
 import { getOwnKey } from '../../domain/keys/service.js';
 import * as op from '../../operations/me.js';
 import { builder } from '../builder.js';
 import { objectOperation, rootOperation } from '../declared.js';
 import { ApiKeyRef, QuotaUsageRef, RateLimitTierEnum } from './api-key.js';
-import { loadEffectivePlan, PlanRef } from './plan.js';
-import { WorkspaceRef } from './workspace.js';
+import { PlanRef } from './plan.js';
+import { loadWorkspace, WorkspaceRef, workspacePlan } from './workspace.js';
 
 export const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
   description: "The calling key: who am I. Its id, name, prefix, permissions, tier and expiry come from the gateway cache, without a database query; its quotaUsage, usage and requestLogs need no scope.",
@@ -30,7 +29,8 @@ export const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
     }),
     plan: t.field({
       type: PlanRef,
-      resolve: (p, _a, ctx) => loadEffectivePlan(ctx, p.planId, p.override),
+      description: "The plan of the key's workspace, as its workspace's plan field shows it.",
+      resolve: async (p, _a, ctx) => workspacePlan(ctx, await loadWorkspace(ctx, p.workspaceId)),
     }),
   }),
 });
@@ -39,7 +39,7 @@ objectOperation(ViewerRef, op.workspace, (t, declared) =>
   t.field({
     ...declared,
     type: WorkspaceRef,
-    resolve: async (p, _a, ctx) => (await ctx.workspaces().load(p.workspaceId)) ?? Promise.reject(errors.notFound('Workspace')),
+    resolve: (p, _a, ctx) => loadWorkspace(ctx, p.workspaceId),
   }),
 );
 

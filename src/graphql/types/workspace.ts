@@ -1,21 +1,32 @@
-import type { WorkspaceRow } from '../../db/schema.js';
-import { overrideOf } from '../../domain/limits/override.js';
+import type { WorkspaceInfo } from '../../domain/context.js';
+import { errors } from '../../domain/errors.js';
+import { overrideOf, type EffectivePlan } from '../../domain/limits/override.js';
 import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
 import { loadEffectivePlan, PlanRef } from './plan.js';
 
-export const WorkspaceRef = builder.objectRef<WorkspaceRow>('Workspace');
+/** The directory's facts; the credit balance is a field of its own, read fresh. */
+export const WorkspaceRef = builder.objectRef<WorkspaceInfo>('Workspace');
+
+/** The caller's workspace (another id loads as absent): not_found rather than null. */
+export async function loadWorkspace(ctx: GraphQLContext, id: string): Promise<WorkspaceInfo> {
+  return (await ctx.workspaces().load(id)) ?? Promise.reject(errors.notFound('Workspace'));
+}
+
+/** A workspace's plan with its override applied as of now. */
+export const workspacePlan = (ctx: GraphQLContext, w: WorkspaceInfo): Promise<EffectivePlan> => loadEffectivePlan(ctx, w.planId, overrideOf(w));
 
 builder.node(WorkspaceRef, {
   description: 'A tenant: its keys, data and plan. A key sees its own workspace only.',
   id: { resolve: (w) => w.id },
   loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.workspaces().load(id))),
-  isTypeOf: (v) => typeof v === 'object' && v !== null && 'planId' in v && 'creditBalance' in v,
+  isTypeOf: (v) => typeof v === 'object' && v !== null && 'planId' in v && 'createdAt' in v,
   fields: (t) => ({
     name: t.exposeString('name'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     plan: t.field({
       type: PlanRef,
-      resolve: (w, _a, ctx) => loadEffectivePlan(ctx, w.planId, overrideOf(w)),
+      resolve: (w, _a, ctx) => workspacePlan(ctx, w),
     }),
   }),
 });

@@ -1,27 +1,24 @@
-import type { ServiceContext } from '../../domain/context.js';
+import { ownWorkspace, type ServiceContext } from '../../domain/context.js';
 import { creditBalance } from '../../domain/credits.js';
-import { errors } from '../../domain/errors.js';
 import { ownQuotaUsage } from '../../domain/keys/quota-usage.js';
 import { effectivePlan, overrideOf } from '../../domain/limits/override.js';
 import { restMe, restPlan, restWorkspace } from '../serialize.js';
 import * as op from '../../operations/me.js';
 import { restRoute, type RestRoute } from '../route.js';
 
-/** The caller's workspace and plan (lifted while an override lasts), from the in-process directory: no query on the hot path. */
-async function ownWorkspace(ctx: ServiceContext) {
-  const workspace = await ctx.lookup.workspace(ctx.principal.workspaceId);
-  const plan = workspace && ctx.lookup.plan(workspace.planId);
-  if (!workspace || !plan) throw errors.notFound('Workspace');
+/** The caller's workspace and plan (lifted while an override lasts), from the directory: no query on the hot path. */
+async function ownWorkspaceNow(ctx: ServiceContext) {
+  const { workspace, plan } = await ownWorkspace(ctx);
   return { workspace, plan: effectivePlan(plan, overrideOf(workspace), ctx.clock.now()) };
 }
 
 export const meRoutes: RestRoute[] = [
   restRoute(op.viewer, async (c) => {
-    const [{ workspace, plan }, quotaUsage] = await Promise.all([ownWorkspace(c.ctx), ownQuotaUsage(c.ctx)]);
+    const [{ workspace, plan }, quotaUsage] = await Promise.all([ownWorkspaceNow(c.ctx), ownQuotaUsage(c.ctx)]);
     return { data: restMe(c.ctx.principal, workspace, plan, quotaUsage) };
   }),
   restRoute(op.workspace, async (c) => {
-    const { workspace, plan } = await ownWorkspace(c.ctx);
+    const { workspace, plan } = await ownWorkspaceNow(c.ctx);
     return { data: { ...restWorkspace(workspace), credit_balance: await creditBalance(c.ctx.db, workspace.id), plan: restPlan(plan) } };
   }),
 ];
