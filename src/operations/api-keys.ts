@@ -1,10 +1,12 @@
 import { createKeyInput, rotateKeyInput, updateKeyInput } from '../domain/keys/inputs.js';
+import { apiKeyList } from '../domain/keys/service.js';
+import { pageQueryDoc } from '../domain/pagination.js';
 import { defineOperation } from './operation.js';
 import { LOG_QUERY, USAGE_QUERY } from './logs.js';
 
 const scope = 'admin:api_keys';
 const plain = { scope, limitClass: 'default', credits: { kind: 'none' }, idempotent: false } as const;
-const PAGE_QUERY = { limit: '1 to 100 (default 20)', cursor: 'next_cursor of the previous page' };
+const PAGE_QUERY = pageQueryDoc(apiKeyList);
 
 export const createApiKey = defineOperation({
   ...plain,

@@ -1,3 +1,5 @@
+import { requestLogList } from '../domain/logs/query.js';
+import { pageQueryDoc } from '../domain/pagination.js';
 import { defineOperation } from './operation.js';
 
 export const USAGE_QUERY = { from: 'ISO 8601, inclusive (default: 00:00 UTC today)', to: 'ISO 8601, exclusive (default: now)' };
@@ -8,8 +10,7 @@ export const LOG_QUERY = {
   endpoint: 'Exact, e.g. "GET /v1/me" or "mutation createApiKey"',
   from: 'ISO 8601, inclusive',
   to: 'ISO 8601, exclusive',
-  limit: '1 to 100 (default 50)',
-  cursor: 'next_cursor of the previous page',
+  ...pageQueryDoc(requestLogList),
 };
 const { key_id: _keyId, ...OWN_LOG_QUERY } = LOG_QUERY;
 

@@ -1,4 +1,3 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { ApiKeyRow } from '../../db/schema.js';
 import { requireScope } from '../../domain/context.js';
 import { errors } from '../../domain/errors.js';
@@ -8,6 +7,7 @@ import { keyState } from '../../domain/keys/state.js';
 import { displayHint } from '../../domain/keys/secret.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { listConnection } from '../pagination.js';
 import { WorkspaceRef } from './workspace.js';
 
 export const RateLimitTierEnum = builder.enumType('RateLimitTier', {
@@ -158,20 +158,20 @@ builder.queryField('apiKey', (t) =>
   }),
 );
 
+const keyPages = listConnection('apiKeys', keys.apiKeyList);
+
 builder.queryField('apiKeys', (t) =>
   t.connection({
     type: ApiKeyRef,
-    description: "Keys of the caller's workspace, newest first. Needs admin:api_keys.",
+    description: `Keys of the caller's workspace, newest first, ${keyPages.note} Needs admin:api_keys.`,
     args: { filter: t.arg({ type: ApiKeyFilter }) },
     resolve: (_r, args, ctx) =>
-      resolveCursorConnection(
-        { args, toCursor: (k: ApiKeyRow) => k.id, defaultSize: 20, maxSize: 100 },
-        ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
-          keys.listKeys(
-            ctx.service(),
-            { category: args.filter?.category ?? undefined, state: args.filter?.state ?? undefined, name: args.filter?.name ?? undefined },
-            { before, after, limit, inverted },
-          ),
+      keyPages.resolve(args, (page) =>
+        keys.listKeys(
+          ctx.service(),
+          { category: args.filter?.category ?? undefined, state: args.filter?.state ?? undefined, name: args.filter?.name ?? undefined },
+          page,
+        ),
       ),
   }),
 );

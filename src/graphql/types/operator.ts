@@ -1,12 +1,15 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { OperatorAuditRow } from '../../db/schema.js';
-import { listAudit } from '../../domain/operator/audit.js';
+import { auditList, listAudit } from '../../domain/operator/audit.js';
 import { grantCredits } from '../../domain/operator/credits.js';
 import { clearLimitOverride, setLimitOverride } from '../../domain/operator/override.js';
 import { updateWorkspace } from '../../domain/operator/update.js';
-import { getManagedWorkspace, listManagedWorkspaces, type ManagedWorkspace } from '../../domain/operator/workspaces.js';
+import { getManagedWorkspace, listManagedWorkspaces, workspaceList, type ManagedWorkspace } from '../../domain/operator/workspaces.js';
 import { builder } from '../builder.js';
+import { listConnection } from '../pagination.js';
 import { PlanRef } from './plan.js';
+
+const auditPages = listConnection('audit', auditList);
+const workspacePages = listConnection('operatorWorkspaces', workspaceList);
 
 const NEEDS = 'Needs admin:operator, held by a key of a workspace on the Admin plan.';
 
@@ -34,12 +37,8 @@ const OperatorWorkspaceRef = builder.objectRef<ManagedWorkspace>('OperatorWorksp
     callsToday: t.exposeInt('callsToday', { description: "Requests made with the workspace's keys since 00:00 UTC." }),
     audit: t.connection({
       type: AuditEntryRef,
-      description: 'Operator changes to the workspace, newest first.',
-      resolve: (w, args, ctx) =>
-        resolveCursorConnection(
-          { args, toCursor: (a: OperatorAuditRow) => a.id, defaultSize: 20, maxSize: 100 },
-          (page: ResolveCursorConnectionArgs) => listAudit(ctx.service(), w.id, page),
-        ),
+      description: `Operator changes to the workspace, newest first, ${auditPages.note}`,
+      resolve: (w, args, ctx) => auditPages.resolve(args, (page) => listAudit(ctx.service(), w.id, page)),
     }),
   }),
 });
@@ -54,14 +53,10 @@ const OperatorWorkspaceFilter = builder.inputType('OperatorWorkspaceFilter', {
 builder.queryField('operatorWorkspaces', (t) =>
   t.connection({
     type: OperatorWorkspaceRef,
-    description: `Every workspace, newest first. ${NEEDS}`,
+    description: `Every workspace, newest first, ${workspacePages.note} ${NEEDS}`,
     args: { filter: t.arg({ type: OperatorWorkspaceFilter }) },
     resolve: (_r, args, ctx) =>
-      resolveCursorConnection(
-        { args, toCursor: (w: ManagedWorkspace) => w.id, defaultSize: 20, maxSize: 100 },
-        (page: ResolveCursorConnectionArgs) =>
-          listManagedWorkspaces(ctx.service(), { name: args.filter?.name ?? undefined, plan: args.filter?.plan ?? undefined }, page),
-      ),
+      workspacePages.resolve(args, (page) => listManagedWorkspaces(ctx.service(), { name: args.filter?.name ?? undefined, plan: args.filter?.plan ?? undefined }, page)),
   }),
 );
 

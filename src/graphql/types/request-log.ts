@@ -1,5 +1,4 @@
 import type { InputFieldBuilder } from '@pothos/core';
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { RequestLogRow } from '../../db/schema.js';
 import { creditBalance } from '../../domain/credits.js';
 import {
@@ -9,12 +8,13 @@ import {
   ownUsage,
   usage,
   type LogFilterInput,
-  type LogPage,
+  requestLogList,
   type StatusClass,
   type Usage,
 } from '../../domain/logs/query.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { listConnection, type ConnectionArgs } from '../pagination.js';
 import { ApiKeyRef } from './api-key.js';
 import { ViewerRef } from './viewer.js';
 import { WorkspaceRef } from './workspace.js';
@@ -88,18 +88,14 @@ function toFilter(f: FilterArg, apiKeyId?: string): LogFilterInput {
   };
 }
 
-const logsConnection = (args: object, list: (page: LogPage) => Promise<RequestLogRow[]>) =>
-  resolveCursorConnection(
-    { args, toCursor: (l: RequestLogRow) => l.id, defaultSize: 20, maxSize: 100 },
-    ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => list({ before, after, limit, inverted }),
-  );
+const logPages = listConnection('requestLogs', requestLogList);
 
-const workspaceLogs = (ctx: GraphQLContext, args: object, filter: LogFilterInput) => logsConnection(args, (page) => listRequestLogs(ctx.service(), filter, page));
+const workspaceLogs = (ctx: GraphQLContext, args: ConnectionArgs, filter: LogFilterInput) => logPages.resolve(args, (page) => listRequestLogs(ctx.service(), filter, page));
 
 builder.queryField('requestLogs', (t) =>
   t.connection({
     type: RequestLogRef,
-    description: "Requests made with the workspace's keys, newest first. Needs read:logs.",
+    description: `Requests made with the workspace's keys, newest first, ${logPages.note} Needs read:logs.`,
     args: { filter: t.arg({ type: RequestLogFilter }) },
     resolve: (_r, args, ctx) => workspaceLogs(ctx, args, toFilter(args.filter)),
   }),
@@ -108,7 +104,7 @@ builder.queryField('requestLogs', (t) =>
 builder.objectField(ApiKeyRef, 'requestLogs', (t) =>
   t.connection({
     type: RequestLogRef,
-    description: "This key's requests, newest first. Needs read:logs.",
+    description: `This key's requests, newest first, ${logPages.note} Needs read:logs.`,
     args: { filter: t.arg({ type: RequestLogFilter }) },
     resolve: (key, args, ctx) => workspaceLogs(ctx, args, toFilter(args.filter, key.id)),
   }),
@@ -117,11 +113,11 @@ builder.objectField(ApiKeyRef, 'requestLogs', (t) =>
 builder.objectField(ViewerRef, 'requestLogs', (t) =>
   t.connection({
     type: RequestLogRef,
-    description: "The calling key's own requests, newest first. Any key may read its own (no read:logs needed).",
+    description: `The calling key's own requests, newest first, ${logPages.note} Any key may read its own (no read:logs needed).`,
     args: { filter: t.arg({ type: OwnRequestLogFilter }) },
     resolve: (_p, args, ctx) => {
       const { apiKeyId: _none, ...filter } = toFilter(args.filter);
-      return logsConnection(args, (page) => listOwnRequestLogs(ctx.service(), filter, page));
+      return logPages.resolve(args, (page) => listOwnRequestLogs(ctx.service(), filter, page));
     },
   }),
 );
