@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { z } from 'zod';
 import { ApiError, errors } from '../domain/errors.js';
 import { snakeMessage } from '../domain/field-names.js';
 
@@ -37,14 +38,14 @@ export function closeUnread(res: ServerResponse): void {
   };
 }
 
-/** The catalog's envelope, `{"error":{"code","message"}}`, with field names as REST spells them. */
-export function sendError(res: ServerResponse, err: ApiError): void {
+/**
+ * The catalog's envelope, `{"error":{"code","message"}}`, with field names as REST spells them:
+ * as laid out by `input`, the schema of the body the request sent, when it had one.
+ */
+export function sendError(res: ServerResponse, err: ApiError, input?: z.ZodType): void {
   if (err.code === 'payload_too_large') closeUnread(res);
-  sendJson(res, err.status, { error: { code: err.code, message: snakeMessage(err) } }, { ...err.headers });
+  sendJson(res, err.status, { error: { code: err.code, message: snakeMessage(err, input) } }, { ...err.headers });
 }
-
-/** REST bodies are snake_case; the domain's inputs are camelCase. */
-export { camelizeKeys } from '../domain/field-names.js';
 
 function describeBytes(n: number): string {
   if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)} MiB (${n} bytes)`;

@@ -11,7 +11,7 @@ export interface RestCall {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   state: RequestState;
-  /** The parsed JSON body, camelCased at the top level; `{}` when the request had none. */
+  /** The parsed JSON body, its field names camelCased at every depth (field-names.ts); `{}` when the request had none. */
   body(): Promise<unknown>;
   /** The Idempotency-Key header, read by the router for an operation that honours it; else null. */
   idempotencyKey: string | null;
