@@ -3,6 +3,7 @@ import { ApiError } from '../domain/errors.js';
 import type { EffectivePlan, LimitOverride } from '../domain/limits/override.js';
 import type { CliOperator } from '../domain/operator/access.js';
 import { listAudit } from '../domain/operator/audit.js';
+import { MAX_PAGE_SIZE } from '../domain/pagination.js';
 import { clearLimitOverride, setLimitOverride } from '../domain/operator/override.js';
 import { updateWorkspace } from '../domain/operator/update.js';
 import { getManagedWorkspace, listManagedWorkspaces, type ManagedWorkspace } from '../domain/operator/workspaces.js';
@@ -42,7 +43,7 @@ export const WORKSPACES_OPTIONS = {
 // Bounds what crosses the control socket; values are judged by the domain, as typed.
 const text = (max: number) => z.string().max(max);
 const id = text(200);
-const limit = z.number().int().min(1).max(100).optional();
+const limit = z.number().int().min(1).max(MAX_PAGE_SIZE).optional();
 export const WORKSPACES_REQUESTS = [
   z.object({ command: z.literal('workspaces list'), name: text(200).optional(), plan: text(100).optional(), limit }).strict(),
   z.object({ command: z.literal('workspaces show'), workspace: id }).strict(),
@@ -73,7 +74,7 @@ function pageLimit(v: Values): number | undefined {
   const raw = str(v, 'limit');
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 100) throw new Error('--limit must be a whole number from 1 to 100');
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_PAGE_SIZE) throw new Error(`--limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
   return n;
 }
 
@@ -186,7 +187,7 @@ const one = (w: ManagedWorkspace): CliOutput => ({ json: restManagedWorkspace(w)
 export async function runWorkspacesCommand(caller: CliOperator, req: WorkspacesRequest): Promise<CliOutput> {
   switch (req.command) {
     case 'workspaces list': {
-      const rows = await asFlags(listManagedWorkspaces(caller, { name: req.name, plan: req.plan }, { limit: req.limit ?? 100 }));
+      const { items: rows } = await asFlags(listManagedWorkspaces(caller, { name: req.name, plan: req.plan }, { limit: req.limit ?? MAX_PAGE_SIZE }));
       const line = (w: ManagedWorkspace) =>
         [w.id, w.name, w.plan.name, count(w.creditBalance, 'credit'), count(w.keyCount, 'key'), `${count(w.callsToday, 'call')} today`, w.plan.override ? `override ${overrideText(w.plan.override)}` : ''].join('\t').trimEnd();
       return { json: rows.map(restManagedWorkspace), text: rows.length ? rows.map(line).join('\n') : 'No workspaces' };
@@ -194,7 +195,7 @@ export async function runWorkspacesCommand(caller: CliOperator, req: WorkspacesR
     case 'workspaces show':
       return one(await getManagedWorkspace(caller, req.workspace));
     case 'workspaces audit': {
-      const rows = await listAudit(caller, req.workspace, { limit: req.limit ?? 20 });
+      const { items: rows } = await listAudit(caller, req.workspace, { limit: req.limit });
       const line = (a: (typeof rows)[number]) => [a.at.toISOString(), a.actor, a.action, `${JSON.stringify(a.before)} -> ${JSON.stringify(a.after)}`].join('\t');
       return { json: rows.map(restAuditEntry), text: rows.length ? rows.map(line).join('\n') : 'No operator changes' };
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PlanRow } from '../db/schema.js';
 import { ERROR_STATUS, type ErrorCode } from '../domain/errors.js';
+import { snakeName } from '../domain/field-names.js';
 import { HIGH_TIER_MULTIPLIER, type LimitClass } from '../domain/limits/policy.js';
 import { operationFacts, SHAPES, spendsCredits } from '../operations/index.js';
 import type { RestRoute } from '../rest/route.js';
@@ -9,16 +10,17 @@ import { docOperations, type DocOperation } from './operations.js';
 
 export type JsonSchema = Record<string, unknown>;
 
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** REST reads and writes snake_case at every depth; the domain's schemas are camelCase. */
+/**
+ * REST reads and writes snake_case at every depth; the domain's schemas are camelCase. A
+ * record's keys (an open map's, the caller's data) are no `properties`, so they stay as they are.
+ */
 function snakeProperties(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(snakeProperties);
   if (schema === null || typeof schema !== 'object') return schema;
   const out: JsonSchema = {};
   for (const [k, v] of Object.entries(schema)) {
-    if (k === 'properties' && v && typeof v === 'object') out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [snake(p), snakeProperties(s)]));
-    else if (k === 'required' && Array.isArray(v)) out[k] = v.map((p) => (typeof p === 'string' ? snake(p) : p));
+    if (k === 'properties' && v && typeof v === 'object') out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [snakeName(p), snakeProperties(s)]));
+    else if (k === 'required' && Array.isArray(v)) out[k] = v.map((p) => (typeof p === 'string' ? snakeName(p) : p));
     else out[k] = snakeProperties(v);
   }
   return out;

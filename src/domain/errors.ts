@@ -83,6 +83,14 @@ export const errors = {
   notFound: (what: string) => new ApiError('not_found', `${what} not found`),
   /** `field` is a camelCase path; the REST surface renders it in snake_case. */
   validation: (field: string, problem: string) => new ApiError('validation_error', `${field} ${problem}`, {}, field),
+  /**
+   * A validation error of `from` as a surface names that field (`cursor` is GraphQL's `after`);
+   * `err` itself when it is about another field.
+   */
+  renamed: (err: unknown, from: string, to: string): unknown =>
+    err instanceof ApiError && err.code === 'validation_error' && err.field === from && err.message.startsWith(`${from} `)
+      ? errors.validation(to, err.message.slice(from.length + 1))
+      : err,
   duplicateName: (name: string) =>
     new ApiError('duplicate_name', `An active API key named "${name}" already exists in this workspace`),
   invalidState: (message: string) => new ApiError('invalid_state', message),

@@ -1,28 +1,194 @@
-import type { ApiError } from './errors.js';
+import type { z } from 'zod';
+import { type ApiError, errors } from './errors.js';
 
 /**
  * The domain names fields in camelCase; REST bodies and the CLI's import files spell them in
- * snake_case. These convert at the edge, both ways.
+ * snake_case. One deep conversion at that edge, both ways, led by the input's zod schema:
+ *
+ * - the keys of an object (`z.object`) are field names, converted at every depth, in arrays too;
+ * - the keys of a record (`z.record`) are the caller's data, e.g. a CRM's custom field names
+ *   (`custom_fields: {"Favourite_Color": …}`): an open map keeps them as sent, while its values
+ *   are converted by their own schema;
+ * - a value of `z.unknown()`, `z.any()` or `z.json()` is the caller's data through and through,
+ *   left as sent;
+ * - where no schema says (no input schema, a field the schema does not know), snake_case keys are
+ *   converted at every depth, so an unknown field is named back as it was sent.
+ *
+ * So marking a map open is declaring it a record in the domain's input.
  */
 
-/** Body fields are camelCase paths in the domain (e.g. quotas.daily); header names are left as they are. */
-const snake = (s: string) => (/^[a-z][A-Za-z0-9.]*$/.test(s) ? s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : s);
+/** How the keys of a value are spelt, as read from its schema. */
+type Layout =
+  | { kind: 'object'; fields: ReadonlyMap<string, Layout>; rest: Layout }
+  | { kind: 'array'; item: Layout }
+  | { kind: 'map'; value: Layout }
+  | { kind: 'data' }
+  | { kind: 'free' };
 
-/** An error's message with its field named as a snake_case client sent it (`expires_at must be …`). */
-export function snakeMessage(err: ApiError): string {
-  return err.field && err.message.startsWith(err.field) ? snake(err.field) + err.message.slice(err.field.length) : err.message;
+const FREE: Layout = { kind: 'free' };
+const DATA: Layout = { kind: 'data' };
+
+type Def = z.core.$ZodTypeDef & Record<string, unknown>;
+const defOf = (s: z.core.$ZodType) => s._zod.def as Def;
+
+/** Where several schemas may hold a value (a union, an intersection): their fields together. */
+function merge(layouts: Layout[]): Layout {
+  const objects = layouts.filter((l) => l.kind === 'object');
+  if (objects.length) {
+    const fields = new Map<string, Layout>();
+    for (const o of objects) for (const [k, v] of o.fields) if (!fields.has(k)) fields.set(k, v);
+    return { kind: 'object', fields, rest: objects[0]!.rest };
+  }
+  for (const kind of ['map', 'array', 'data'] as const) {
+    const found = layouts.find((l) => l.kind === kind);
+    if (found) return found;
+  }
+  return FREE;
 }
 
-/** snake_case as REST spells it; anything else (`__proto__`, `Name`) is left as sent so errors name it as sent. */
-const SNAKE_KEY = /^[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)+$/;
+function build(schema: z.core.$ZodType, open: Set<z.core.$ZodType>): Layout {
+  const def = defOf(schema);
+  const inner = (s: unknown) => build(s as z.core.$ZodType, open);
+  switch (def.type) {
+    case 'object': {
+      const shape = def.shape as Record<string, z.core.$ZodType>;
+      const fields = new Map(Object.entries(shape).map(([k, v]) => [k, inner(v)]));
+      return { kind: 'object', fields, rest: def.catchall ? inner(def.catchall) : FREE };
+    }
+    case 'array':
+      return { kind: 'array', item: inner(def.element) };
+    case 'record':
+      return { kind: 'map', value: inner(def.valueType) };
+    case 'unknown':
+    case 'any':
+      return DATA;
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'nonoptional':
+    case 'readonly':
+    case 'catch':
+    case 'success':
+      return inner(def.innerType);
+    case 'pipe':
+      // What the caller sends is the pipe's input.
+      return inner(def.in);
+    case 'union':
+      return merge((def.options as z.core.$ZodType[]).map(inner));
+    case 'intersection':
+      return merge([inner(def.left), inner(def.right)]);
+    case 'lazy': {
+      // A recursive schema (z.json() is one): below its own recursion, read it as data.
+      if (open.has(schema)) return DATA;
+      open.add(schema);
+      const layout = inner((def.getter as () => z.core.$ZodType)());
+      open.delete(schema);
+      return layout;
+    }
+    default:
+      return FREE;
+  }
+}
 
-/** snake_case top-level keys to the domain's camelCase. Top level only: nested objects use one-word keys. */
-export function camelizeKeys(body: unknown): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
-  return Object.fromEntries(
-    Object.entries(body as Record<string, unknown>).map(([k, v]) => [
-      SNAKE_KEY.test(k) ? k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : k,
-      v,
-    ]),
-  );
+const layouts = new WeakMap<z.core.$ZodType, Layout>();
+
+function layoutOf(schema: z.core.$ZodType | undefined): Layout {
+  if (!schema) return FREE;
+  let layout = layouts.get(schema);
+  if (!layout) layouts.set(schema, (layout = build(schema, new Set())));
+  return layout;
+}
+
+/** snake_case as REST spells it; anything else (`__proto__`, `Name`, `key_1`) is left as sent, so errors name it as sent. */
+const SNAKE_KEY = /^[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)+$/;
+const camelName = (k: string) => (SNAKE_KEY.test(k) ? k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : k);
+
+/** A camelCase field name as REST spells it; anything else is left as it is. */
+export const snakeName = (s: string) => (/^[a-z][A-Za-z0-9]*$/.test(s) ? s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : s);
+
+/** A path as a chain to its parent, so that walking a deep value copies no path per level. */
+interface PathLink {
+  key: string | number;
+  parent: PathLink | undefined;
+}
+
+function pathOf(link: PathLink | undefined): string {
+  const keys: (string | number)[] = [];
+  for (let l = link; l; l = l.parent) keys.push(l.key);
+  return keys.reverse().join('.');
+}
+
+interface Frame {
+  from: unknown;
+  layout: Layout;
+  into: Record<string | number, unknown>;
+  key: string | number;
+  at: PathLink | undefined;
+}
+
+/**
+ * A JSON value (a REST body, an import line) with its field names in the domain's camelCase, as
+ * `schema` lays them out. Iterative: a megabyte of `[[[[…` must not overflow the stack. The same
+ * field sent twice under two spellings (`expires_at` and `expiresAt`) is a validation_error
+ * rather than one silently winning.
+ */
+export function camelizeInput(value: unknown, schema?: z.core.$ZodType): unknown {
+  const root: Record<string, unknown> = {};
+  const stack: Frame[] = [{ from: value, layout: layoutOf(schema), into: root, key: 'value', at: undefined }];
+  while (stack.length) {
+    const { from, layout, into, key, at } = stack.pop()!;
+    if (from === null || typeof from !== 'object' || layout.kind === 'data') {
+      into[key] = from;
+    } else if (Array.isArray(from)) {
+      const out: unknown[] = new Array(from.length);
+      into[key] = out;
+      const item = layout.kind === 'array' ? layout.item : FREE;
+      for (let i = from.length - 1; i >= 0; i--) stack.push({ from: from[i], layout: item, into: out as unknown as Frame['into'], key: i, at: { key: i, parent: at } });
+    } else {
+      const out: Record<string, unknown> = {};
+      into[key] = out;
+      const sentAs = new Map<string, string>();
+      const frames: Frame[] = [];
+      for (const [sent, child] of Object.entries(from)) {
+        const name = layout.kind === 'map' ? sent : camelName(sent);
+        const first = sentAs.get(name);
+        if (first !== undefined) throw errors.validation(pathOf({ key: name, parent: at }), `is given twice, as ${first} and as ${sent}`);
+        sentAs.set(name, sent);
+        const childLayout = layout.kind === 'map' ? layout.value : layout.kind === 'object' ? (layout.fields.get(name) ?? layout.rest) : FREE;
+        // Defined, not assigned: a key `__proto__` is the caller's field, never our prototype.
+        Object.defineProperty(out, name, { value: undefined, writable: true, enumerable: true, configurable: true });
+        frames.push({ from: child, layout: childLayout, into: out, key: name, at: { key: name, parent: at } });
+      }
+      for (let i = frames.length - 1; i >= 0; i--) stack.push(frames[i]!);
+    }
+  }
+  return root.value;
+}
+
+/**
+ * A field path of the domain (`quotas.daily`, `customFields.Favourite_Color`) as a caller of
+ * `schema` spelt it: field names in snake_case, a map's keys and array indices as they are.
+ */
+export function snakePath(field: string, schema?: z.core.$ZodType): string {
+  const segments = field.split('.');
+  let layout = layoutOf(schema);
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (layout.kind === 'data') break;
+    if (layout.kind === 'map') {
+      layout = layout.value;
+    } else if (layout.kind === 'array') {
+      layout = layout.item;
+    } else {
+      segments[i] = snakeName(seg);
+      layout = layout.kind === 'object' ? (layout.fields.get(seg) ?? layout.rest) : FREE;
+    }
+  }
+  return segments.join('.');
+}
+
+/** An error's message with its field named as a snake_case client sent it (`expires_at must be …`). */
+export function snakeMessage(err: ApiError, schema?: z.core.$ZodType): string {
+  return err.field && err.message.startsWith(err.field) ? snakePath(err.field, schema) + err.message.slice(err.field.length) : err.message;
 }

@@ -4,6 +4,7 @@ import { GraphQLError, GraphQLScalarType, type ValueNode } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { errors } from '../domain/errors.js';
 import { kindOfId } from '../domain/ids.js';
+import { MAX_PAGE_SIZE } from '../domain/pagination.js';
 import type { GraphQLContext } from './context.js';
 
 const TYPENAME_BY_KIND: Partial<Record<string, string>> = { workspace: 'Workspace', apiKey: 'ApiKey', requestLog: 'RequestLog' };
@@ -26,6 +27,11 @@ export const builder = new SchemaBuilder<{
       return { typename, id: globalID };
     },
     nodesOnConnection: false,
+    // The domain's page query (pagination.ts) checks these, as it does REST's limit and cursor.
+    firstArgOptions: { description: `Rows in the page, 1 to ${MAX_PAGE_SIZE}; the list's default when absent.` },
+    afterArgOptions: { description: 'The page after this cursor: an endCursor (or edge cursor) of this list, unchanged.' },
+    lastArgOptions: { description: `Rows in the page taken from the end of the range (nearest before), 1 to ${MAX_PAGE_SIZE}.` },
+    beforeArgOptions: { description: 'The page before this cursor: a startCursor (or edge cursor) of this list, unchanged.' },
   },
 });
 

@@ -1,8 +1,8 @@
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { MAX_PAGE_SIZE } from '../domain/pagination.js';
+import { DEFAULT_PAGE_SIZES } from './pagination.js';
 
-/** Connections without `first`/`last` return this many nodes (the resolvers' default). */
-const DEFAULT_PAGE = 20;
-const MAX_PAGE = 100;
+const MAX_PAGE = MAX_PAGE_SIZE;
 /** GitHub's model: a request costs one point per hundred nodes it may return, at least one. */
 export const NODES_PER_POINT = 100;
 /** Beyond this, a query is refused before it runs. */
@@ -23,13 +23,19 @@ export interface OperationCost {
   points: number;
 }
 
-function pageSize(args: readonly { name: { value: string }; value: ValueNode }[] | undefined, variables: Record<string, unknown>): number | null {
-  for (const a of args ?? []) {
+/**
+ * The nodes a field may return per parent: its `first` or `last`, else the default page size of
+ * its list (the largest page for a connection not built by listConnection); null for a field
+ * that is no connection.
+ */
+function pageSize(field: FieldNode, variables: Record<string, unknown>): number | null {
+  const fallback = DEFAULT_PAGE_SIZES.get(field.name.value);
+  for (const a of field.arguments ?? []) {
     if (a.name.value !== 'first' && a.name.value !== 'last') continue;
     const v = a.value.kind === Kind.VARIABLE ? variables[a.value.name.value] : a.value.kind === Kind.INT ? Number(a.value.value) : null;
-    return typeof v === 'number' ? Math.min(Math.max(v, 0), MAX_PAGE) : DEFAULT_PAGE;
+    return typeof v === 'number' ? Math.min(Math.max(v, 0), MAX_PAGE) : (fallback ?? MAX_PAGE);
   }
-  return null;
+  return fallback ?? null;
 }
 
 /**
@@ -45,7 +51,7 @@ export function operationCost(document: DocumentNode, operation: OperationDefini
     let nodes = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
-        const page = pageSize(sel.arguments, variables);
+        const page = pageSize(sel, variables);
         const m = page === null ? multiplier : multiplier * page;
         if (page !== null) nodes += m;
         nodes += multiplier * (FIELD_NODES[sel.name.value] ?? 0);

@@ -1,11 +1,13 @@
 import { createKeyInput, rotateKeyInput, updateKeyInput } from '../domain/keys/inputs.js';
+import { apiKeyList } from '../domain/keys/service.js';
+import { pageQueryDoc } from '../domain/pagination.js';
 import { LOG_QUERY, USAGE_QUERY } from './logs.js';
 import { defineOperation } from './operation.js';
 import { one, page, SHAPES } from './shapes.js';
 
 const scope = 'admin:api_keys';
 const plain = { scope, limitClass: 'default', credits: { kind: 'none' }, idempotent: false } as const;
-const PAGE_QUERY = { limit: '1 to 100 (default 20)', cursor: 'next_cursor of the previous page' };
+const PAGE_QUERY = pageQueryDoc(apiKeyList);
 const key = one(SHAPES.ApiKey);
 
 export const createApiKey = defineOperation({

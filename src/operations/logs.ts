@@ -1,3 +1,5 @@
+import { requestLogList } from '../domain/logs/query.js';
+import { pageQueryDoc } from '../domain/pagination.js';
 import { defineOperation } from './operation.js';
 import { one, page, SHAPES } from './shapes.js';
 
@@ -9,8 +11,7 @@ export const LOG_QUERY = {
   endpoint: 'Exact, e.g. "GET /v1/me" or "mutation createApiKey"',
   from: 'ISO 8601, inclusive',
   to: 'ISO 8601, exclusive',
-  limit: '1 to 100 (default 50)',
-  cursor: 'next_cursor of the previous page',
+  ...pageQueryDoc(requestLogList),
 };
 const { key_id: _keyId, ...OWN_LOG_QUERY } = LOG_QUERY;
 

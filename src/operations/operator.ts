@@ -1,11 +1,13 @@
+import { auditList } from '../domain/operator/audit.js';
 import { addCreditsInput, limitOverrideInput, updateWorkspaceInput } from '../domain/operator/inputs.js';
+import { workspaceList } from '../domain/operator/workspaces.js';
+import { pageQueryDoc } from '../domain/pagination.js';
 import { OPERATOR_SCOPE } from '../domain/scopes.js';
 import { defineOperation } from './operation.js';
 import { one, page, SHAPES } from './shapes.js';
 
 /** Held by a key of a workspace on the Admin plan: the domain checks the plan too. */
 const operator = { scope: OPERATOR_SCOPE, limitClass: 'default', credits: { kind: 'none' }, idempotent: false, description: 'Only a key of a workspace on the Admin plan can hold admin:operator.' } as const;
-const PAGE_QUERY = { limit: '1 to 100 (default 20)', cursor: 'next_cursor of the previous page' };
 const managed = one(SHAPES.ManagedWorkspace);
 
 export const operatorWorkspaces = defineOperation({
@@ -14,7 +16,7 @@ export const operatorWorkspaces = defineOperation({
   kind: 'query',
   summary: "Every workspace, newest first, with its plan (lifted while an override lasts), credit balance, active keys and today's calls (since 00:00 UTC).",
   output: page(SHAPES.ManagedWorkspace),
-  rest: { method: 'GET', path: '/v1/operator/workspaces', query: { name: 'Case-insensitive substring', plan: 'A plan, e.g. pro', ...PAGE_QUERY } },
+  rest: { method: 'GET', path: '/v1/operator/workspaces', query: { name: 'Case-insensitive substring', plan: 'A plan, e.g. pro', ...pageQueryDoc(workspaceList) } },
 });
 
 export const operatorWorkspace = defineOperation({
@@ -75,6 +77,6 @@ export const operatorWorkspaceAudit = defineOperation({
   kind: 'query',
   summary: 'Operator changes to the workspace, newest first: who (key id, or "cli"), what, and the state before and after.',
   output: page(SHAPES.AuditEntry),
-  rest: { method: 'GET', path: '/v1/operator/workspaces/:id/audit', query: PAGE_QUERY },
+  rest: { method: 'GET', path: '/v1/operator/workspaces/:id/audit', query: pageQueryDoc(auditList) },
   graphql: 'OperatorWorkspace.audit',
 });

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ServiceContext } from '../domain/context.js';
-import { errors } from '../domain/errors.js';
+import type { PageQuery, PageResult } from '../domain/pagination.js';
 import type { RequestState } from '../gateway/gateway.js';
 import type { Operation } from '../operations/index.js';
 
@@ -10,7 +10,7 @@ export interface RestCall {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   state: RequestState;
-  /** The parsed JSON body, camelCased at the top level; `{}` when the request had none. */
+  /** The parsed JSON body, its field names camelCased at every depth (field-names.ts); `{}` when the request had none. */
   body(): Promise<unknown>;
   /** The Idempotency-Key header, read by the router for an operation that honours it; else null. */
   idempotencyKey: string | null;
@@ -31,31 +31,24 @@ export function restRoute(operation: Operation, handler: RestRoute['handler']): 
   return { method: rest.method, path: rest.path, operation, handler };
 }
 
-/** A whole-number query parameter within bounds, `def` when absent. */
-export function intParam(c: RestCall, name: string, def: number, min: number, max: number): number {
-  const raw = c.query.get(name);
-  if (raw === null) return def;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) throw errors.validation(name, `must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
 export function optionalParam(c: RestCall, name: string): string | undefined {
   return c.query.get(name) ?? undefined;
 }
 
 /**
- * A page of a newest-first list whose cursors are row ids: asks for one row more than the
- * page to learn whether another follows.
+ * A numeric query parameter for the domain to judge: its number when it is all digits, NaN
+ * (which the domain refuses, saying what it wants) when it is anything else.
  */
-export async function pageByCursor<T extends { id: string }>(
-  c: RestCall,
-  load: (page: { after?: string; limit: number }) => Promise<T[]>,
-  render: (row: T) => unknown,
-) {
-  const limit = intParam(c, 'limit', 20, 1, 100);
-  const rows = await load({ after: optionalParam(c, 'cursor'), limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  const hasMore = rows.length > limit;
-  return { data: page.map(render), has_more: hasMore, next_cursor: hasMore ? page[page.length - 1]!.id : null };
+export function numberParam(c: RestCall, name: string): number | undefined {
+  const raw = c.query.get(name);
+  if (raw === null) return undefined;
+  return /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
+/** The page a list route is asked for (`?limit=&cursor=`); the domain checks it. */
+export const pageParams = (c: RestCall): PageQuery => ({ limit: numberParam(c, 'limit'), cursor: optionalParam(c, 'cursor') });
+
+/** A page as REST sends it: `{"data": […], "has_more", "next_cursor"}`. */
+export function restPage<T>(page: PageResult<T>, render: (row: T) => unknown) {
+  return { data: page.items.map(render), has_more: page.hasMore, next_cursor: page.nextCursor };
 }

@@ -1,14 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
+import type { z } from 'zod';
 import { requireScope, type ServiceContextFactory } from '../domain/context.js';
 import { ApiError, catalogError, errors } from '../domain/errors.js';
+import { camelizeInput } from '../domain/field-names.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { findNul, NUL_PROBLEM, nulError } from '../domain/validation.js';
 import { spendsCredits } from '../operations/index.js';
 import { idempotencyKeyOf } from '../gateway/idempotency-header.js';
 import { assertDeclaredLength } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
-import { camelizeKeys, readJsonBody, sendError } from './http.js';
+import { readJsonBody, sendError } from './http.js';
 import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { logRoutes } from './routes/logs.js';
@@ -37,13 +39,17 @@ function assertNoNulInUrl(params: Readonly<Record<string, string | undefined>>, 
   }
 }
 
-/** No body reads as `{}`; a body that is not a JSON object (`null`, `[]`, `3`) is refused, not taken for `{}`. */
-function objectBody(body: unknown): unknown {
+/**
+ * No body reads as `{}`; a body that is not a JSON object (`null`, `[]`, `3`) is refused, not
+ * taken for `{}`. The domain reads camelCase: the body's field names are converted at every
+ * depth, as the operation's input schema lays them out (a record's keys stay as sent).
+ */
+function objectBody(body: unknown, input: z.ZodType | undefined): unknown {
   if (body === undefined) return {};
   const nul = findNul(body);
   if (nul) throw nulError(nul, 'body');
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errors.validation('body', 'must be a JSON object');
-  return camelizeKeys(body);
+  return camelizeInput(body, input);
 }
 
 /** What a successful answer reports beyond the handler's body: the credits the call spent, when its operation spends any. */
@@ -96,7 +102,7 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
         headers: req.headers,
         state,
         idempotencyKey: state.idempotencyKey,
-        body: () => (parsed ??= readJsonBody(req, opts.maxBodyBytes).then(objectBody)),
+        body: () => (parsed ??= readJsonBody(req, opts.maxBodyBytes).then((b) => objectBody(b, operation.input))),
       });
       if (state.replayed) res.setHeader('Idempotent-Replayed', 'true');
       sendJson(res, operation.rest.status ?? 200, spendsCredits(operation) ? withCredits(body, state.credits) : body);
@@ -105,7 +111,7 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
       // A replayed refusal says so too.
       if (state.replayed) res.setHeader('Idempotent-Replayed', 'true');
       const known = catalogError(err);
-      if (known) return sendError(res, known);
+      if (known) return sendError(res, known, route?.operation.input);
       onUnexpected(err);
       sendError(res, new ApiError('internal_error', `Internal error; quote request id ${state.requestId} when reporting it`));
     }

@@ -203,14 +203,37 @@ export const Logs = graphql(`
   }
 `);
 
+export const KeysFromEnd = graphql(`
+  query KeysFromEnd($first: Int, $after: String, $last: Int, $before: String) {
+    apiKeys(first: $first, after: $after, last: $last, before: $before) {
+      edges {
+        cursor
+        node {
+          id
+        }
+      }
+      pageInfo {
+        hasPreviousPage
+        hasNextPage
+        startCursor
+        endCursor
+      }
+    }
+  }
+`);
+
 export const KeyLogs = graphql(`
-  query KeyLogs($id: ID!, $first: Int) {
+  query KeyLogs($id: ID!, $first: Int, $after: String, $filter: RequestLogFilter) {
     apiKey(id: $id) {
-      requestLogs(first: $first) {
+      requestLogs(first: $first, after: $after, filter: $filter) {
         edges {
           node {
             ...LogFields
           }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
         }
       }
     }

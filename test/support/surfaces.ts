@@ -358,12 +358,15 @@ export function graphqlSurface(t: TestServer): Surface {
         planName: d.viewer.plan.name,
       })),
     async logs(key, q = {}, viaKey) {
-      if (viaKey) {
-        const r = await t.gql(ops.KeyLogs, { id: viaKey, first: q.first }, { key });
-        return gqlOutcome(r, (d) => ({ items: d.apiKey.requestLogs.edges.map((e) => fromGqlLog(e.node)), next: null }));
-      }
       const { first, after, statusClass, ...rest } = q;
       const filter = { ...rest, statusClass: statusClass ? STATUS_CLASSES[statusClass] : undefined };
+      if (viaKey) {
+        const r = await t.gql(ops.KeyLogs, { id: viaKey, first, after, filter }, { key });
+        return gqlOutcome(r, (d) => ({
+          items: d.apiKey.requestLogs.edges.map((e) => fromGqlLog(e.node)),
+          next: d.apiKey.requestLogs.pageInfo.hasNextPage ? (d.apiKey.requestLogs.pageInfo.endCursor ?? null) : null,
+        }));
+      }
       const r = await t.gql(ops.Logs, { first, after, filter }, { key });
       return gqlOutcome(r, (d) => ({
         items: d.requestLogs.edges.map((e) => fromGqlLog(e.node)),

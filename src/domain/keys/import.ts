@@ -5,7 +5,7 @@ import { apiKeys } from '../../db/schema.js';
 import type { Clock } from '../clock.js';
 import { workspaceWithPlan, type KeyAnnouncer, type WorkspaceLookup } from '../context.js';
 import { ApiError, errors } from '../errors.js';
-import { camelizeKeys, snakeMessage } from '../field-names.js';
+import { camelizeInput, snakeMessage } from '../field-names.js';
 import type { RateLimitTier } from '../principal.js';
 import { assertScopesFitPlan, expandScopes } from '../scopes.js';
 import { parseInput } from '../validation.js';
@@ -90,7 +90,7 @@ function prepare(text: string, plan: { id: string; allowsUnmetered: boolean }, n
     throw new LineRefused('is not valid JSON');
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new LineRefused('must be a JSON object');
-  const input = parseInput(importKeyLine, camelizeKeys(raw));
+  const input = parseInput(importKeyLine, camelizeInput(raw, importKeyLine));
   if ((input.hash === undefined) === (input.key === undefined)) throw new LineRefused('needs exactly one of hash (the SHA-256 of the key) and key (its plaintext)');
   const { scopes, unknown } = expandScopes(input.permissions);
   if (unknown.length) throw errors.validation('permissions', `has an unknown scope "${unknown[0]}"`);
@@ -142,7 +142,7 @@ export async function importKeys(
       prepared = prepare(l.text, plan, now);
     } catch (err) {
       if (err instanceof LineRefused) results.push({ line: l.line, result: 'failed', reason: err.message });
-      else if (err instanceof ApiError) results.push({ line: l.line, result: 'failed', reason: snakeMessage(err) });
+      else if (err instanceof ApiError) results.push({ line: l.line, result: 'failed', reason: snakeMessage(err, importKeyLine) });
       else throw err;
       continue;
     }
@@ -182,7 +182,7 @@ async function importOne(db: Db, workspaceId: string, line: number, p: PreparedL
       return { line, result: 'imported', id: row.id, name: row.name };
     });
   } catch (err) {
-    if (err instanceof ApiError) return { line, result: 'failed', reason: snakeMessage(err) };
+    if (err instanceof ApiError) return { line, result: 'failed', reason: snakeMessage(err, importKeyLine) };
     // Another import of the same hash committed between our check and our insert.
     if (isUniqueViolation(err)) return { line, result: 'failed', reason: 'the same key was being imported at the same time; import the file again' };
     throw err;

@@ -92,23 +92,12 @@ export const keyStateFilter = z.enum(['active', 'inactive', 'revoked', 'expired'
   error: 'must be one of active, inactive, revoked, expired',
 });
 
-const cursor = z
-  .string({ error: 'must be a cursor string' })
-  .max(64, { error: 'must be a cursor from a previous page (at most 64 characters)' });
-
+/** The filters of a key list; its paging is the page query's (pagination.ts). */
 export const listKeysInput = z.strictObject(
   {
     category: z.string({ error: 'must be a string' }).max(64, { error: 'must be at most 64 characters' }).optional(),
     state: keyStateFilter.optional(),
     name: z.string({ error: 'must be a string' }).max(120, { error: 'must be at most 120 characters' }).optional(),
-    limit: z
-      .number({ error: 'must be a whole number from 1 to 100' })
-      .int({ error: 'must be a whole number from 1 to 100' })
-      .min(1, { error: 'must be a whole number from 1 to 100' })
-      .max(100, { error: 'must be a whole number from 1 to 100' })
-      .optional(),
-    after: cursor.optional(),
-    before: cursor.optional(),
   },
   { error: 'must be an object' },
 );

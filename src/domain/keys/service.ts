@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiKeys, requestLogs, type ApiKeyRow, type PlanRow } from '../../db/schema.js';
 import { ownWorkspace, requireScope, type ServiceContext } from '../context.js';
@@ -7,6 +7,7 @@ import { newId } from '../ids.js';
 import { runIdempotent } from '../idempotency.js';
 import type { KeyQuotas, RateLimitTier } from '../principal.js';
 import { assertScopesFitPlan, expandScopes, type Scope } from '../scopes.js';
+import { loadTablePage, newestFirst, readPage, type PageQuery, type PageResult } from '../pagination.js';
 import { parseInput } from '../validation.js';
 import { recordKeyEvent } from './events.js';
 import {
@@ -245,13 +246,8 @@ export async function getKeysByIds(ctx: ServiceContext, ids: readonly string[]):
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export interface KeyPageQuery {
-  after?: string | null;
-  before?: string | null;
-  limit: number;
-  /** Walk from the oldest end (Relay's `last`). */
-  inverted?: boolean;
-}
+/** Keys of a workspace, newest first. */
+export const apiKeyList = newestFirst({ name: 'api_keys', label: 'API keys', defaultLimit: 20, id: apiKeys.id, kind: 'apiKey' });
 
 function stateCondition(state: string, now: Date): SQL {
   const unexpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))!;
@@ -265,26 +261,20 @@ function stateCondition(state: string, now: Date): SQL {
   }
 }
 
-/** Newest first; cursors are key ids (ULIDs sort by creation). */
+/** Newest first. */
 export async function listKeys(
   ctx: ServiceContext,
   rawFilter: Pick<ListKeysInput, 'category' | 'state' | 'name'>,
-  page: KeyPageQuery,
-): Promise<ApiKeyRow[]> {
+  query: PageQuery,
+): Promise<PageResult<ApiKeyRow>> {
   requireScope(ctx, ADMIN_SCOPE);
   const filter = parseInput(listKeysInput, rawFilter);
+  const page = readPage(apiKeyList, query);
   const conds: SQL[] = [eq(apiKeys.workspaceId, ctx.principal.workspaceId)];
   if (filter.category !== undefined) conds.push(eq(apiKeys.category, filter.category));
   if (filter.name !== undefined) conds.push(sql`${apiKeys.name} ilike ${'%' + filter.name.replace(/[\\%_]/g, '\\$&') + '%'}`);
   if (filter.state) conds.push(stateCondition(filter.state, new Date(ctx.clock.now())));
-  if (page.after) conds.push(lt(apiKeys.id, page.after));
-  if (page.before) conds.push(gt(apiKeys.id, page.before));
-  return ctx.db
-    .select()
-    .from(apiKeys)
-    .where(and(...conds))
-    .orderBy(page.inverted ? asc(apiKeys.id) : desc(apiKeys.id))
-    .limit(page.limit);
+  return loadTablePage(ctx.db, apiKeys, conds, page);
 }
 
 /** Loads a key of the caller's workspace inside `tx`, with the workspace's key lock held. */

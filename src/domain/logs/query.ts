@@ -1,10 +1,11 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, max, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { apiKeys, requestLogs, type RequestLogRow } from '../../db/schema.js';
 import { requireScope, type ServiceContext } from '../context.js';
 import { errors } from '../errors.js';
 import { DAY_MS, windowStart } from '../limits/policy.js';
+import { loadTablePage, newestFirst, readPage, type PageQuery, type PageRequest, type PageResult } from '../pagination.js';
 import { isoTimestamp, parseInput } from '../validation.js';
 
 const LOGS_SCOPE = 'read:logs';
@@ -23,12 +24,8 @@ const logFilter = z.strictObject({
 
 export type LogFilterInput = z.input<typeof logFilter>;
 
-export interface LogPage {
-  after?: string | null;
-  before?: string | null;
-  limit: number;
-  inverted?: boolean;
-}
+/** Request logs, newest first: a log's id is a ULID of its request's start. */
+export const requestLogList = newestFirst({ name: 'request_logs', label: 'request logs', defaultLimit: 50, id: requestLogs.id, kind: 'requestLog' });
 
 /** The key must be the caller's workspace's: another workspace's id is not_found, never an empty list. */
 async function assertOwnKey(ctx: ServiceContext, keyId: string): Promise<void> {
@@ -54,10 +51,11 @@ function conditions(ctx: ServiceContext, f: z.output<typeof logFilter>): SQL[] {
   return c;
 }
 
-/** Newest first; cursors are log ids (ULIDs of the request's start). Needs read:logs. */
-export async function listRequestLogs(ctx: ServiceContext, rawFilter: LogFilterInput, page: LogPage): Promise<RequestLogRow[]> {
+/** Newest first. Needs read:logs. */
+export async function listRequestLogs(ctx: ServiceContext, rawFilter: LogFilterInput, query: PageQuery): Promise<PageResult<RequestLogRow>> {
   requireScope(ctx, LOGS_SCOPE);
   const f = parseInput(logFilter, rawFilter);
+  const page = readPage(requestLogList, query);
   if (f.apiKeyId) await assertOwnKey(ctx, f.apiKeyId);
   return pageOfLogs(ctx, f, page);
 }
@@ -69,22 +67,14 @@ export type OwnLogFilterInput = z.input<typeof ownLogFilter>;
  * The calling key's own requests, as listRequestLogs pages them. Needs no scope: any key may
  * see what it did itself (a read-only CI key included), never another key's requests.
  */
-export async function listOwnRequestLogs(ctx: ServiceContext, rawFilter: OwnLogFilterInput, page: LogPage): Promise<RequestLogRow[]> {
+export async function listOwnRequestLogs(ctx: ServiceContext, rawFilter: OwnLogFilterInput, query: PageQuery): Promise<PageResult<RequestLogRow>> {
   const f = parseInput(ownLogFilter, rawFilter);
-  return pageOfLogs(ctx, { ...f, apiKeyId: ctx.principal.keyId }, page);
+  return pageOfLogs(ctx, { ...f, apiKeyId: ctx.principal.keyId }, readPage(requestLogList, query));
 }
 
-async function pageOfLogs(ctx: ServiceContext, f: z.output<typeof logFilter>, page: LogPage): Promise<RequestLogRow[]> {
+async function pageOfLogs(ctx: ServiceContext, f: z.output<typeof logFilter>, page: PageRequest<RequestLogRow>): Promise<PageResult<RequestLogRow>> {
   await ctx.flushLogs();
-  const c = conditions(ctx, f);
-  if (page.after) c.push(lt(requestLogs.id, page.after));
-  if (page.before) c.push(gt(requestLogs.id, page.before));
-  return ctx.db
-    .select()
-    .from(requestLogs)
-    .where(and(...c))
-    .orderBy(page.inverted ? asc(requestLogs.id) : desc(requestLogs.id))
-    .limit(page.limit);
+  return loadTablePage(ctx.db, requestLogs, conditions(ctx, f), page);
 }
 
 /** Logs by id (Relay's node). Without read:logs, a key may load its own requests only. */

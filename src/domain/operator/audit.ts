@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { operatorAudit, type OperatorAuditRow } from '../../db/schema.js';
 import { newId } from '../ids.js';
 import type { LimitOverride } from '../limits/override.js';
+import { loadTablePage, newestFirst, readPage, type PageQuery, type PageResult } from '../pagination.js';
 import { asOperator, type OperatorCaller } from './access.js';
 import { requireWorkspace } from './workspaces.js';
 
@@ -34,25 +35,12 @@ export async function recordAudit(
   return row!;
 }
 
-export interface AuditPage {
-  after?: string | null;
-  before?: string | null;
-  limit: number;
-  /** Walk from the oldest end (Relay's `last`). */
-  inverted?: boolean;
-}
+/** A workspace's operator history, newest first: entry ids are ULIDs of their time. */
+export const auditList = newestFirst({ name: 'operator_audit', label: 'operator audit entries', defaultLimit: 20, id: operatorAudit.id, kind: 'auditEntry' });
 
-/** A workspace's operator history, newest first; cursors are entry ids (ULIDs sort by time). */
-export async function listAudit(caller: OperatorCaller, workspaceId: string, page: AuditPage): Promise<OperatorAuditRow[]> {
+export async function listAudit(caller: OperatorCaller, workspaceId: string, query: PageQuery): Promise<PageResult<OperatorAuditRow>> {
   const op = await asOperator(caller);
+  const page = readPage(auditList, query);
   await requireWorkspace(op.db, workspaceId);
-  const conds: SQL[] = [eq(operatorAudit.workspaceId, workspaceId)];
-  if (page.after) conds.push(lt(operatorAudit.id, page.after));
-  if (page.before) conds.push(gt(operatorAudit.id, page.before));
-  return op.db
-    .select()
-    .from(operatorAudit)
-    .where(and(...conds))
-    .orderBy(page.inverted ? asc(operatorAudit.id) : desc(operatorAudit.id))
-    .limit(page.limit);
+  return loadTablePage(op.db, operatorAudit, [eq(operatorAudit.workspaceId, workspaceId)], page);
 }

@@ -1,9 +1,10 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gt, gte, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiKeys, requestLogs, workspaces, type WorkspaceRow } from '../../db/schema.js';
 import { errors } from '../errors.js';
 import { DAY_MS, windowStart } from '../limits/policy.js';
 import { effectivePlan, overrideOf, type EffectivePlan, type LimitOverride } from '../limits/override.js';
+import { loadTablePage, mapPage, newestFirst, readPage, type PageQuery, type PageResult } from '../pagination.js';
 import { parseInput } from '../validation.js';
 import { resolvePlan } from '../workspaces.js';
 import { asOperator, type Operator, type OperatorCaller } from './access.js';
@@ -83,28 +84,17 @@ export async function getManagedWorkspace(caller: OperatorCaller, id: string): P
   return describeWorkspace(op, id, op.clock.now());
 }
 
-export interface WorkspacePage {
-  after?: string | null;
-  before?: string | null;
-  limit: number;
-  inverted?: boolean;
-}
+/** Every workspace, newest first (ULIDs sort by creation); the rows are described after the page is cut. */
+export const workspaceList = newestFirst({ name: 'workspaces', label: 'workspaces', defaultLimit: 20, id: workspaces.id, kind: 'workspace' });
 
-/** Every workspace, newest first; cursors are workspace ids (ULIDs sort by creation). */
-export async function listManagedWorkspaces(caller: OperatorCaller, rawFilter: ListWorkspacesInput, page: WorkspacePage): Promise<ManagedWorkspace[]> {
+export async function listManagedWorkspaces(caller: OperatorCaller, rawFilter: ListWorkspacesInput, query: PageQuery): Promise<PageResult<ManagedWorkspace>> {
   const op = await asOperator(caller);
   const filter = parseInput(listWorkspacesInput, rawFilter);
+  const page = readPage(workspaceList, query);
   const conds: SQL[] = [];
   if (filter.name !== undefined) conds.push(sql`${workspaces.name} ilike ${'%' + filter.name.replace(/[\\%_]/g, '\\$&') + '%'}`);
   if (filter.plan !== undefined) conds.push(eq(workspaces.planId, resolvePlan(op.lookup, filter.plan).id));
-  if (page.after) conds.push(lt(workspaces.id, page.after));
-  if (page.before) conds.push(gt(workspaces.id, page.before));
-  const rows = await op.db
-    .select()
-    .from(workspaces)
-    .where(conds.length ? and(...conds) : undefined)
-    .orderBy(page.inverted ? asc(workspaces.id) : desc(workspaces.id))
-    .limit(page.limit);
+  const rows = await loadTablePage(op.db, workspaces, conds, page);
   await op.flushLogs();
-  return describe(op, rows, op.clock.now());
+  return mapPage(rows, (items) => describe(op, items, op.clock.now()));
 }

@@ -1,4 +1,3 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { ApiKeyRow } from '../../db/schema.js';
 import { requireScope } from '../../domain/context.js';
 import * as keys from '../../domain/keys/service.js';
@@ -10,6 +9,7 @@ import type { Operation } from '../../operations/index.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { rootOperation } from '../declared.js';
+import { listConnection } from '../pagination.js';
 import { loadWorkspace, WorkspaceRef } from './workspace.js';
 
 export const RateLimitTierEnum = builder.enumType('RateLimitTier', {
@@ -160,20 +160,20 @@ rootOperation(op.apiKey, (t, declared) =>
   }),
 );
 
+const keyPages = listConnection('apiKeys', keys.apiKeyList);
+
 rootOperation(op.apiKeys, (t, declared) =>
   t.connection({
     ...declared,
     type: ApiKeyRef,
     args: { filter: t.arg({ type: ApiKeyFilter }) },
     resolve: (_r, args, ctx) =>
-      resolveCursorConnection(
-        { args, toCursor: (k: ApiKeyRow) => k.id, defaultSize: 20, maxSize: 100 },
-        ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
-          keys.listKeys(
-            ctx.service(),
-            { category: args.filter?.category ?? undefined, state: args.filter?.state ?? undefined, name: args.filter?.name ?? undefined },
-            { before, after, limit, inverted },
-          ),
+      keyPages.resolve(args, (page) =>
+        keys.listKeys(
+          ctx.service(),
+          { category: args.filter?.category ?? undefined, state: args.filter?.state ?? undefined, name: args.filter?.name ?? undefined },
+          page,
+        ),
       ),
   }),
 );

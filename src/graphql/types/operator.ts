@@ -1,14 +1,17 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { OperatorAuditRow } from '../../db/schema.js';
-import { listAudit } from '../../domain/operator/audit.js';
+import { auditList, listAudit } from '../../domain/operator/audit.js';
 import { grantCredits } from '../../domain/operator/credits.js';
 import { clearLimitOverride, setLimitOverride } from '../../domain/operator/override.js';
 import { updateWorkspace } from '../../domain/operator/update.js';
-import { getManagedWorkspace, listManagedWorkspaces, type ManagedWorkspace } from '../../domain/operator/workspaces.js';
+import { getManagedWorkspace, listManagedWorkspaces, workspaceList, type ManagedWorkspace } from '../../domain/operator/workspaces.js';
 import * as op from '../../operations/operator.js';
 import { builder } from '../builder.js';
 import { objectOperation, rootOperation } from '../declared.js';
+import { listConnection } from '../pagination.js';
 import { PlanRef } from './plan.js';
+
+const auditPages = listConnection('audit', auditList);
+const workspacePages = listConnection('operatorWorkspaces', workspaceList);
 
 const AuditEntryRef = builder.objectRef<OperatorAuditRow>('OperatorAuditEntry').implement({
   description: 'One operator change to a workspace.',
@@ -39,11 +42,7 @@ objectOperation(OperatorWorkspaceRef, op.operatorWorkspaceAudit, (t, declared) =
   t.connection({
     ...declared,
     type: AuditEntryRef,
-    resolve: (w, args, ctx) =>
-      resolveCursorConnection(
-        { args, toCursor: (a: OperatorAuditRow) => a.id, defaultSize: 20, maxSize: 100 },
-        (page: ResolveCursorConnectionArgs) => listAudit(ctx.service(), w.id, page),
-      ),
+    resolve: (w, args, ctx) => auditPages.resolve(args, (page) => listAudit(ctx.service(), w.id, page)),
   }),
 );
 
@@ -60,11 +59,7 @@ rootOperation(op.operatorWorkspaces, (t, declared) =>
     type: OperatorWorkspaceRef,
     args: { filter: t.arg({ type: OperatorWorkspaceFilter }) },
     resolve: (_r, args, ctx) =>
-      resolveCursorConnection(
-        { args, toCursor: (w: ManagedWorkspace) => w.id, defaultSize: 20, maxSize: 100 },
-        (page: ResolveCursorConnectionArgs) =>
-          listManagedWorkspaces(ctx.service(), { name: args.filter?.name ?? undefined, plan: args.filter?.plan ?? undefined }, page),
-      ),
+      workspacePages.resolve(args, (page) => listManagedWorkspaces(ctx.service(), { name: args.filter?.name ?? undefined, plan: args.filter?.plan ?? undefined }, page)),
   }),
 );
 

@@ -1,5 +1,4 @@
 import type { InputFieldBuilder } from '@pothos/core';
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { RequestLogRow } from '../../db/schema.js';
 import { creditBalance } from '../../domain/credits.js';
 import {
@@ -9,7 +8,7 @@ import {
   ownUsage,
   usage,
   type LogFilterInput,
-  type LogPage,
+  requestLogList,
   type StatusClass,
   type Usage,
 } from '../../domain/logs/query.js';
@@ -18,6 +17,7 @@ import * as op from '../../operations/logs.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { objectOperation, rootOperation } from '../declared.js';
+import { listConnection, type ConnectionArgs } from '../pagination.js';
 import { ApiKeyRef } from './api-key.js';
 import { ViewerRef } from './viewer.js';
 import { WorkspaceRef } from './workspace.js';
@@ -91,13 +91,9 @@ function toFilter(f: FilterArg, apiKeyId?: string): LogFilterInput {
   };
 }
 
-const logsConnection = (args: object, list: (page: LogPage) => Promise<RequestLogRow[]>) =>
-  resolveCursorConnection(
-    { args, toCursor: (l: RequestLogRow) => l.id, defaultSize: 20, maxSize: 100 },
-    ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => list({ before, after, limit, inverted }),
-  );
+const logPages = listConnection('requestLogs', requestLogList);
 
-const workspaceLogs = (ctx: GraphQLContext, args: object, filter: LogFilterInput) => logsConnection(args, (page) => listRequestLogs(ctx.service(), filter, page));
+const workspaceLogs = (ctx: GraphQLContext, args: ConnectionArgs, filter: LogFilterInput) => logPages.resolve(args, (page) => listRequestLogs(ctx.service(), filter, page));
 
 rootOperation(op.requestLogs, (t, declared) =>
   t.connection({
@@ -124,7 +120,7 @@ objectOperation(ViewerRef, op.ownRequestLogs, (t, declared) =>
     args: { filter: t.arg({ type: OwnRequestLogFilter }) },
     resolve: (_p, args, ctx) => {
       const { apiKeyId: _none, ...filter } = toFilter(args.filter);
-      return logsConnection(args, (page) => listOwnRequestLogs(ctx.service(), filter, page));
+      return logPages.resolve(args, (page) => listOwnRequestLogs(ctx.service(), filter, page));
     },
   }),
 );

@@ -2,7 +2,7 @@ import * as keys from '../../domain/keys/service.js';
 import { keyQuotaUsage } from '../../domain/keys/quota-usage.js';
 import * as op from '../../operations/api-keys.js';
 import { restKey, restQuotaUsage } from '../serialize.js';
-import { optionalParam, pageByCursor, restRoute, type RestCall, type RestRoute } from '../route.js';
+import { optionalParam, pageParams, restPage, restRoute, type RestCall, type RestRoute } from '../route.js';
 
 const id = (c: RestCall) => c.params.id!;
 const now = (c: RestCall) => c.ctx.clock.now();
@@ -12,13 +12,10 @@ export const apiKeyRoutes: RestRoute[] = [
     const out = await keys.createKey(c.ctx, await c.body(), { idempotencyKey: c.idempotencyKey });
     return { data: restKey(out.key, now(c), out.secret) };
   }),
-  restRoute(op.apiKeys, (c) =>
-    pageByCursor(
-      c,
-      (page) => keys.listKeys(c.ctx, { category: optionalParam(c, 'category'), state: optionalParam(c, 'state') as never, name: optionalParam(c, 'name') }, page),
-      (r) => restKey(r, now(c)),
-    ),
-  ),
+  restRoute(op.apiKeys, async (c) => {
+    const filter = { category: optionalParam(c, 'category'), state: optionalParam(c, 'state') as never, name: optionalParam(c, 'name') };
+    return restPage(await keys.listKeys(c.ctx, filter, pageParams(c)), (r) => restKey(r, now(c)));
+  }),
   restRoute(op.apiKey, async (c) => {
     const key = await keys.getKey(c.ctx, id(c));
     return { data: { ...restKey(key, now(c)), quota_usage: restQuotaUsage(await keyQuotaUsage(c.ctx, key)) } };

@@ -1,9 +1,10 @@
 import type { RequestLogRow } from '../../db/schema.js';
-import { ApiError, errors } from '../../domain/errors.js';
-import { listOwnRequestLogs, listRequestLogs, ownUsage, usage, type LogFilterInput, type LogPage, type StatusClass, type Usage } from '../../domain/logs/query.js';
+import { errors } from '../../domain/errors.js';
+import { listOwnRequestLogs, listRequestLogs, ownUsage, usage, type LogFilterInput, type StatusClass, type Usage } from '../../domain/logs/query.js';
 import * as keyOps from '../../operations/api-keys.js';
 import * as logs from '../../operations/logs.js';
-import { restRoute, type RestCall, type RestRoute } from '../route.js';
+import type { PageQuery, PageResult } from '../../domain/pagination.js';
+import { numberParam, optionalParam, pageParams, restPage, restRoute, type RestCall, type RestRoute } from '../route.js';
 
 function restLog(l: RequestLogRow) {
   return {
@@ -38,36 +39,22 @@ function restUsage(u: Usage) {
   };
 }
 
-const param = (c: RestCall, name: string) => c.query.get(name) ?? undefined;
-
-function intParam(c: RestCall, name: string): number | undefined {
-  const raw = c.query.get(name);
-  if (raw === null) return undefined;
-  if (!/^\d+$/.test(raw)) throw errors.validation(name, 'must be a whole number');
-  return Number(raw);
-}
-
-type ListLogs = (filter: LogFilterInput, page: LogPage) => Promise<RequestLogRow[]>;
+type ListLogs = (filter: LogFilterInput, page: PageQuery) => Promise<PageResult<RequestLogRow>>;
 
 async function logPage(c: RestCall, list: ListLogs, keyId?: string) {
-  const limit = intParam(c, 'limit') ?? 50;
-  if (limit < 1 || limit > 100) throw errors.validation('limit', 'must be a whole number from 1 to 100');
   const filter: LogFilterInput = {
-    apiKeyId: keyId ?? param(c, 'key_id'),
-    status: intParam(c, 'status'),
-    statusClass: param(c, 'status_class') as StatusClass | undefined,
-    endpoint: param(c, 'endpoint'),
-    from: param(c, 'from'),
-    to: param(c, 'to'),
+    apiKeyId: keyId ?? optionalParam(c, 'key_id'),
+    status: numberParam(c, 'status'),
+    statusClass: optionalParam(c, 'status_class') as StatusClass | undefined,
+    endpoint: optionalParam(c, 'endpoint'),
+    from: optionalParam(c, 'from'),
+    to: optionalParam(c, 'to'),
   };
-  const rows = await list(filter, { after: param(c, 'cursor'), limit: limit + 1 }).catch((err: unknown) => {
-    // The domain's apiKeyId is REST's key_id: name it as the caller sent it.
-    if (err instanceof ApiError && err.field === 'apiKeyId') throw errors.validation('key_id', err.message.slice('apiKeyId '.length));
-    throw err;
+  // The domain's apiKeyId is REST's key_id: name it as the caller sent it.
+  const page = await list(filter, pageParams(c)).catch((err: unknown) => {
+    throw errors.renamed(err, 'apiKeyId', 'key_id');
   });
-  const page = rows.slice(0, limit);
-  const more = rows.length > limit;
-  return { data: page.map(restLog), has_more: more, next_cursor: more ? page[page.length - 1]!.id : null };
+  return restPage(page, restLog);
 }
 
 const workspaceLogs = (c: RestCall): ListLogs => (filter, page) => listRequestLogs(c.ctx, filter, page);
@@ -80,7 +67,7 @@ function ownLogs(c: RestCall): ListLogs {
   return ({ apiKeyId: _own, ...filter }, page) => listOwnRequestLogs(c.ctx, filter, page);
 }
 
-const windowParams = (c: RestCall) => ({ from: param(c, 'from'), to: param(c, 'to') });
+const windowParams = (c: RestCall) => ({ from: optionalParam(c, 'from'), to: optionalParam(c, 'to') });
 
 export const logRoutes: RestRoute[] = [
   restRoute(logs.requestLogs, (c) => logPage(c, workspaceLogs(c))),
