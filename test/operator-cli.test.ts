@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCli, runCliRequest, type CliDeps, type CliOutput } from '../src/control/commands.js';
-import { startServer, type TestServer } from './support/harness.js';
+import { serverForFile } from './support/fixture.js';
 
 /**
  * The operator's commands as the server runs them for the CLI (the control socket's path, in
@@ -9,10 +9,9 @@ import { startServer, type TestServer } from './support/harness.js';
  * (PostgreSQL).
  */
 describe('operator commands', () => {
-  let t: TestServer;
+  const t = serverForFile();
   let deps: CliDeps;
-  beforeAll(async () => {
-    t = await startServer();
+  beforeAll(() => {
     deps = {
       db: t.database.db,
       clock: t.clock,
@@ -21,7 +20,6 @@ describe('operator commands', () => {
       flushLogs: () => t.app.logWriter.flush(),
     };
   });
-  afterAll(() => t.close());
 
   const command = async (...argv: string[]): Promise<CliOutput> => runCliRequest(deps, parseCli(argv, { logRetentionDays: 90 })!.request!);
   const refusal = (...argv: string[]) => command(...argv).then(
