@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PLAN_CATALOG } from '../src/db/plans.js';
 import { ERROR_DOCS } from '../src/docs/errors.js';
 import { buildOpenApi } from '../src/docs/openapi.js';
@@ -9,13 +9,9 @@ import { ERROR_STATUS, type ErrorCode } from '../src/domain/errors.js';
 import { OPERATIONS } from '../src/operations/index.js';
 import type { RestRoute } from '../src/rest/route.js';
 import { REST_ROUTES } from '../src/rest/router.js';
-import { startServer, type TestServer } from './support/harness.js';
+import { serverForFile } from './support/fixture.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
 
 describe('every response', () => {
   it('carries X-Request-ID, outside the API too', async () => {

@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { serverForFile } from './support/fixture.js';
+import type { Tenant } from './support/harness.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
 
 describe.each(SURFACES)('key lifecycle over %s', (_name, makeSurface) => {
   let s: Surface;

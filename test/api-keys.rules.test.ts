@@ -1,19 +1,16 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { workspaces } from '../src/db/schema.js';
 import { scopesForPlan } from '../src/domain/scopes.js';
 
 /** Every scope a key of an Enterprise workspace (the tenants here) may hold: all but admin:operator. */
 const SCOPES = scopesForPlan('plan_enterprise');
 import { bootstrapWorkspace } from '../src/domain/workspaces.js';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { serverForFile } from './support/fixture.js';
+import type { Tenant } from './support/harness.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
 
 describe.each(SURFACES)('key rules over %s', (_name, makeSurface) => {
   let s: Surface;

@@ -1,49 +1,30 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const root = new URL('..', import.meta.url).pathname;
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'wsapi-cli-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+import { describe, expect, it } from 'vitest';
+import { processEnv, realProcesses } from './support/processes.js';
 
 /** The CLI and the server as a user runs them, on the same database the suite uses. */
-function env(dataDir: string): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info' };
-  if (process.env.TEST_DATABASE_URL) e.DATABASE_URL = process.env.TEST_DATABASE_URL;
-  else delete e.DATABASE_URL;
-  return e;
-}
+const procs = realProcesses('wsapi-cli-');
+const tempDir = () => procs.tempDir();
+const env = (dataDir: string) => processEnv(dataDir);
+/** `npm start` until it serves, with what it printed by then. */
+const startServer = async (e: NodeJS.ProcessEnv) => {
+  const server = await procs.start(e);
+  return { ...server, out: server.out() };
+};
 
 describe('CLI', () => {
   it('bootstrap --json prints a workspace and an admin key holding every scope', async () => {
     const dataDir = tempDir();
-    const { stdout } = await run('npm', ['run', '--silent', 'cli', '--', 'bootstrap', '--workspace', 'Acme', '--plan', 'pro', '--json'], {
-      cwd: root,
-      env: env(dataDir),
-      timeout: 60_000,
-    });
+    const { stdout } = await procs.cli(env(dataDir), ['bootstrap', '--workspace', 'Acme', '--plan', 'pro', '--json']);
     const out = JSON.parse(stdout.trim()) as { workspace: { id: string }; key: string };
     expect(Object.keys(out)).toEqual(['workspace', 'key']);
     expect(out.workspace.id).toMatch(/^ws_[0-9A-Z]{26}$/);
     expect(out.key).toMatch(/^wbk_live_[0-9A-Za-z]{38}$/);
 
-    const bad = await run('npm', ['run', '--silent', 'cli', '--', 'bootstrap', '--workspace', 'Acme', '--plan', 'platinum', '--json'], {
-      cwd: root,
-      env: env(dataDir),
-    }).catch((e: { code: number; stderr: string }) => e);
-    expect((bad as { code: number }).code).toBe(1);
-    expect((bad as { stderr: string }).stderr).toMatch(/plan must be one of Free, Starter, Pro, Scale, Org, Enterprise, Admin/);
+    const bad = await procs.cli(env(dataDir), ['bootstrap', '--workspace', 'Acme', '--plan', 'platinum', '--json']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/plan must be one of Free, Starter, Pro, Scale, Org, Enterprise, Admin/);
   }, 90_000);
 
   it.skipIf(!!process.env.TEST_DATABASE_URL)(
@@ -125,40 +106,13 @@ function textLines(out: string): string {
     .trim();
 }
 
-/** `npm start` until it serves; stop() ends it and waits until the server itself is gone (npm exits first). */
-async function startServer(e: NodeJS.ProcessEnv): Promise<{ url: string; out: string; stop(): Promise<void> }> {
-  const child = spawn('npm', ['start'], { cwd: root, env: { ...e, PORT: '0', HOST: '127.0.0.1' }, detached: true });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 60_000;
-  let m: RegExpExecArray | null = null;
-  while (!(m = /"pid":(\d+).*"url":"(http:\/\/[^"]+)"/.exec(out)) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const stop = async () => {
-    if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
-    const pid = m ? Number(m[1]) : undefined;
-    for (const until = Date.now() + 30_000; pid && Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return;
-      }
-    }
-  };
-  if (!m) {
-    await stop();
-    throw new Error(`server did not start:\n${out}`);
-  }
-  return { url: m[2]!, out, stop };
-}
-
 describe('first minutes', () => {
   it('cli --help prints usage and exits 0; no command exits 2 with usage', async () => {
-    const help = await run('npm', ['run', '--silent', 'cli', '--', '--help'], { cwd: root, env: env(tempDir()) });
+    const help = await procs.cli(env(tempDir()), ['--help']);
     expect(help.stdout).toMatch(/^Usage: npm run --silent cli -- <command>/);
-    const none = await run('npm', ['run', '--silent', 'cli'], { cwd: root, env: env(tempDir()) }).catch((e: { code: number; stderr: string }) => e);
-    expect((none as { code: number }).code).toBe(2);
-    expect((none as { stderr: string }).stderr).toMatch(/^Usage:/);
+    const none = await procs.run('npm', ['run', '--silent', 'cli'], env(tempDir()));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^Usage:/);
   }, 60_000);
 
   it('npm start on a busy port fails with one clear line, before any key is minted and printed', async () => {
@@ -166,10 +120,7 @@ describe('first minutes', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = (busy.address() as AddressInfo).port;
     try {
-      const out = await run('npm', ['start'], { cwd: root, env: { ...env(tempDir()), PORT: String(port), HOST: '127.0.0.1' }, timeout: 60_000 }).catch(
-        (e: { code: number; stdout: string; stderr: string }) => e,
-      );
-      const failed = out as { code: number; stdout: string; stderr: string };
+      const failed = await procs.run('npm', ['start'], { ...env(tempDir()), PORT: String(port), HOST: '127.0.0.1' });
       expect(failed.code).toBe(1);
       expect(failed.stdout).not.toMatch(/wbk_live_/);
       const lines = failed.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm'));

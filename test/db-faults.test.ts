@@ -1,7 +1,3 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { count, eq, inArray } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -21,9 +17,11 @@ import { LOG_COLUMNS, LOG_FIELDS, RequestLogWriter, type RequestLogEntry } from 
 import { logEntry } from './support/log-entry.js';
 import { bootstrapOn, openTestDatabase, startServer, T0, type TestServer } from './support/harness.js';
 import { SURFACES, type Outcome } from './support/surfaces.js';
+import { processEnv, realProcesses } from './support/processes.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL;
+const procs = realProcesses('wsapi-faults-');
 /** Connections this file opens carry this name, so terminating them spares the other test files. */
 const APP_NAME = `wsapi_faults_${process.pid}`;
 const withAppName = (url: string) => {
@@ -261,32 +259,11 @@ describe.skipIf(!PG_URL)('SIGTERM while the database is unreachable', () => {
     const u = new URL(PG_URL!);
     const proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
     const direct = openPostgres(PG_URL!, { max: 2 });
-    const dataDir = mkdtempSync(join(tmpdir(), 'wsapi-faults-'));
     const { workspace, admin } = await bootstrapOn(direct, new ManualClock(Date.now()), { name: 'Unreachable', plan: 'enterprise' });
-    const root = new URL('..', import.meta.url).pathname;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: withAppName(proxy.urlFor(PG_URL!)),
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_TIMEOUT_SECONDS: '3',
-    };
-    delete env.REDIS_URL;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: root, env });
+    const env = processEnv(procs.tempDir(), { extra: { DATABASE_URL: withAppName(proxy.urlFor(PG_URL!)), SHUTDOWN_TIMEOUT_SECONDS: '3' } });
     try {
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-      const listening = new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', () => {
-          const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.once('exit', () => reject(new Error(`server exited early:\n${out}`)));
-      });
-      const url = await listening;
+      const server = await procs.start(env, { direct: true });
+      const url = server.url;
       const call = () => fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${admin.secret}` } });
       const before = await Promise.all(Array.from({ length: 20 }, call));
       expect(before.map((r) => r.status)).toEqual(Array(20).fill(200));
@@ -294,21 +271,18 @@ describe.skipIf(!PG_URL)('SIGTERM while the database is unreachable', () => {
       proxy.silence();
       const after = await Promise.all(Array.from({ length: 10 }, call));
       expect(after.every((r) => r.status === 200 || r.status === 503)).toBe(true);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(1);
-      const m = /"unwrittenLogs":(\d+)/.exec(out);
-      expect(m, out).not.toBeNull();
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(1);
+      const m = /"unwrittenLogs":(\d+)/.exec(server.out());
+      expect(m, server.out()).not.toBeNull();
       const unwritten = Number(m![1]);
       expect(unwritten).toBeGreaterThanOrEqual(10);
       // Nothing is unaccounted for: what was written plus what was reported is every answer.
       const [written] = await direct.db.select({ n: count() }).from(requestLogs).where(eq(requestLogs.workspaceId, workspace.id));
       expect(written!.n + unwritten).toBe(30);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
       await proxy.close();
       await direct.close();
-      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -1,68 +1,20 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BYTES, startControlServer } from '../src/control/socket.js';
 import { DataDirLockedError, lockDataDir, LOCK_FILE } from '../src/db/data-dir-lock.js';
+import { gone, processEnv, realProcesses, type ServerProcess } from './support/processes.js';
 
 /**
  * One process per embedded database folder: a second server refuses, the CLI goes through the
  * running server, the folder is private, and a killed holder leaves nothing locked. Real
  * processes, so only on the embedded database.
  */
-const run = promisify(execFile);
-const root = new URL('..', import.meta.url).pathname;
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'wsapi-lock-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, 'SIGKILL');
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-
-function env(dataDir: string): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' };
-  delete e.DATABASE_URL;
-  delete e.REDIS_URL;
-  return e;
-}
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  key: string | undefined;
-  /** The server's own pid (npm's child), as its log states it. */
-  pid: number;
-  exited: Promise<void>;
-}
-
-async function start(dataDir: string): Promise<Started> {
-  const child = spawn('npm', ['start'], { cwd: root, env: env(dataDir), detached: true });
-  children.push(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 60_000;
-  let listening: RegExpExecArray | null = null;
-  while (!(listening = /"pid":(\d+).*"url":"(http:\/\/[^"]+)"/.exec(out)) && child.exitCode === null && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100));
-  if (!listening) throw new Error(`server did not start:\n${out}`);
-  return { child, url: listening[2]!, pid: Number(listening[1]), key: /wbk_live_[0-9A-Za-z]{38}/.exec(out)?.[0], exited };
-}
-
-const cli = (dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: env(dataDir), timeout: 60_000 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+const procs = realProcesses('wsapi-lock-');
+const env = (dataDir: string) => processEnv(dataDir, { database: 'embedded' });
+const start = (dataDir: string) => procs.start(env(dataDir));
+const cli = (dataDir: string, args: string[]) => procs.cli(env(dataDir), args);
 
 /** Every entry under `dir` (the folder included) with a group or other permission bit. */
 function notPrivate(dir: string): string[] {
@@ -76,34 +28,17 @@ function notPrivate(dir: string): string[] {
   return bad;
 }
 
-/** Waits (bounded) until `pid` has ended: npm exits before the server it started has finished stopping. */
-async function gone(pid: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`pid ${pid} still running`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.skipIf(!!process.env.TEST_DATABASE_URL)('one process per embedded database', () => {
   // One folder and its server across both tests: each `npm start` takes seconds.
-  const dataDir = tempDir();
-  let server: Started;
+  const dataDir = procs.tempDir();
+  let server: ServerProcess;
 
   it('a second server refuses naming the holder; the CLI runs through the running server; the folder is private', async () => {
     server = await start(dataDir);
     expect(notPrivate(dataDir)).toEqual([]);
     expect(statSync(join(dataDir, 'control.sock')).isSocket()).toBe(true);
 
-    const second = (await run('npm', ['start'], { cwd: root, env: env(dataDir), timeout: 60_000 }).catch((e: unknown) => e)) as {
-      code: number;
-      stderr: string;
-    };
+    const second = await procs.run('npm', ['start'], env(dataDir));
     expect(second.code).not.toBe(0);
     expect(second.stderr).toContain(`is in use by a server (pid ${server.pid}, started `);
     expect(second.stderr).toContain(`serving ${server.url}, control socket ${join(dataDir, 'control.sock')})`);
@@ -192,7 +127,7 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('one process per embedded datab
 
 describe('data folder lock and control socket, in process', () => {
   it('the lock excludes a second holder, names the first, and frees on release', async () => {
-    const dataDir = tempDir();
+    const dataDir = procs.tempDir();
     const first = await lockDataDir(dataDir, { kind: 'cli', command: 'credits add' });
     const err = await lockDataDir(dataDir, { kind: 'server' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataDirLockedError);
@@ -205,7 +140,7 @@ describe('data folder lock and control socket, in process', () => {
   });
 
   it('the control socket replaces a stale file, is 0600, and bounds what it reads', async () => {
-    const dataDir = tempDir();
+    const dataDir = procs.tempDir();
     const lock = await lockDataDir(dataDir, { kind: 'server' });
     const path = join(dataDir, 'control.sock');
     writeFileSync(path, 'left by a dead process');

@@ -2,15 +2,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { requestLogs } from '../src/db/schema.js';
 import { generateSecret } from '../src/domain/keys/secret.js';
+import { serverForFile } from './support/fixture.js';
 import { openTestDatabase, startServer, type Tenant, type TestServer } from './support/harness.js';
 import * as ops from './support/operations.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
 
 /** A secret with a valid checksum that no database holds. */
 const unknownKey = () => generateSecret();

@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serverForFile } from './support/fixture.js';
+import type { Tenant } from './support/harness.js';
 
-let t: TestServer;
+const t = serverForFile();
 let tenant: Tenant;
 beforeAll(async () => {
-  t = await startServer();
   tenant = await t.tenant({ plan: 'enterprise' });
 });
-afterAll(() => t.close());
 
 /** Same request, two ways in: the fast path, and Yoga's full handler (a browser's Origin sends it there). */
 async function both(body: string, headers: Record<string, string> = {}) {

@@ -1,13 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { eq } from 'drizzle-orm';
 import { getIntrospectionQuery } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/config.js';
 import { requestLogs } from '../src/db/schema.js';
 import { generateSecret, hashSecret, SECRET_PREFIX } from '../src/domain/keys/secret.js';
 import { clientIpResolver, type TrustProxy } from '../src/gateway/client-ip.js';
 import { LookupBudget } from '../src/gateway/lookup-budget.js';
 import type { ApiError } from '../src/domain/errors.js';
+import { serverForFile } from './support/fixture.js';
 import { openTestDatabase, startServer, type TestServer } from './support/harness.js';
 import * as ops from './support/operations.js';
 import { SURFACES } from './support/surfaces.js';
@@ -83,15 +84,11 @@ describe('TRUST_PROXY', () => {
 });
 
 /** One server for the limits below: each test uses its own addresses, and moves the clock past what it spent. */
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer({
-    ipBlock: { maxFailures: 20, windowMs: 60_000, cooldownMs: 300_000 },
-    lookupBudget: { perSecond: 10, burst: 100, addressShare: 0.5 },
-    anonymousPerMinute: 60,
-  });
+const t = serverForFile({
+  ipBlock: { maxFailures: 20, windowMs: 60_000, cooldownMs: 300_000 },
+  lookupBudget: { perSecond: 10, burst: 100, addressShare: 0.5 },
+  anonymousPerMinute: 60,
 });
-afterAll(() => t.close());
 /** Refills the lookup budget (100 at 10 a second) and the anonymous limit. */
 const rest = () => t.clock.advance(60_000);
 

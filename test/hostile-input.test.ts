@@ -1,25 +1,24 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import { ERROR_STATUS } from '../src/domain/errors.js';
 import { assignCatalogCodes } from '../src/graphql/error-codes.js';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { serverForFile } from './support/fixture.js';
+import type { Tenant } from './support/harness.js';
 
 /**
  * Malformed and hostile requests over both surfaces: never a 500, always a JSON body with a
  * catalog code, the status the catalog gives it, and a message that names the field.
  */
 
-let t: TestServer;
+const t = serverForFile();
 let tenant: Tenant;
 let keyId: string;
 beforeAll(async () => {
-  t = await startServer();
   tenant = await t.tenant();
   const made = await t.rest('POST', '/v1/api-keys', { key: tenant.key, body: { name: 'Target', permissions: ['read:contacts'] } });
   keyId = made.body.data.id;
 });
-afterAll(() => t.close());
 
 const LIMIT = 1 << 20;
 

@@ -1,16 +1,13 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { apiKeys, idempotencyRecords } from '../src/db/schema.js';
 import { createKey } from '../src/domain/keys/service.js';
 import { IDEMPOTENCY_TTL_MS, purgeIdempotencyRecords, requestHashFor } from '../src/domain/idempotency.js';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { serverForFile } from './support/fixture.js';
+import type { Tenant } from './support/harness.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
 
 const body = { name: 'Idempotent worker', permissions: ['read:contacts'] };
 const idem = (k: string) => ({ headers: { 'Idempotency-Key': k } });

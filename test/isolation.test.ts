@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serverForFile } from './support/fixture.js';
+import type { Tenant } from './support/harness.js';
 import * as ops from './support/operations.js';
 import { SURFACES } from './support/surfaces.js';
 
-let t: TestServer;
+const t = serverForFile();
 let mine: Tenant;
 let theirs: Tenant;
 let theirKeyId: string;
 beforeAll(async () => {
-  t = await startServer();
   mine = await t.tenant({ name: 'Mine' });
   theirs = await t.tenant({ name: 'Theirs' });
   theirKeyId = (await SURFACES[0][1](t).createKey(theirs.key, { name: 'their key', permissions: ['read:contacts'] })).data!.id;
 });
-afterAll(() => t.close());
 
 describe.each(SURFACES)('workspace isolation over %s', (_name, makeSurface) => {
   const notFound = { status: 404, code: 'not_found' };

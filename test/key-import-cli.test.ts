@@ -1,63 +1,25 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { processEnv, realProcesses } from './support/processes.js';
 
 /**
  * `npm run cli -- keys import` against a running `npm start`: through the control socket on the
  * embedded database, on its own connection with DATABASE_URL. The server authenticates the
  * imported keys without a restart.
  */
-const run = promisify(execFile);
-const root = new URL('..', import.meta.url).pathname;
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'wsapi-import-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, 'SIGKILL');
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-
-function env(dataDir: string): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' };
-  if (process.env.TEST_DATABASE_URL) e.DATABASE_URL = process.env.TEST_DATABASE_URL;
-  else delete e.DATABASE_URL;
-  delete e.REDIS_URL;
-  return e;
-}
-
-async function start(dataDir: string): Promise<{ child: ChildProcess; url: string; out: () => string }> {
-  const child = spawn('npm', ['start'], { cwd: root, env: env(dataDir), detached: true });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 60_000;
-  let url: string | undefined;
-  while (!(url = /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1]) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (!url) throw new Error(`server did not start:\n${out}`);
-  return { child, url, out: () => out };
-}
-
-const cli = (dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: env(dataDir), timeout: 60_000 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+const procs = realProcesses('wsapi-import-');
+const env = (dataDir: string) => processEnv(dataDir);
+const start = (dataDir: string) => procs.start(env(dataDir));
+const cli = (dataDir: string, args: string[]) => procs.cli(env(dataDir), args);
 
 const capi = () => `capi_${createHash('md5').update(`${process.pid}-${Math.random()}`).digest('hex')}`;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('cli keys import while the server runs', () => {
   it('imports over the running server; its keys authenticate there at once; a second run skips them all', async () => {
-    const dataDir = tempDir();
+    const dataDir = procs.tempDir();
     const server = await start(dataDir);
     try {
       const boot = await cli(dataDir, ['bootstrap', '--workspace', 'Movers', '--plan', 'pro', '--json']);

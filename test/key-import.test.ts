@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { importKeysFile, runCliRequest, type CliExecutor } from '../src/control/commands.js';
 import { MAX_REQUEST_BYTES } from '../src/control/socket.js';
 import { apiKeyEvents, apiKeys, requestLogs } from '../src/db/schema.js';
@@ -8,6 +8,7 @@ import type { ImportLineResult } from '../src/domain/keys/import.js';
 import { Directory } from '../src/domain/directory.js';
 import { displayParts, generateSecret, MAX_KEY_LENGTH } from '../src/domain/keys/secret.js';
 import { InvalidationBus } from '../src/gateway/invalidation.js';
+import { serverForFile } from './support/fixture.js';
 import { openTestDatabase, startServer, type Tenant, type TestServer } from './support/harness.js';
 import { SURFACES } from './support/surfaces.js';
 
@@ -16,11 +17,7 @@ import { SURFACES } from './support/surfaces.js';
  * The CLI's command runs here in process, as the server runs it for the CLI (control socket);
  * test/key-import-cli.test.ts runs the real CLI against a real server.
  */
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 let n = 0;

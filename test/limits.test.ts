@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { moveToTomorrow, startServer, type Tenant, type TestServer } from './support/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { serverForFile } from './support/fixture.js';
+import { moveToTomorrow, startServer, type Tenant } from './support/harness.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
 
 const moveTo = (hhmmss: string) => moveToTomorrow(t.clock, hhmmss);
 const unix = (ms: number) => String(Math.floor(ms / 1000));

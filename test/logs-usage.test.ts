@@ -1,23 +1,18 @@
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { wrapPglite } from '../src/db/client.js';
 import { apiKeys, requestLogs } from '../src/db/schema.js';
 import { purgeRequestLogs } from '../src/domain/logs/query.js';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
-import { SURFACES, type Surface } from './support/surfaces.js';
+import { serverForFile } from './support/fixture.js';
+import { startServer, type Tenant } from './support/harness.js';
 import { logEntry } from './support/log-entry.js';
+import { processEnv, realProcesses } from './support/processes.js';
+import { SURFACES, type Surface } from './support/surfaces.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
+const procs = realProcesses('wsapi-sigterm-');
 
 describe.each(SURFACES)('request logs over %s', (_name, makeSurface) => {
   let s: Surface;
@@ -160,34 +155,19 @@ describe('request-log durability', () => {
   });
 
   it.skipIf(!!process.env.TEST_DATABASE_URL)('loses none on SIGTERM of a real server process', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'wsapi-sigterm-'));
-    const root = new URL('..', import.meta.url).pathname;
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEFAULT_PLAN: 'admin', LOG_LEVEL: 'info' };
-    delete env.DATABASE_URL;
-    delete env.REDIS_URL;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: root, env });
-    try {
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      const deadline = Date.now() + 60_000;
-      while (!/"url":"http:\/\/[^"]+"/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      const url = /"url":"(http:\/\/[^"]+)"/.exec(out)![1];
-      const key = /wbk_live_[0-9A-Za-z]{38}/.exec(out)![0];
-      const n = 300;
-      const results = await Promise.all(Array.from({ length: n }, () => fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${key}` } })));
-      expect(results.every((r) => r.status === 200)).toBe(true);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      const pg = await PGlite.create(dataDir);
-      const db = wrapPglite(pg);
-      const rows = await db.db.select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.endpoint, 'GET /v1/me'));
-      await db.close();
-      expect(rows).toHaveLength(n);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    const dataDir = procs.tempDir();
+    const server = await procs.start(processEnv(dataDir, { database: 'embedded', extra: { DEFAULT_PLAN: 'admin' } }), { direct: true });
+    const { url, key } = server;
+    const n = 300;
+    const results = await Promise.all(Array.from({ length: n }, () => fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${key}` } })));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    const pg = await PGlite.create(dataDir);
+    const db = wrapPglite(pg);
+    const rows = await db.db.select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.endpoint, 'GET /v1/me'));
+    await db.close();
+    expect(rows).toHaveLength(n);
   }, 90_000);
 });
 

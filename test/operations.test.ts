@@ -13,14 +13,15 @@ import {
   type GraphQLInputType,
   type GraphQLObjectType,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES, type Scope } from '../src/domain/scopes.js';
 import { operationDescription } from '../src/graphql/declared.js';
 import { NOT_OPERATIONS, undeclaredOperationFields } from '../src/graphql/operations.js';
 import { schema } from '../src/graphql/schema.js';
 import { graphqlCoordinate, OPERATIONS, OPERATIONS_BY_FIELD, type Operation } from '../src/operations/index.js';
 import { REST_ROUTES } from '../src/rest/router.js';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { serverForFile } from './support/fixture.js';
+import type { Tenant } from './support/harness.js';
 
 /** Well formed and of no workspace: operations answer not_found or validation_error, never a permission refusal. */
 const DUMMY_ID = 'key_01JAAAAAAAAAAAAAAAAAAAAAAA';
@@ -138,14 +139,12 @@ function graphqlCall(op: Operation): { document: TypedDocumentNode<unknown, Reco
   return { document: parse(`${op.kind} { ${selection} }`) as TypedDocumentNode<unknown, Record<string, never>>, pathScopes };
 }
 
-let t: TestServer;
+const t = serverForFile();
 let operatorTenant: Tenant;
 beforeAll(async () => {
-  t = await startServer();
   // The Admin plan's workspace: every scope, admin:operator included, may be granted in it.
   operatorTenant = await t.tenant({ plan: 'admin', name: 'Operation contracts' });
 });
-afterAll(() => t.close());
 
 async function keyWith(name: string, permissions: readonly string[]): Promise<string> {
   const r = await t.rest('POST', '/v1/api-keys', { key: operatorTenant.key, body: { name, permissions: permissions.length ? permissions : ['read:contacts'] } });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCli, runCliRequest, type CliDeps, type CliOutput } from '../src/control/commands.js';
-import { startServer, type TestServer } from './support/harness.js';
+import { serverForFile } from './support/fixture.js';
 
 /**
  * The operator's commands as the server runs them for the CLI (the control socket's path, in
@@ -9,14 +9,12 @@ import { startServer, type TestServer } from './support/harness.js';
  * (PostgreSQL).
  */
 describe('operator commands', () => {
-  let t: TestServer;
+  const t = serverForFile();
   let deps: CliDeps;
-  beforeAll(async () => {
-    t = await startServer();
+  beforeAll(() => {
     // As the server runs the CLI's commands (control socket): with its app's services.
     deps = t.app.services;
   });
-  afterAll(() => t.close());
 
   const command = async (...argv: string[]): Promise<CliOutput> => runCliRequest(deps, parseCli(argv, { logRetentionDays: 90 })!.request!);
   const refusal = (...argv: string[]) => command(...argv).then(

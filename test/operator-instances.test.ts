@@ -1,11 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../src/domain/clock.js';
 import { bootstrapOn, openTestDatabase } from './support/harness.js';
+import { processEnv, realProcesses } from './support/processes.js';
 
 /**
  * An operator's change reaches every instance over the invalidation bus: two real server
@@ -13,39 +9,16 @@ import { bootstrapOn, openTestDatabase } from './support/harness.js';
  * process). Real processes sharing a database: PostgreSQL only.
  */
 const PG_URL = process.env.TEST_DATABASE_URL;
-const root = new URL('..', import.meta.url).pathname;
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+const procs = realProcesses('wsapi-operator-');
+/** Each process on its own data folder; counters in each process: what is shared here is the database and its bus. */
+const serverEnv = () => processEnv(procs.tempDir(), { extra: { APP_SECRET: 'operator-test-secret-operator-test-secret' } });
+const serverProcess = async () => (await procs.start(serverEnv())).url;
 
-function serverEnv(): NodeJS.ProcessEnv {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wsapi-operator-'));
-  dirs.push(dataDir);
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: PG_URL, DATA_DIR: dataDir, APP_SECRET: 'operator-test-secret-operator-test-secret', LOG_LEVEL: 'info' };
-  // Counters in each process: what is shared here is the database and its bus.
-  delete env.REDIS_URL;
-  return env;
+async function cli(args: string[]): Promise<string> {
+  const r = await procs.cli(serverEnv(), args);
+  if (r.code !== 0) throw new Error(`cli ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
 }
-
-async function serverProcess(): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: root, env: { ...serverEnv(), PORT: '0', HOST: '127.0.0.1' } });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/"url":"http:\/\/[^"]+"/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return /"url":"(http:\/\/[^"]+)"/.exec(out)![1]!;
-}
-
-const cli = (args: string[]) =>
-  promisify(execFile)('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: serverEnv(), timeout: 60_000 }).then((r) => r.stdout);
 
 async function call(base: string, key: string, method: string, path: string, body?: unknown) {
   const res = await fetch(base + path, {

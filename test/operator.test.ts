@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { expandScopes } from '../src/domain/scopes.js';
-import { startServer, type Tenant, type TestServer } from './support/harness.js';
+import { serverForFile } from './support/fixture.js';
+import type { Tenant } from './support/harness.js';
 import { OPERATOR_SURFACES, type OperatorSurface } from './support/operator-surfaces.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { moveToTomorrow, startServer, type Tenant, type TestServer } from './support/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { serverForFile } from './support/fixture.js';
+import { moveToTomorrow, startServer, type Tenant } from './support/harness.js';
 import * as ops from './support/operations.js';
 import { SURFACES, type Surface } from './support/surfaces.js';
 
@@ -7,11 +8,7 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startServer();
-});
-afterAll(() => t.close());
+const t = serverForFile();
 
 const moveTo = (hhmmss: string) => moveToTomorrow(t.clock, hhmmss);
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,30 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../src/domain/clock.js';
 import { RedisCounterStore } from '../src/gateway/limiter/redis-store.js';
 import { bootstrapOn, openTestDatabase, startServer } from './support/harness.js';
+import { processEnv, realProcesses } from './support/processes.js';
 import { SURFACES } from './support/surfaces.js';
 
-const root = new URL('..', import.meta.url).pathname;
-const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-async function serverProcess(env: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/"url":"http:\/\/[^"]+"/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return /"url":"(http:\/\/[^"]+)"/.exec(out)![1]!;
-}
+const procs = realProcesses('wsapi-redis-');
+/** A server process on the suite's database, counting in the suite's Redis. */
+const serverProcess = async () => (await procs.start(processEnv(procs.tempDir(), { extra: { REDIS_URL: process.env.TEST_REDIS_URL } }))).url;
 
 describe('counters in Redis', () => {
   const shared = process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL;
@@ -33,8 +17,7 @@ describe('counters in Redis', () => {
     const database = await openTestDatabase();
     const { admin } = await bootstrapOn(database, systemClock, { name: 'Two processes', plan: 'admin' });
     await database.close();
-    const env = { DATABASE_URL: process.env.TEST_DATABASE_URL, REDIS_URL: process.env.TEST_REDIS_URL };
-    const [a, b] = await Promise.all([serverProcess(env), serverProcess(env)]);
+    const [a, b] = await Promise.all([serverProcess(), serverProcess()]);
 
     const created = await fetch(`${a}/v1/api-keys`, {
       method: 'POST',
