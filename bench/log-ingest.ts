@@ -22,7 +22,9 @@ const rows = Number(process.env.BENCH_LOG_ROWS ?? 300_000);
 const TARGET = 20_000;
 
 if (!url) {
-  console.log('log ingestion: skipped; set BENCH_DATABASE_URL, e.g. BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench, to run it (it writes request logs there and deletes them)');
+  console.log(
+    'log ingestion: skipped; set BENCH_DATABASE_URL, e.g. BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench, to run it (it writes request logs there and deletes them)',
+  );
   process.exit(0);
 }
 
@@ -66,10 +68,7 @@ for (let i = 0; i < rows; i += BURST) {
 await writer.close();
 const seconds = (performance.now() - started) / 1000;
 
-const [{ n } = { n: 0 }] = await database.db
-  .select({ n: sql<number>`count(*)::int` })
-  .from(requestLogs)
-  .where(eq(requestLogs.workspaceId, marker));
+const [{ n } = { n: 0 }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(requestLogs).where(eq(requestLogs.workspaceId, marker));
 await database.db.delete(requestLogs).where(eq(requestLogs.workspaceId, marker));
 await database.close();
 

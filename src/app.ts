@@ -184,8 +184,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     // route table, logged under the canonical path.
     else if (path.startsWith(COMPAT_PREFIX + '/v1/') || path === COMPAT_PREFIX + '/v1') {
       work = rest(req, res, new URL(raw.slice(COMPAT_PREFIX.length), 'http://localhost'));
-    }
-    else {
+    } else {
       // Outside the API too, every response carries a request id.
       res.setHeader('X-Request-ID', requestIdFor(req.headers['x-request-id'], clock.now()));
       if (path === '/healthz') sendJson(res, 200, { status: 'ok' });

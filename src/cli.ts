@@ -1,14 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { prepareDatabase } from './app.js';
-import {
-  CLI_USAGE,
-  formatCliOutput,
-  importKeysFile,
-  parseCli,
-  runCliRequest,
-  type CliExecutor,
-  type CliOutput,
-} from './control/commands.js';
+import { CLI_USAGE, formatCliOutput, importKeysFile, parseCli, runCliRequest, type CliExecutor, type CliOutput } from './control/commands.js';
 import { controlSocketPath, ControlUnreachableError, sendCliRequest } from './control/socket.js';
 import { loadEnv, type Env } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -108,7 +100,9 @@ async function runOnEmbedded<T>(env: Env, command: string, work: (exec: CliExecu
     }
     const server = held.holder?.kind === 'server';
     if (server && !socket)
-      throw new Error(`${held.message} The CLI cannot reach that server: it has no control socket (DATA_DIR is too long a path for one, or this platform has none); stop the server to run the CLI, or use a shorter DATA_DIR.`);
+      throw new Error(
+        `${held.message} The CLI cannot reach that server: it has no control socket (DATA_DIR is too long a path for one, or this platform has none); stop the server to run the CLI, or use a shorter DATA_DIR.`,
+      );
     let unreachable: string | undefined;
     if (server && held.holder?.socket && socket) {
       let sent = false;

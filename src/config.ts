@@ -38,7 +38,12 @@ const envSchema = z.object({
   UNKNOWN_KEY_LOOKUPS_PER_SECOND: intFrom(DEFAULT_LOOKUP_BUDGET.perSecond),
   UNKNOWN_KEY_LOOKUP_BURST: intFrom(DEFAULT_LOOKUP_BUDGET.burst),
   /** The share of that budget one address may spend, in percent. */
-  UNKNOWN_KEY_LOOKUP_ADDRESS_PERCENT: z.coerce.number().int().min(1).max(100).default(DEFAULT_LOOKUP_BUDGET.addressShare * 100),
+  UNKNOWN_KEY_LOOKUP_ADDRESS_PERCENT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(DEFAULT_LOOKUP_BUDGET.addressShare * 100),
   /** GraphQL requests without a key (introspection) per address per minute; 0 = no limit. */
   ANONYMOUS_REQUESTS_PER_MINUTE: intFrom(60),
   LOG_RETENTION_DAYS: intFrom(90),

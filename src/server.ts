@@ -68,7 +68,9 @@ try {
   // is printed, so none is shown once and lost.
   const code = (err as NodeJS.ErrnoException).code;
   if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
-  process.stderr.write(`error: cannot listen on ${env.HOST}:${env.PORT} (${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}); set PORT (and HOST) to another\n`);
+  process.stderr.write(
+    `error: cannot listen on ${env.HOST}:${env.PORT} (${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}); set PORT (and HOST) to another\n`,
+  );
   await control?.close();
   await app.close();
   process.exit(1);
@@ -106,10 +108,13 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     logger.info({ signal }, 'stopping: flushing request logs');
     // close() bounds each of its steps, and the control socket its drain; this catches anything that still would not end.
-    setTimeout(() => {
-      logger.error({ pending: app.logWriter.pending }, 'stop timed out; exiting anyway');
-      process.exit(1);
-    }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000 + 2_000 + (control ? CONTROL_DRAIN_MS : 0)).unref();
+    setTimeout(
+      () => {
+        logger.error({ pending: app.logWriter.pending }, 'stop timed out; exiting anyway');
+        process.exit(1);
+      },
+      env.SHUTDOWN_TIMEOUT_SECONDS * 1000 + 2_000 + (control ? CONTROL_DRAIN_MS : 0),
+    ).unref();
     // CLI commands already running finish first: they use the database app.close() closes.
     (control?.close() ?? Promise.resolve())
       .then(() => app.close())

@@ -61,14 +61,21 @@ describe('/api-docs', () => {
       expect(op['x-limit-class'], where).toBe('default');
       expect(op['x-credits'], where).toEqual({ kind: 'none' });
       expect(op['x-rate-limits'], where).toHaveLength(PLAN_CATALOG.length);
-      expect(op.description, where).toMatch(/\*\*Credits:\*\*.*\n\*\*Limit class:\*\* `default`[\s\S]*\*\*GraphQL:\*\*[\s\S]*\| Enterprise \| 200 \| 2,000 \| 200,000 \|/);
+      expect(op.description, where).toMatch(
+        /\*\*Credits:\*\*.*\n\*\*Limit class:\*\* `default`[\s\S]*\*\*GraphQL:\*\*[\s\S]*\| Enterprise \| 200 \| 2,000 \| 200,000 \|/,
+      );
       expect(op['x-graphql'].coordinate, where).toMatch(/^[A-Z]\w+\.\w+$/);
-      expect(op['x-codeSamples'].map((c) => c.label), where).toEqual(['cURL', 'JavaScript (fetch)']);
+      expect(
+        op['x-codeSamples'].map((c) => c.label),
+        where,
+      ).toEqual(['cURL', 'JavaScript (fetch)']);
       expect(op['x-codeSamples'][0]!.source, where).toContain('Authorization: Bearer $API_KEY');
       const statuses = Object.keys(op.responses);
       expect(statuses, where).toEqual(expect.arrayContaining([String(r.operation.rest.status ?? 200), '401', '403', '429', '500', '503']));
       expect(op.responses['401']!.content!['application/json'].schema, where).toMatchObject({ allOf: [{ $ref: '#/components/schemas/Error' }, {}] });
-      expect(Object.keys(op.responses['429']!.headers!), where).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Policy', 'RateLimit', 'X-RateLimit-Limit']));
+      expect(Object.keys(op.responses['429']!.headers!), where).toEqual(
+        expect.arrayContaining(['Retry-After', 'RateLimit-Policy', 'RateLimit', 'X-RateLimit-Limit']),
+      );
       if (r.path.includes(':')) expect(statuses, where).toEqual(expect.arrayContaining(['400', '404']));
       const idempotent = (op.parameters ?? []).some((p) => p.name === 'Idempotency-Key' && p.in === 'header');
       expect(idempotent, where).toBe(where === 'POST /v1/api-keys');
@@ -76,7 +83,8 @@ describe('/api-docs', () => {
     expect(doc.paths['/v1/api-keys']!.post!['x-graphql'].coordinate).toBe('Mutation.createApiKey');
     expect(doc.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
     // The error catalog, every code with its status, when it happens and its message.
-    for (const [code, status] of Object.entries(ERROR_STATUS)) expect(doc.info.description).toContain(`| \`${code}\` | ${status} | ${ERROR_DOCS[code as ErrorCode].when} |`);
+    for (const [code, status] of Object.entries(ERROR_STATUS))
+      expect(doc.info.description).toContain(`| \`${code}\` | ${status} | ${ERROR_DOCS[code as ErrorCode].when} |`);
     expect(doc.info.description).toContain('| Pro | 10 | 50 | 1,000 |');
   });
 
@@ -84,7 +92,10 @@ describe('/api-docs', () => {
     const route = REST_ROUTES.find((r) => r.operation.name === 'apiKeys')!;
     const paid = { ...route, operation: { ...route.operation, credits: { kind: 'per_row', perRow: 2 } as const } };
     const get = (buildOpenApi([paid], PLAN_CATALOG) as unknown as Doc).paths['/v1/api-keys']!.get!;
-    expect(get.responses['200']!.content!['application/json'].schema).toMatchObject({ required: expect.arrayContaining(['data', 'credits_used']), properties: { credits_used: { type: 'integer' } } });
+    expect(get.responses['200']!.content!['application/json'].schema).toMatchObject({
+      required: expect.arrayContaining(['data', 'credits_used']),
+      properties: { credits_used: { type: 'integer' } },
+    });
     expect(get.description).toContain('2 credits per row returned');
     expect(Object.keys(get.responses)).toContain('402');
   });
@@ -110,9 +121,15 @@ describe('/api-docs', () => {
       const route = REST_ROUTES.find((r) => r.method === method && r.path === path)!;
       const where = `${method} ${path}`;
       const body = route.operation.examples?.request ?? (route.operation.input ? {} : undefined);
-      const reply = await t.rest(method, path.replace(/:(\w+)/g, (_, p: string) => ids[p]!), { key, body });
+      const reply = await t.rest(
+        method,
+        path.replace(/:(\w+)/g, (_, p: string) => ids[p]!),
+        { key, body },
+      );
       expect(reply.status, `${where}: ${JSON.stringify(reply.body)}`).toBe(route.operation.rest.status ?? 200);
-      const schema = closed(doc.paths[path.replace(/:(\w+)/g, '{$1}')]![method.toLowerCase()]!.responses[String(reply.status)]!.content!['application/json'].schema);
+      const schema = closed(
+        doc.paths[path.replace(/:(\w+)/g, '{$1}')]![method.toLowerCase()]!.responses[String(reply.status)]!.content!['application/json'].schema,
+      );
       const validate = ajv.compile({ ...(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as object) });
       expect(validate(reply.body) ? [] : validate.errors, where).toEqual([]);
       checked.add(where);

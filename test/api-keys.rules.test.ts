@@ -175,7 +175,11 @@ describe.each(SURFACES)('key rules over %s', (_name, makeSurface) => {
     const everything = (await s.createKey(high.key, { name: 'every scope', permissions: [...SCOPES] })).data!;
     expect(everything.rateLimitTier).toBe('standard');
     const tierDenied = (verb: string, id: string) => (r: { status: number; code?: string; message?: string }) =>
-      expect(r).toMatchObject({ status: 403, code: 'insufficient_permissions', message: `Cannot ${verb} ${id}: it is on the high tier, above this key's standard tier` });
+      expect(r).toMatchObject({
+        status: 403,
+        code: 'insufficient_permissions',
+        message: `Cannot ${verb} ${id}: it is on the high tier, above this key's standard tier`,
+      });
     for (const id of [fast.data!.id, high.keyId]) {
       tierDenied('update', id)(await s.updateKey(everything.secret, id, { quotas: { daily: 1 } }));
       tierDenied('deactivate', id)(await s.deactivateKey(everything.secret, id));
@@ -244,7 +248,11 @@ describe('REST-only input rules', () => {
     expect(unknownField.body.error).toEqual({ code: 'validation_error', message: 'expires_in is not a known field' });
     const badJson = await t.rest('POST', '/v1/api-keys', { key: tenant.key, rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
     expect(badJson.body.error).toEqual({ code: 'validation_error', message: 'body is not valid JSON' });
-    const notJson = await t.rest('POST', '/v1/api-keys', { key: tenant.key, rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const notJson = await t.rest('POST', '/v1/api-keys', {
+      key: tenant.key,
+      rawBody: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(notJson.status).toBe(415);
     expect(notJson.body.error.code).toBe('unsupported_media_type');
     const missing = await t.rest('POST', '/v1/api-keys', { key: tenant.key, body: {} });
@@ -267,10 +275,23 @@ describe('REST-only input rules', () => {
 
   it('mirrors seed 003: the create response carries its documented fields in order', async () => {
     const tenant = await t.tenant();
-    const r = await t.rest('POST', '/v1/api-keys', { key: tenant.key, body: { name: 'Ingestion worker', permissions: ['read:contacts', 'write:contacts'], description: 'Used by the nightly ingestion job' } });
+    const r = await t.rest('POST', '/v1/api-keys', {
+      key: tenant.key,
+      body: { name: 'Ingestion worker', permissions: ['read:contacts', 'write:contacts'], description: 'Used by the nightly ingestion job' },
+    });
     expect(r.status).toBe(201);
     expect(Object.keys(r.body)).toEqual(['data']);
-    expect(Object.keys(r.body.data).slice(0, 9)).toEqual(['id', 'key', 'prefix', 'name', 'description', 'permissions', 'rate_limit_tier', 'expires_at', 'created_at']);
+    expect(Object.keys(r.body.data).slice(0, 9)).toEqual([
+      'id',
+      'key',
+      'prefix',
+      'name',
+      'description',
+      'permissions',
+      'rate_limit_tier',
+      'expires_at',
+      'created_at',
+    ]);
     expect(r.body.data.created_at).toBe(new Date(t.clock.now()).toISOString());
     expect(r.headers.get('x-request-id')).toMatch(/^req_/);
   });

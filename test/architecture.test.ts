@@ -101,7 +101,11 @@ describe('layer boundaries (ARCHITECTURE.md)', () => {
   it('keeps HTTP and GraphQL libraries out of the domain, the operation declarations and the database', () => {
     const leaks = sourceFiles(SRC)
       .filter((f) => ['domain', 'operations', 'db'].includes(layerOf(f)))
-      .flatMap((f) => importsOf(f).filter((spec) => SURFACE_PACKAGES.test(spec)).map((spec) => `${relative(SRC, f)} -> ${spec}`));
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((spec) => SURFACE_PACKAGES.test(spec))
+          .map((spec) => `${relative(SRC, f)} -> ${spec}`),
+      );
     expect(leaks).toEqual([]);
   });
 

@@ -41,7 +41,15 @@ describe.skipIf(!executablePath && !required)('in a browser', () => {
     // The flags keep Chromium's own background traffic (updates, sync, metrics) from starting.
     browser = await chromium.launch({
       executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     context = await browser.newContext();
     const origin = new URL(t.url).origin;
@@ -87,7 +95,10 @@ describe.skipIf(!executablePath && !required)('in a browser', () => {
     outside.length = 0;
     const page = await context.newPage();
     await page.goto(`${t.url}/graphql`, { waitUntil: 'load' });
-    await page.getByRole('button', { name: /documentation explorer/i }).first().click();
+    await page
+      .getByRole('button', { name: /documentation explorer/i })
+      .first()
+      .click();
     // biome-ignore lint/performance/useDomNodeTextContent: rendered text is what is asserted
     await page.waitForFunction(() => /Root Types/i.test(document.body.innerText), undefined, { timeout: 15_000 });
     // biome-ignore lint/performance/useDomNodeTextContent: rendered text is what is asserted

@@ -40,7 +40,12 @@ describe('CLI', () => {
         expect(((await me.json()) as { data: { workspace: { name: string } } }).data.workspace.name).toBe('Default');
         // The key appears once in the output, and never in a log line.
         expect(first.out.split(key!).length - 1).toBe(1);
-        expect(first.out.split('\n').filter((l) => l.startsWith('{')).join('\n')).not.toContain(key!);
+        expect(
+          first.out
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .join('\n'),
+        ).not.toContain(key!);
         expect(textLines(first.out)).toContain(
           [
             `Your data lives in ${dataDir} (an embedded PostgreSQL database and the server's app-secret).`,
@@ -61,40 +66,44 @@ describe('CLI', () => {
     120_000,
   );
 
-  it.runIf(!!process.env.TEST_DATABASE_URL)('npm start with DATABASE_URL names the database, never its password; a restart says it reused it', async () => {
-    const base = new URL(process.env.TEST_DATABASE_URL!);
-    const name = `wsapi_first_start_${process.pid}`;
-    const admin = postgres(base.href, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${name}`);
-    await admin.unsafe(`create database ${name}`);
-    try {
-      const url = new URL(base.href);
-      url.pathname = `/${name}`;
-      // Trust authentication ignores a password; one is there to prove it is never printed.
-      if (!url.password) url.password = 'never-printed-pw';
-      const dataDir = tempDir();
-      const e: NodeJS.ProcessEnv = { ...env(dataDir), DATABASE_URL: url.href };
-      const first = await startServer(e);
-      const where = `the PostgreSQL database "${name}" on ${base.hostname}:${base.port || '5432'}${base.username ? ` as ${decodeURIComponent(base.username)}` : ''}`;
+  it.runIf(!!process.env.TEST_DATABASE_URL)(
+    'npm start with DATABASE_URL names the database, never its password; a restart says it reused it',
+    async () => {
+      const base = new URL(process.env.TEST_DATABASE_URL!);
+      const name = `wsapi_first_start_${process.pid}`;
+      const admin = postgres(base.href, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`drop database if exists ${name}`);
+      await admin.unsafe(`create database ${name}`);
       try {
-        expect(first.out).toMatch(/Created workspace "Default"/);
-        expect(textLines(first.out)).toContain(`Your data lives in ${where}; back it up with pg_dump. Keep ${dataDir}/app-secret with it`);
-        expect(first.out).not.toContain(decodeURIComponent(url.password));
+        const url = new URL(base.href);
+        url.pathname = `/${name}`;
+        // Trust authentication ignores a password; one is there to prove it is never printed.
+        if (!url.password) url.password = 'never-printed-pw';
+        const dataDir = tempDir();
+        const e: NodeJS.ProcessEnv = { ...env(dataDir), DATABASE_URL: url.href };
+        const first = await startServer(e);
+        const where = `the PostgreSQL database "${name}" on ${base.hostname}:${base.port || '5432'}${base.username ? ` as ${decodeURIComponent(base.username)}` : ''}`;
+        try {
+          expect(first.out).toMatch(/Created workspace "Default"/);
+          expect(textLines(first.out)).toContain(`Your data lives in ${where}; back it up with pg_dump. Keep ${dataDir}/app-secret with it`);
+          expect(first.out).not.toContain(decodeURIComponent(url.password));
+        } finally {
+          await first.stop();
+        }
+        const again = await startServer(e);
+        try {
+          expect(textLines(again.out)).toBe(`Reusing the data in ${where}: 1 workspace.`);
+          expect(again.out).not.toContain(decodeURIComponent(url.password));
+        } finally {
+          await again.stop();
+        }
       } finally {
-        await first.stop();
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end();
       }
-      const again = await startServer(e);
-      try {
-        expect(textLines(again.out)).toBe(`Reusing the data in ${where}: 1 workspace.`);
-        expect(again.out).not.toContain(decodeURIComponent(url.password));
-      } finally {
-        await again.stop();
-      }
-    } finally {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });
 
 /** What a person reads: the output without npm's banner and the JSON log lines. */

@@ -17,9 +17,13 @@ describe('credits', () => {
   });
 
   // The CLI is another process: it can share the suite's database only when that is PostgreSQL.
-  it.skipIf(!process.env.TEST_DATABASE_URL)('are added by the CLI', async () => {
-    const tenant = await t.tenant();
-    const { stdout } = await procs.cli(processEnv(procs.tempDir()), ['credits', 'add', '--workspace', tenant.workspaceId, '--amount', '500', '--json']);
-    expect(JSON.parse(stdout)).toEqual({ workspace: { id: tenant.workspaceId }, credit_balance: 500 });
-  }, 60_000);
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'are added by the CLI',
+    async () => {
+      const tenant = await t.tenant();
+      const { stdout } = await procs.cli(processEnv(procs.tempDir()), ['credits', 'add', '--workspace', tenant.workspaceId, '--amount', '500', '--json']);
+      expect(JSON.parse(stdout)).toEqual({ workspace: { id: tenant.workspaceId }, credit_balance: 500 });
+    },
+    60_000,
+  );
 });

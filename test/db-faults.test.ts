@@ -84,7 +84,12 @@ describe('request-log writer', () => {
     mode = 'ok';
     await writer.flush();
     expect(writer.pending).toBe(0);
-    expect(await logCount(database, first.map((e) => e.id))).toBe(50);
+    expect(
+      await logCount(
+        database,
+        first.map((e) => e.id),
+      ),
+    ).toBe(50);
 
     // Failed before anything was written: nothing lost either.
     const second = Array.from({ length: 30 }, (_, i) => entry(ws, keyId, 1_000 + i));
@@ -93,7 +98,12 @@ describe('request-log writer', () => {
     await expect(writer.flush()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     mode = 'ok';
     await writer.flush();
-    expect(await logCount(database, second.map((e) => e.id))).toBe(30);
+    expect(
+      await logCount(
+        database,
+        second.map((e) => e.id),
+      ),
+    ).toBe(30);
     expect(await writer.close()).toBe(0);
   });
 
@@ -245,7 +255,10 @@ describe.skipIf(!PG_URL)('PostgreSQL backends terminated under load', () => {
     // The writer recovers: its next attempt runs on a fresh connection.
     await t.app.logWriter.flush().catch(() => t.app.logWriter.flush());
     expect(t.app.logWriter.pending).toBe(0);
-    const [logged] = await t.database.db.select({ n: count() }).from(requestLogs).where(eq(requestLogs.at, new Date(AT)));
+    const [logged] = await t.database.db
+      .select({ n: count() })
+      .from(requestLogs)
+      .where(eq(requestLogs.at, new Date(AT)));
     expect(logged!.n).toBe(answered);
     for (const s of [rest, gql]) {
       expect((await s.logs(tenant.key)).status).toBe(200);
@@ -333,7 +346,11 @@ describe.skipIf(!PG_URL)('LISTEN across a broken connection', () => {
     try {
       const got: string[] = [];
       let gaps = 0;
-      await database.listen('wsapi_gap_test', (p) => got.push(p), () => gaps++);
+      await database.listen(
+        'wsapi_gap_test',
+        (p) => got.push(p),
+        () => gaps++,
+      );
       // Polls a condition the database settles, within a bound.
       const until = async (done: () => boolean) => {
         for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
@@ -359,7 +376,10 @@ describe('the key cache after an invalidation gap', () => {
     const fake = { listen: async (_c: string, _fn: (p: string) => void, gap?: () => void) => ((onGap = gap), async () => {}) } as unknown as Database;
     const cache = new KeyCache();
     const bus = new InvalidationBus(fake);
-    await bus.start(() => {}, () => cache.clear());
+    await bus.start(
+      () => {},
+      () => cache.clear(),
+    );
     cache.setUnknown('h1');
     expect(cache.get('h1')).toBeNull();
     onGap!();

@@ -80,7 +80,9 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('one process per embedded datab
     expect(override).toMatchObject({ multiplier: 2, reason: 'bulk import' });
     const me = await get('/v1/me');
     expect(me.headers.get('x-ratelimit-limit')).toBe('200');
-    expect(me.headers.get('x-ratelimit-override-expires')).toBe(new Date(Math.ceil(Date.parse(override.expires_at) / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
+    expect(me.headers.get('x-ratelimit-override-expires')).toBe(
+      new Date(Math.ceil(Date.parse(override.expires_at) / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    );
     const plan = ((await (await get('/v1/workspace')).json()) as { data: { plan: Record<string, unknown> } }).data.plan;
     expect(plan).toMatchObject({ requests_per_second: 10, requests_per_minute: 20, requests_per_day: 200, override: { multiplier: 2 } });
 
@@ -92,7 +94,12 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('one process per embedded datab
     expect((await get('/v1/me')).headers.get('x-ratelimit-limit')).toBe('100');
     await cli(dataDir, ['credits', 'add', '--workspace', ws, '--amount', '50']);
 
-    const listed = JSON.parse((await cli(dataDir, ['workspaces', 'list', '--json'])).stdout) as { id: string; credit_balance: number; key_count: number; calls_today: number }[];
+    const listed = JSON.parse((await cli(dataDir, ['workspaces', 'list', '--json'])).stdout) as {
+      id: string;
+      credit_balance: number;
+      key_count: number;
+      calls_today: number;
+    }[];
     // Every request the key made so far: the server flushes its request logs before counting.
     expect(listed.find((w) => w.id === ws)).toMatchObject({ credit_balance: 50, key_count: 1, calls_today: 6 });
     const audit = JSON.parse((await cli(dataDir, ['workspaces', 'audit', '--workspace', ws, '--json'])).stdout) as { actor: string; action: string }[];
@@ -167,7 +174,10 @@ describe('data folder lock and control socket, in process', () => {
       expect(statSync(path).mode & 0o777).toBe(0o600);
       expect(JSON.parse(await ask('{"command":"plans"}\n'))).toEqual({ ok: true, output: { json: { ok: 1 }, text: 'ok' } });
       expect(JSON.parse(await ask('{"command":"drop database"}\n'))).toMatchObject({ ok: false });
-      expect(JSON.parse(await ask(Buffer.alloc(MAX_REQUEST_BYTES + 1000, 'x')))).toEqual({ ok: false, message: `request larger than ${MAX_REQUEST_BYTES} bytes` });
+      expect(JSON.parse(await ask(Buffer.alloc(MAX_REQUEST_BYTES + 1000, 'x')))).toEqual({
+        ok: false,
+        message: `request larger than ${MAX_REQUEST_BYTES} bytes`,
+      });
       expect(ran).toEqual([{ command: 'plans' }]);
     } finally {
       await control.close();

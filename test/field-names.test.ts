@@ -65,7 +65,10 @@ describe('one deep case conversion at the REST edge', () => {
   });
 
   it('keeps __proto__ a field of the body, never the prototype', () => {
-    const out = camelizeInput(JSON.parse('{"name": "x", "permissions": ["read:contacts"], "quotas": {"__proto__": {"polluted": true}}, "__proto__": {"rate_limit_tier": "unmetered"}}'), createKeyInput) as Record<string, any>;
+    const out = camelizeInput(
+      JSON.parse('{"name": "x", "permissions": ["read:contacts"], "quotas": {"__proto__": {"polluted": true}}, "__proto__": {"rate_limit_tier": "unmetered"}}'),
+      createKeyInput,
+    ) as Record<string, any>;
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(Object.hasOwn(out, '__proto__')).toBe(true);
     expect(Object.hasOwn(out.quotas, '__proto__')).toBe(true);
@@ -99,8 +102,16 @@ describe('one deep case conversion at the REST edge', () => {
     expect(snakePath('rateLimitTier')).toBe('rate_limit_tier');
     expect(snakePath('query parameter names')).toBe('query parameter names');
 
-    const sent = { full_name: 'Ada', custom_fields: { Favourite_Color: true }, filters: [{ field_name: 'x', custom_fields: { Renewal_Month: { min_value: 'soon' } } }] };
-    const named = (input: unknown) => snakeMessage(refusal(() => parseInput(contactInput, camelizeInput(input, contactInput))), contactInput);
+    const sent = {
+      full_name: 'Ada',
+      custom_fields: { Favourite_Color: true },
+      filters: [{ field_name: 'x', custom_fields: { Renewal_Month: { min_value: 'soon' } } }],
+    };
+    const named = (input: unknown) =>
+      snakeMessage(
+        refusal(() => parseInput(contactInput, camelizeInput(input, contactInput))),
+        contactInput,
+      );
     expect(named(sent)).toMatch(/^custom_fields\.Favourite_Color /);
     expect(named({ ...sent, custom_fields: {} })).toBe('filters.0.custom_fields.Renewal_Month.min_value must be a number');
     expect(named({ ...sent, custom_fields: {}, filters: [{ field_name: 'x', any_of: 'saas' }] })).toBe('filters.0.any_of must be an array');
@@ -124,15 +135,25 @@ describe('a nested REST body', () => {
 
     const made = await create({ ...base, rate_limit_tier: 'standard', expires_at: '2030-01-01T00:00:00Z', quotas: { daily: 10, monthly: 100 } });
     expect(made.status).toBe(201);
-    expect(made.body.data).toMatchObject({ rate_limit_tier: 'standard', expires_at: '2030-01-01T00:00:00.000Z', quotas: { daily: 10, monthly: 100, weekly: null, total: null } });
+    expect(made.body.data).toMatchObject({
+      rate_limit_tier: 'standard',
+      expires_at: '2030-01-01T00:00:00.000Z',
+      quotas: { daily: 10, monthly: 100, weekly: null, total: null },
+    });
 
-    expect((await create({ ...base, quotas: { per_day: 5 } })).body.error).toEqual({ code: 'validation_error', message: 'quotas.per_day is not a known field' });
+    expect((await create({ ...base, quotas: { per_day: 5 } })).body.error).toEqual({
+      code: 'validation_error',
+      message: 'quotas.per_day is not a known field',
+    });
     // Converted below the top level: both spellings of one nested field meet.
     expect((await create({ ...base, quotas: { per_day: 1, perDay: 2 } })).body.error).toEqual({
       code: 'validation_error',
       message: 'quotas.per_day is given twice, as per_day and as perDay',
     });
-    expect((await create({ ...base, quotas: { daily: 'lots' } })).body.error).toEqual({ code: 'validation_error', message: 'quotas.daily must be a positive integer or null' });
+    expect((await create({ ...base, quotas: { daily: 'lots' } })).body.error).toEqual({
+      code: 'validation_error',
+      message: 'quotas.daily must be a positive integer or null',
+    });
     expect((await create({ ...base, name: 'twice', expires_at: '2030-01-01T00:00:00Z', expiresAt: '2031-01-01T00:00:00Z' })).body.error).toEqual({
       code: 'validation_error',
       message: 'expires_at is given twice, as expires_at and as expiresAt',

@@ -14,7 +14,11 @@ async function post(body: unknown, key = tenant.key) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, any> } };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, any> },
+  };
 }
 
 describe('GraphQL abuse limits', () => {
@@ -49,7 +53,8 @@ describe('GraphQL abuse limits', () => {
   });
 
   it('refuses queries nested too deep', async () => {
-    const deep = '{ viewer { apiKey { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { id } } } } } } } } } } } }';
+    const deep =
+      '{ viewer { apiKey { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { rotatedFrom { id } } } } } } } } } } } }';
     const r = await post({ query: deep });
     expect(r.status).toBe(400);
     expect(r.body.errors?.[0]?.extensions?.code).toBe('query_too_complex');

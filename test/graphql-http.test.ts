@@ -13,7 +13,13 @@ async function both(body: string, headers: Record<string, string> = {}) {
   const call = async (extra: Record<string, string>) => {
     const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers, ...extra }, body });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type'), body: text, limit: res.headers.get('x-ratelimit-limit'), cors: res.headers.get('access-control-allow-origin') };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: text,
+      limit: res.headers.get('x-ratelimit-limit'),
+      cors: res.headers.get('access-control-allow-origin'),
+    };
   };
   return { fast: await call({}), yoga: await call({ origin: 'https://app.example' }) };
 }
@@ -23,7 +29,11 @@ const auth = () => ({ authorization: `Bearer ${tenant.key}` });
 describe('the GraphQL fast path', () => {
   it.each([
     ['a query', JSON.stringify({ query: '{ viewer { id name } }' }), true],
-    ['variables and an operation name', JSON.stringify({ query: 'query A($id: ID!) { apiKey(id: $id) { id } } query B { viewer { id } }', variables: { id: 'key_nope' }, operationName: 'A' }), true],
+    [
+      'variables and an operation name',
+      JSON.stringify({ query: 'query A($id: ID!) { apiKey(id: $id) { id } } query B { viewer { id } }', variables: { id: 'key_nope' }, operationName: 'A' }),
+      true,
+    ],
     ['a parse error', JSON.stringify({ query: '{ viewer { id ' }), true],
     ['a validation error', JSON.stringify({ query: '{ viewer { nope } }' }), true],
     ['a bad variable', JSON.stringify({ query: 'query($n: Int) { apiKeys(first: $n) { edges { cursor } } }', variables: { n: 'many' } }), true],

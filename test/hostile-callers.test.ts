@@ -291,7 +291,12 @@ describe('GraphQL without a key', () => {
     const preflight = () =>
       fetch(`${t.url}/graphql`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type', 'x-forwarded-for': ip },
+        headers: {
+          origin: 'https://app.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+          'x-forwarded-for': ip,
+        },
       });
     for (let i = 0; i < 61; i++) expect((await preflight()).status).toBeLessThan(300);
     expect((await introspect('{ __schema { queryType { name } } }', { ip })).status).toBe(200);

@@ -13,7 +13,10 @@ const body = { name: 'Idempotent worker', permissions: ['read:contacts'] };
 const idem = (k: string) => ({ headers: { 'Idempotency-Key': k } });
 
 async function keysNamed(workspaceId: string, name: string) {
-  return t.database.db.select().from(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.name, name)));
+  return t.database.db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.name, name)));
 }
 
 describe.each(SURFACES)('Idempotency-Key on create over %s', (_name, makeSurface) => {
@@ -88,7 +91,7 @@ describe.each(SURFACES)('Idempotency-Key on create over %s', (_name, makeSurface
     expect(b.headers.get('idempotent-replayed')).toBeNull();
   });
 
-  it('never replays one key\'s response to another key of the workspace: that key runs its own request', async () => {
+  it("never replays one key's response to another key of the workspace: that key runs its own request", async () => {
     const strong = { name: 'Contacts writer', permissions: ['read:contacts', 'write:contacts'] };
     const first = await s.createKey(tenant.key, strong, idem('mint-1'));
     expect(first.status).toBe(201);

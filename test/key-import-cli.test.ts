@@ -40,7 +40,12 @@ describe('cli keys import while the server runs', () => {
       // A bad line: reported, the others imported, and the exit code says so.
       expect(first.code).toBe(1);
       expect(first.stderr).toBe('');
-      const report = JSON.parse(first.stdout) as { imported: number; skipped: number; failed: number; lines: { line: number; result: string; reason?: string }[] };
+      const report = JSON.parse(first.stdout) as {
+        imported: number;
+        skipped: number;
+        failed: number;
+        lines: { line: number; result: string; reason?: string }[];
+      };
       expect(report).toMatchObject({ workspace: { id: workspace.id }, imported: 2, skipped: 0, failed: 1 });
       expect(report.lines[2]).toEqual({ line: 3, result: 'failed', reason: "hash must be the key's SHA-256, as 64 hexadecimal characters" });
       expect(first.stdout).not.toContain(plain);

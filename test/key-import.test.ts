@@ -28,8 +28,7 @@ const file = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 /** As the server runs the CLI's requests: on its database, announcing keys to its gateway. */
 function serverExec(server: TestServer): CliExecutor {
-  return (req) =>
-    runCliRequest(server.app.services, req);
+  return (req) => runCliRequest(server.app.services, req);
 }
 
 interface ImportReport {
@@ -62,7 +61,9 @@ describe.each(SURFACES)('imported keys over %s', (_name, makeSurface) => {
       ),
     );
     expect(r).toMatchObject({ imported: 2, skipped: 0, failed: 0, exitCode: 0 });
-    expect(r.text).toMatch(/^Workspace ws_\w+: 2 imported, 0 skipped \(already present\), 0 failed\nline 1: imported key_\w+ "n8n production"\nline 2: imported key_\w+ "zapier"$/);
+    expect(r.text).toMatch(
+      /^Workspace ws_\w+: 2 imported, 0 skipped \(already present\), 0 failed\nline 1: imported key_\w+ "n8n production"\nline 2: imported key_\w+ "zapier"$/,
+    );
     expect(r.text).not.toContain(plain);
 
     const me = await s.me(plain);
@@ -79,7 +80,12 @@ describe.each(SURFACES)('imported keys over %s', (_name, makeSurface) => {
     // What is shown: a plaintext key as any other (first 12, last 4: at least 16 of its 37
     // characters stay hidden); a hash-only key only the prefix the operator gave.
     const shown = (await s.getKey(tenant.key, r.lines[0]!.id!)).data!;
-    expect(shown).toMatchObject({ prefix: plain.slice(0, 8), last4: plain.slice(-4), hint: `${plain.slice(0, 12)}…${plain.slice(-4)}`, category: 'production' });
+    expect(shown).toMatchObject({
+      prefix: plain.slice(0, 8),
+      last4: plain.slice(-4),
+      hint: `${plain.slice(0, 12)}…${plain.slice(-4)}`,
+      category: 'production',
+    });
     const byHash = (await s.getKey(tenant.key, r.lines[1]!.id!)).data!;
     expect(byHash).toMatchObject({ prefix: 'capi_zap', last4: null, hint: 'capi_zap…', quotas: { total: null, daily: 500, weekly: null, monthly: null } });
   });
@@ -242,7 +248,9 @@ describe('a large import file', () => {
   it('goes to the server in parts under the control socket bound, reported line by line; a part that fails says what was done', async () => {
     const tenant = await t.tenant();
     const lines = Array.from({ length: 2500 }, (_, i) =>
-      i % 1000 === 999 ? line({ hash: sha256(capi()), name: `kept ${i + 1}`, permissions: ['read'], description: 'd'.repeat(900) }) : line({ hash: sha256(capi()), name: `n${i + 1}`, permissions: ['nope'], description: 'd'.repeat(900) }),
+      i % 1000 === 999
+        ? line({ hash: sha256(capi()), name: `kept ${i + 1}`, permissions: ['read'], description: 'd'.repeat(900) })
+        : line({ hash: sha256(capi()), name: `n${i + 1}`, permissions: ['nope'], description: 'd'.repeat(900) }),
     );
     const sizes: number[] = [];
     const exec = serverExec(t);

@@ -45,7 +45,11 @@ describe.each(SURFACES)('plan limits over %s', (_name, makeSurface) => {
       t.clock.advance(1000);
     }
     const refused = await s.me(starter.key);
-    expect(refused).toMatchObject({ status: 429, code: 'rate_limited', message: `Rate limit exceeded. Resets at ${new Date(start + 60_000).toISOString().replace('.000Z', 'Z')}` });
+    expect(refused).toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+      message: `Rate limit exceeded. Resets at ${new Date(start + 60_000).toISOString().replace('.000Z', 'Z')}`,
+    });
     expect(refused.headers.get('retry-after')).toBe('50');
     t.clock.set(start + 60_000);
     expect((await s.me(starter.key)).status).toBe(200);
@@ -148,7 +152,9 @@ describe.each(SURFACES)('per-key quotas over %s', (_name, makeSurface) => {
     t.clock.advance(3 * 86_400_000);
     expect((await s.me(weekly.secret)).status).toBe(200);
     const weeklyRefusal = await s.me(weekly.secret);
-    expect(weeklyRefusal.message).toBe(`Rate limit exceeded: quota weekly of 2 requests per rolling 7 days. A slot frees up at ${iso(start + 7 * 86_400_000)} (in 345600 s)`);
+    expect(weeklyRefusal.message).toBe(
+      `Rate limit exceeded: quota weekly of 2 requests per rolling 7 days. A slot frees up at ${iso(start + 7 * 86_400_000)} (in 345600 s)`,
+    );
     expect(weeklyRefusal.headers.get('retry-after')).toBe('345600');
     t.clock.set(start + 7 * 86_400_000);
     expect((await s.me(weekly.secret)).status).toBe(200);
@@ -157,7 +163,9 @@ describe.each(SURFACES)('per-key quotas over %s', (_name, makeSurface) => {
     const m0 = t.clock.now();
     expect((await s.me(monthly.secret)).status).toBe(200);
     t.clock.advance(29 * 86_400_000);
-    expect((await s.me(monthly.secret)).message).toBe(`Rate limit exceeded: quota monthly of 1 request per rolling 30 days. A slot frees up at ${iso(m0 + 30 * 86_400_000)} (in 86400 s)`);
+    expect((await s.me(monthly.secret)).message).toBe(
+      `Rate limit exceeded: quota monthly of 1 request per rolling 30 days. A slot frees up at ${iso(m0 + 30 * 86_400_000)} (in 86400 s)`,
+    );
     t.clock.set(m0 + 30 * 86_400_000);
     expect((await s.me(monthly.secret)).status).toBe(200);
   });
@@ -209,7 +217,11 @@ describe('counters after a restart', () => {
     const fresh = await startServer({ database: t.database, clock: t.clock, sharedDatabase: true, redisUrl: '' });
     try {
       const s2 = SURFACES[1][1](fresh);
-      expect(await s2.me(k.secret)).toMatchObject({ status: 429, code: 'quota_exceeded', message: expect.stringMatching(/^Rate limit exceeded: quota daily of 3 requests .* \(in 86370 s\)$/) });
+      expect(await s2.me(k.secret)).toMatchObject({
+        status: 429,
+        code: 'quota_exceeded',
+        message: expect.stringMatching(/^Rate limit exceeded: quota daily of 3 requests .* \(in 86370 s\)$/),
+      });
       const day = await s2.me(starter.key);
       // Today's 3 calls (the setup was yesterday) and this one count against the day's 100.
       expect(day.headers.get('x-ratelimit-remaining')).toBe(String(100 - 3 - 1));

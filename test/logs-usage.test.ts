@@ -154,21 +154,25 @@ describe('request-log durability', () => {
     expect(left).toHaveLength(1);
   });
 
-  it.skipIf(!!process.env.TEST_DATABASE_URL)('loses none on SIGTERM of a real server process', async () => {
-    const dataDir = procs.tempDir();
-    const server = await procs.start(processEnv(dataDir, { database: 'embedded', extra: { DEFAULT_PLAN: 'admin' } }), { direct: true });
-    const { url, key } = server;
-    const n = 300;
-    const results = await Promise.all(Array.from({ length: n }, () => fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${key}` } })));
-    expect(results.every((r) => r.status === 200)).toBe(true);
-    server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
-    const pg = await PGlite.create(dataDir);
-    const db = wrapPglite(pg);
-    const rows = await db.db.select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.endpoint, 'GET /v1/me'));
-    await db.close();
-    expect(rows).toHaveLength(n);
-  }, 90_000);
+  it.skipIf(!!process.env.TEST_DATABASE_URL)(
+    'loses none on SIGTERM of a real server process',
+    async () => {
+      const dataDir = procs.tempDir();
+      const server = await procs.start(processEnv(dataDir, { database: 'embedded', extra: { DEFAULT_PLAN: 'admin' } }), { direct: true });
+      const { url, key } = server;
+      const n = 300;
+      const results = await Promise.all(Array.from({ length: n }, () => fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${key}` } })));
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      const pg = await PGlite.create(dataDir);
+      const db = wrapPglite(pg);
+      const rows = await db.db.select({ id: requestLogs.id }).from(requestLogs).where(eq(requestLogs.endpoint, 'GET /v1/me'));
+      await db.close();
+      expect(rows).toHaveLength(n);
+    },
+    90_000,
+  );
 });
 
 describe('request-log COPY under load', () => {
@@ -196,7 +200,10 @@ describe('request-log COPY under load', () => {
         .select({ id: apiKeys.id })
         .from(apiKeys)
         .where(eq(apiKeys.id, tenant.keyId))
-        .then(() => ({ status: 200 }), () => ({ status: 500 }));
+        .then(
+          () => ({ status: 200 }),
+          () => ({ status: 500 }),
+        );
     while (!done) reads.push(...(await Promise.all(Array.from({ length: 200 }, lookup))));
     await flushing;
     expect(reads.length).toBeGreaterThan(0);
@@ -244,7 +251,10 @@ describe("the hosted product's base URL", () => {
     expect((await t.rest('GET', `${base}/v1/nope`, { key: tenant.key })).status).toBe(404);
     expect((await t.rest('GET', `${base}/v1/me`)).body.error.code).toBe('missing_auth');
     await t.app.logWriter.flush();
-    const [row] = await t.database.db.select().from(requestLogs).where(eq(requestLogs.requestId, `compat-${tenant.keyId}`));
+    const [row] = await t.database.db
+      .select()
+      .from(requestLogs)
+      .where(eq(requestLogs.requestId, `compat-${tenant.keyId}`));
     expect(row).toMatchObject({ endpoint: 'GET /v1/me', status: 200, keyId: tenant.keyId });
   });
 });

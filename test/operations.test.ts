@@ -100,7 +100,15 @@ function dummyLiteral(type: GraphQLInputType): string {
     return `{ ${fields.map((f) => `${f.name}: ${dummyLiteral(f.type)}`).join(', ')} }`;
   }
   if (isEnumType(type)) return type.getValues()[0]!.name;
-  const scalars: Record<string, string> = { ID: `"${DUMMY_ID}"`, String: '"x"', Int: '1', Float: '2', Boolean: 'false', DateTime: '"2099-01-01T00:00:00Z"', JSONObject: '{}' };
+  const scalars: Record<string, string> = {
+    ID: `"${DUMMY_ID}"`,
+    String: '"x"',
+    Int: '1',
+    Float: '2',
+    Boolean: 'false',
+    DateTime: '"2099-01-01T00:00:00Z"',
+    JSONObject: '{}',
+  };
   return scalars[type.name]!;
 }
 
@@ -147,7 +155,10 @@ beforeAll(async () => {
 });
 
 async function keyWith(name: string, permissions: readonly string[]): Promise<string> {
-  const r = await t.rest('POST', '/v1/api-keys', { key: operatorTenant.key, body: { name, permissions: permissions.length ? permissions : ['read:contacts'] } });
+  const r = await t.rest('POST', '/v1/api-keys', {
+    key: operatorTenant.key,
+    body: { name, permissions: permissions.length ? permissions : ['read:contacts'] },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.data.key as string;
 }
@@ -159,13 +170,18 @@ describe.each(OPERATIONS.map((op) => [op.name, op] as const))('%s enforces its d
   const gql = graphqlCall(op);
 
   it.runIf(op.scope !== null)('refuses a key lacking it: 403 insufficient_permissions over REST, the same code over GraphQL', async () => {
-    const key = await keyWith(`${name} without`, SCOPES.filter((s) => s !== op.scope));
+    const key = await keyWith(
+      `${name} without`,
+      SCOPES.filter((s) => s !== op.scope),
+    );
     const rest = await t.rest(op.rest.method, restPath(op), { key, body: restBody(op) });
     expect(rest.status).toBe(403);
     expect(rest.body.error).toEqual({ code: 'insufficient_permissions', message: `Missing required permission: ${op.scope}` });
     const graphql = await t.gql(gql.document, {}, { key });
     expect(graphql.body.data ?? null).toBeNull();
-    expect(graphql.body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['insufficient_permissions', `Missing required permission: ${op.scope}`]]);
+    expect(graphql.body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      ['insufficient_permissions', `Missing required permission: ${op.scope}`],
+    ]);
   });
 
   it('does not refuse a key holding just it (and what the fields leading to it need)', async () => {

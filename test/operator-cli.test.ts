@@ -17,10 +17,11 @@ describe('operator commands', () => {
   });
 
   const command = async (...argv: string[]): Promise<CliOutput> => runCliRequest(deps, parseCli(argv, { logRetentionDays: 90 })!.request!);
-  const refusal = (...argv: string[]) => command(...argv).then(
-    () => 'ran',
-    (e: Error) => e.message,
-  );
+  const refusal = (...argv: string[]) =>
+    command(...argv).then(
+      () => 'ran',
+      (e: Error) => e.message,
+    );
 
   it('name the flag a value came from when they refuse it', async () => {
     const { workspaceId: ws } = await t.tenant({ plan: 'starter' });
@@ -37,7 +38,9 @@ describe('operator commands', () => {
     expect(await override('--multiplier', '2', '--for', 'a while')).toBe('--for must be a duration such as 90m, 12h, 7d or 2w');
     expect(await override('--multiplier', '2')).toBe('workspaces override needs --until ISO or --for DURATION (e.g. 7d)');
     expect(await override('--multiplier', '2', '--for', '1d', '--until', '2026-12-01T00:00:00Z')).toBe('give --until or --for, not both');
-    expect(await refusal('workspaces', 'set', '--workspace', ws, '--plan', 'platinum')).toBe('--plan must be one of Free, Starter, Pro, Scale, Org, Enterprise, Admin');
+    expect(await refusal('workspaces', 'set', '--workspace', ws, '--plan', 'platinum')).toBe(
+      '--plan must be one of Free, Starter, Pro, Scale, Org, Enterprise, Admin',
+    );
     expect(await refusal('workspaces', 'set', '--workspace', ws)).toBe('workspaces set needs --name NAME or --plan PLAN');
     expect(await refusal('workspaces', 'show', '--workspace', 'ws_missing')).toBe('Workspace not found');
     expect(await refusal('workspaces', 'list', '--limit', '0')).toBe('--limit must be a whole number from 1 to 100');
@@ -53,7 +56,20 @@ describe('operator commands', () => {
     const me = () => t.rest('GET', '/v1/me', { key: tenant.key });
     expect((await me()).headers.get('x-ratelimit-limit')).toBe('100');
 
-    const lifted = await command('workspaces', 'override', '--workspace', ws, '--per-day', '5000', '--ai-per-minute', '100', '--for', '36h', '--reason', 'CSV import');
+    const lifted = await command(
+      'workspaces',
+      'override',
+      '--workspace',
+      ws,
+      '--per-day',
+      '5000',
+      '--ai-per-minute',
+      '100',
+      '--for',
+      '36h',
+      '--reason',
+      'CSV import',
+    );
     const ends = '2026-11-24T00:00:00.000Z';
     expect(lifted.text).toBe(
       [
@@ -65,7 +81,10 @@ describe('operator commands', () => {
         '  calls today  1',
       ].join('\n'),
     );
-    expect(lifted.json).toMatchObject({ id: ws, plan: { requests_per_day: 5000, override: { requests_per_day: 5000, ai_requests_per_minute: 100, expires_at: ends } } });
+    expect(lifted.json).toMatchObject({
+      id: ws,
+      plan: { requests_per_day: 5000, override: { requests_per_day: 5000, ai_requests_per_minute: 100, expires_at: ends } },
+    });
     const r = await me();
     expect(r.headers.get('x-ratelimit-limit')).toBe('5000');
     expect(r.headers.get('x-ratelimit-override-expires')).toBe('2026-11-24T00:00:00Z');

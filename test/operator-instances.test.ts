@@ -61,7 +61,11 @@ describe.skipIf(!PG_URL)('operator changes across instances', () => {
     expect((await call(b, key, 'GET', '/v1/workspace')).body!.data.plan.override).toBeNull();
 
     const expiresAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3_600_000).toISOString();
-    const set = await call(a, operator.admin.secret, 'PUT', `/v1/operator/workspaces/${ws}/override`, { multiplier: 2, expires_at: expiresAt, reason: 'bulk import' });
+    const set = await call(a, operator.admin.secret, 'PUT', `/v1/operator/workspaces/${ws}/override`, {
+      multiplier: 2,
+      expires_at: expiresAt,
+      reason: 'bulk import',
+    });
     expect(set.status).toBe(200);
     expect(await convergence([b], key, '400000')).toBeLessThan(1000);
     const seen = await call(b, key, 'GET', '/v1/workspace');

@@ -67,7 +67,10 @@ describe.each(SURFACES)("a key's own usage and logs over %s", (_name, makeSurfac
 
     const window = await s.ownUsage(ci.secret, { from: new Date(t0 + 60_000).toISOString(), to: new Date(t0 + 120_000).toISOString() });
     expect(window.data!.calls).toBe(1);
-    expect(await s.ownUsage(ci.secret, { from: new Date(t0).toISOString(), to: new Date(t0).toISOString() })).toMatchObject({ status: 400, code: 'validation_error' });
+    expect(await s.ownUsage(ci.secret, { from: new Date(t0).toISOString(), to: new Date(t0).toISOString() })).toMatchObject({
+      status: 400,
+      code: 'validation_error',
+    });
   });
 
   it("never open another key's logs or usage, nor the workspace's, without read:logs", async () => {

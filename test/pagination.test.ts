@@ -64,7 +64,8 @@ describe('the page query and its cursors', () => {
 
   it('refuses a malformed, altered, forged or foreign cursor as a validation_error naming the field', () => {
     const cursor = cursorOf(apiKeyList, { id: KEY_ID });
-    const refused = (q: PageQuery, field = 'cursor') => expect(refusal(() => readPage(apiKeyList, q))).toEqual({ code: 'validation_error', message: `${field} ${WANTED}` });
+    const refused = (q: PageQuery, field = 'cursor') =>
+      expect(refusal(() => readPage(apiKeyList, q))).toEqual({ code: 'validation_error', message: `${field} ${WANTED}` });
     refused({ cursor: 'not a cursor' });
     refused({ cursor: KEY_ID });
     refused({ cursor: altered(cursor) });
@@ -169,158 +170,173 @@ async function walk(fetch: Fetch, first: number): Promise<string[]> {
 
 const ids = async (rows: Promise<{ id: string }[]>) => (await rows).map((r) => r.id);
 
-describe.each(SURFACES.map(([name, make], i) => [name, make, OPERATOR_SURFACES[i]![1]] as const))('every list over %s', (surface, makeSurface, makeOperator) => {
-  let s: Surface;
-  let op: OperatorSurface;
-  const field = surface === 'rest' ? 'cursor' : 'after';
+describe.each(SURFACES.map(([name, make], i) => [name, make, OPERATOR_SURFACES[i]![1]] as const))(
+  'every list over %s',
+  (surface, makeSurface, makeOperator) => {
+    let s: Surface;
+    let op: OperatorSurface;
+    const field = surface === 'rest' ? 'cursor' : 'after';
 
-  beforeAll(() => {
-    s = makeSurface(t);
-    op = makeOperator(t);
-  });
-
-  async function keysOf(tenant: Tenant, n: number) {
-    for (let i = 0; i < n; i++) await s.createKey(tenant.key, { name: `key ${i}`, permissions: ['read:contacts'] });
-  }
-
-  /** A workspace whose worker key made `n` requests (`me`), and that key. */
-  async function workerWith(n: number) {
-    const tenant = await t.tenant();
-    const worker = (await s.createKey(tenant.key, { name: 'worker', permissions: ['read:contacts'] })).data!;
-    for (let i = 0; i < n; i++) expect((await s.me(worker.secret)).status).toBe(200);
-    return { tenant, worker };
-  }
-
-  const workerLogs = (keyId: string) =>
-    ids(
-      t.database.db
-        .select({ id: requestLogs.id })
-        .from(requestLogs)
-        .where(and(eq(requestLogs.keyId, keyId), eq(requestLogs.endpoint, s.meEndpoint)))
-        .orderBy(desc(requestLogs.id)),
-    );
-
-  async function keyCursor(): Promise<string> {
-    const tenant = await t.tenant();
-    await keysOf(tenant, 2);
-    return (await s.listKeys(tenant.key, { first: 1 })).data!.next!;
-  }
-
-  const LISTS: Record<string, () => Promise<ListUnderTest>> = {
-    'API keys': async () => {
-      const [mine, theirs] = [await t.tenant(), await t.tenant()];
-      await keysOf(mine, 7);
-      await keysOf(theirs, 4);
-      const logs = await workerWith(2);
-      return {
-        fetch: (q) => s.listKeys(mine.key, q),
-        theirs: (q) => s.listKeys(theirs.key, q),
-        truth: () => ids(t.database.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.workspaceId, mine.workspaceId)).orderBy(desc(apiKeys.id))),
-        otherListCursor: async () => (await s.logs(logs.tenant.key, { first: 1 })).data!.next!,
-      };
-    },
-    'request logs': async () => {
-      const [mine, theirs] = [await workerWith(7), await workerWith(3)];
-      const q = (w: typeof mine, p: { first?: number; after?: string }) => ({ ...p, apiKeyId: w.worker.id, endpoint: s.meEndpoint });
-      return {
-        fetch: (p) => s.logs(mine.tenant.key, q(mine, p)),
-        theirs: (p) => s.logs(theirs.tenant.key, q(theirs, p)),
-        truth: () => workerLogs(mine.worker.id),
-        otherListCursor: keyCursor,
-      };
-    },
-    "one key's request logs": async () => {
-      const [mine, theirs] = [await workerWith(7), await workerWith(3)];
-      return {
-        fetch: (p) => s.logs(mine.tenant.key, { ...p, endpoint: s.meEndpoint }, mine.worker.id),
-        theirs: (p) => s.logs(theirs.tenant.key, { ...p, endpoint: s.meEndpoint }, theirs.worker.id),
-        truth: () => workerLogs(mine.worker.id),
-        otherListCursor: keyCursor,
-      };
-    },
-    'own request logs': async () => {
-      const [mine, theirs] = [await workerWith(7), await workerWith(3)];
-      return {
-        fetch: (p) => s.ownLogs(mine.worker.secret, { ...p, endpoint: s.meEndpoint }),
-        theirs: (p) => s.ownLogs(theirs.worker.secret, { ...p, endpoint: s.meEndpoint }),
-        truth: () => workerLogs(mine.worker.id),
-        otherListCursor: keyCursor,
-      };
-    },
-    'operator workspaces': async () => {
-      const operator = await t.tenant({ plan: 'admin', name: 'Operators' });
-      const prefix = `Paging ${surface} ${Math.random().toString(36).slice(2)}`;
-      for (let i = 0; i < 7; i++) await t.tenant({ name: `${prefix} ${i}` });
-      const truth = () =>
-        ids(t.database.db.select({ id: workspaces.id }).from(workspaces).where(ilike(workspaces.name, `${prefix}%`)).orderBy(desc(workspaces.id)));
-      return { fetch: (p) => op.list(operator.key, { ...p, name: prefix }), truth, otherListCursor: keyCursor };
-    },
-    'operator audit': async () => {
-      const operator = await t.tenant({ plan: 'admin', name: 'Operators' });
-      const [mine, theirs] = [await t.tenant(), await t.tenant()];
-      for (let i = 1; i <= 7; i++) expect((await op.addCredits(operator.key, mine.workspaceId, i)).status).toBe(200);
-      for (let i = 1; i <= 3; i++) expect((await op.addCredits(operator.key, theirs.workspaceId, i)).status).toBe(200);
-      const truth = (ws: string): Promise<string[]> =>
-        ids(t.database.db.select({ id: operatorAudit.id }).from(operatorAudit).where(eq(operatorAudit.workspaceId, ws)).orderBy(desc(operatorAudit.id)));
-      return {
-        fetch: (p) => op.audit(operator.key, mine.workspaceId, p),
-        theirs: (p) => op.audit(operator.key, theirs.workspaceId, p),
-        truth: () => truth(mine.workspaceId),
-        otherListCursor: keyCursor,
-      };
-    },
-  };
-
-  describe.each(Object.keys(LISTS))('%s', (name) => {
-    let list: ListUnderTest;
-    beforeAll(async () => {
-      list = await LISTS[name]!();
+    beforeAll(() => {
+      s = makeSurface(t);
+      op = makeOperator(t);
     });
 
-    it('walks every row once, in order, whatever the page size', async () => {
-      const truth = await list.truth();
-      expect(truth.length).toBeGreaterThanOrEqual(7);
-      for (const first of [1, 3, 100]) expect(await walk(list.fetch, first)).toEqual(truth);
-    });
-
-    it(`refuses a malformed, altered or other list's cursor with a validation_error naming ${field}`, async () => {
-      const real = (await list.fetch({ first: 2 })).data!.next!;
-      expect(real).toBeTruthy();
-      for (const after of ['garbage', altered(real), real.slice(0, -2), forged([2, 'x', []])]) {
-        const r = await list.fetch({ first: 2, after });
-        expect(r).toMatchObject({ status: 400, code: 'validation_error', message: `${field} ${WANTED}` });
-      }
-      const other = await list.fetch({ first: 2, after: await list.otherListCursor() });
-      expect(other).toMatchObject({ status: 400, code: 'validation_error' });
-      expect(other.message).toMatch(new RegExp(`^${field} is a cursor of [a-zA-Z ]+, not of `));
-    });
-
-    // The operator's list of workspaces spans every workspace: it has no other workspace's list.
-    it.runIf(name !== 'operator workspaces')("returns none of another workspace's rows for that workspace's cursor", async () => {
-      const truth = new Set(await list.truth());
-      const cursor = (await list.theirs!({ first: 1 })).data!.next!;
-      expect(cursor).toBeTruthy();
-      const page = await list.fetch({ first: 100, after: cursor });
-      expect(page.status).toBe(200);
-      for (const row of page.data!.items) expect(truth.has(row.id)).toBe(true);
-    });
-  });
-
-  it('refuses page sizes outside 1 to 100, naming the argument as sent', async () => {
-    const tenant = await t.tenant();
-    const size = surface === 'rest' ? 'limit' : 'first';
-    for (const first of [0, 101]) {
-      expect(await s.listKeys(tenant.key, { first })).toMatchObject({ status: 400, code: 'validation_error', message: `${size} must be a whole number from 1 to 100` });
+    async function keysOf(tenant: Tenant, n: number) {
+      for (let i = 0; i < n; i++) await s.createKey(tenant.key, { name: `key ${i}`, permissions: ['read:contacts'] });
     }
-  });
-});
+
+    /** A workspace whose worker key made `n` requests (`me`), and that key. */
+    async function workerWith(n: number) {
+      const tenant = await t.tenant();
+      const worker = (await s.createKey(tenant.key, { name: 'worker', permissions: ['read:contacts'] })).data!;
+      for (let i = 0; i < n; i++) expect((await s.me(worker.secret)).status).toBe(200);
+      return { tenant, worker };
+    }
+
+    const workerLogs = (keyId: string) =>
+      ids(
+        t.database.db
+          .select({ id: requestLogs.id })
+          .from(requestLogs)
+          .where(and(eq(requestLogs.keyId, keyId), eq(requestLogs.endpoint, s.meEndpoint)))
+          .orderBy(desc(requestLogs.id)),
+      );
+
+    async function keyCursor(): Promise<string> {
+      const tenant = await t.tenant();
+      await keysOf(tenant, 2);
+      return (await s.listKeys(tenant.key, { first: 1 })).data!.next!;
+    }
+
+    const LISTS: Record<string, () => Promise<ListUnderTest>> = {
+      'API keys': async () => {
+        const [mine, theirs] = [await t.tenant(), await t.tenant()];
+        await keysOf(mine, 7);
+        await keysOf(theirs, 4);
+        const logs = await workerWith(2);
+        return {
+          fetch: (q) => s.listKeys(mine.key, q),
+          theirs: (q) => s.listKeys(theirs.key, q),
+          truth: () => ids(t.database.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.workspaceId, mine.workspaceId)).orderBy(desc(apiKeys.id))),
+          otherListCursor: async () => (await s.logs(logs.tenant.key, { first: 1 })).data!.next!,
+        };
+      },
+      'request logs': async () => {
+        const [mine, theirs] = [await workerWith(7), await workerWith(3)];
+        const q = (w: typeof mine, p: { first?: number; after?: string }) => ({ ...p, apiKeyId: w.worker.id, endpoint: s.meEndpoint });
+        return {
+          fetch: (p) => s.logs(mine.tenant.key, q(mine, p)),
+          theirs: (p) => s.logs(theirs.tenant.key, q(theirs, p)),
+          truth: () => workerLogs(mine.worker.id),
+          otherListCursor: keyCursor,
+        };
+      },
+      "one key's request logs": async () => {
+        const [mine, theirs] = [await workerWith(7), await workerWith(3)];
+        return {
+          fetch: (p) => s.logs(mine.tenant.key, { ...p, endpoint: s.meEndpoint }, mine.worker.id),
+          theirs: (p) => s.logs(theirs.tenant.key, { ...p, endpoint: s.meEndpoint }, theirs.worker.id),
+          truth: () => workerLogs(mine.worker.id),
+          otherListCursor: keyCursor,
+        };
+      },
+      'own request logs': async () => {
+        const [mine, theirs] = [await workerWith(7), await workerWith(3)];
+        return {
+          fetch: (p) => s.ownLogs(mine.worker.secret, { ...p, endpoint: s.meEndpoint }),
+          theirs: (p) => s.ownLogs(theirs.worker.secret, { ...p, endpoint: s.meEndpoint }),
+          truth: () => workerLogs(mine.worker.id),
+          otherListCursor: keyCursor,
+        };
+      },
+      'operator workspaces': async () => {
+        const operator = await t.tenant({ plan: 'admin', name: 'Operators' });
+        const prefix = `Paging ${surface} ${Math.random().toString(36).slice(2)}`;
+        for (let i = 0; i < 7; i++) await t.tenant({ name: `${prefix} ${i}` });
+        const truth = () =>
+          ids(
+            t.database.db
+              .select({ id: workspaces.id })
+              .from(workspaces)
+              .where(ilike(workspaces.name, `${prefix}%`))
+              .orderBy(desc(workspaces.id)),
+          );
+        return { fetch: (p) => op.list(operator.key, { ...p, name: prefix }), truth, otherListCursor: keyCursor };
+      },
+      'operator audit': async () => {
+        const operator = await t.tenant({ plan: 'admin', name: 'Operators' });
+        const [mine, theirs] = [await t.tenant(), await t.tenant()];
+        for (let i = 1; i <= 7; i++) expect((await op.addCredits(operator.key, mine.workspaceId, i)).status).toBe(200);
+        for (let i = 1; i <= 3; i++) expect((await op.addCredits(operator.key, theirs.workspaceId, i)).status).toBe(200);
+        const truth = (ws: string): Promise<string[]> =>
+          ids(t.database.db.select({ id: operatorAudit.id }).from(operatorAudit).where(eq(operatorAudit.workspaceId, ws)).orderBy(desc(operatorAudit.id)));
+        return {
+          fetch: (p) => op.audit(operator.key, mine.workspaceId, p),
+          theirs: (p) => op.audit(operator.key, theirs.workspaceId, p),
+          truth: () => truth(mine.workspaceId),
+          otherListCursor: keyCursor,
+        };
+      },
+    };
+
+    describe.each(Object.keys(LISTS))('%s', (name) => {
+      let list: ListUnderTest;
+      beforeAll(async () => {
+        list = await LISTS[name]!();
+      });
+
+      it('walks every row once, in order, whatever the page size', async () => {
+        const truth = await list.truth();
+        expect(truth.length).toBeGreaterThanOrEqual(7);
+        for (const first of [1, 3, 100]) expect(await walk(list.fetch, first)).toEqual(truth);
+      });
+
+      it(`refuses a malformed, altered or other list's cursor with a validation_error naming ${field}`, async () => {
+        const real = (await list.fetch({ first: 2 })).data!.next!;
+        expect(real).toBeTruthy();
+        for (const after of ['garbage', altered(real), real.slice(0, -2), forged([2, 'x', []])]) {
+          const r = await list.fetch({ first: 2, after });
+          expect(r).toMatchObject({ status: 400, code: 'validation_error', message: `${field} ${WANTED}` });
+        }
+        const other = await list.fetch({ first: 2, after: await list.otherListCursor() });
+        expect(other).toMatchObject({ status: 400, code: 'validation_error' });
+        expect(other.message).toMatch(new RegExp(`^${field} is a cursor of [a-zA-Z ]+, not of `));
+      });
+
+      // The operator's list of workspaces spans every workspace: it has no other workspace's list.
+      it.runIf(name !== 'operator workspaces')("returns none of another workspace's rows for that workspace's cursor", async () => {
+        const truth = new Set(await list.truth());
+        const cursor = (await list.theirs!({ first: 1 })).data!.next!;
+        expect(cursor).toBeTruthy();
+        const page = await list.fetch({ first: 100, after: cursor });
+        expect(page.status).toBe(200);
+        for (const row of page.data!.items) expect(truth.has(row.id)).toBe(true);
+      });
+    });
+
+    it('refuses page sizes outside 1 to 100, naming the argument as sent', async () => {
+      const tenant = await t.tenant();
+      const size = surface === 'rest' ? 'limit' : 'first';
+      for (const first of [0, 101]) {
+        expect(await s.listKeys(tenant.key, { first })).toMatchObject({
+          status: 400,
+          code: 'validation_error',
+          message: `${size} must be a whole number from 1 to 100`,
+        });
+      }
+    });
+  },
+);
 
 describe('GraphQL connections beyond first and after', () => {
   it('walk back with last and before, every edge cursor a cursor of the list', async () => {
     const tenant = await t.tenant();
     const s = SURFACES[1][1](t);
     for (let i = 0; i < 6; i++) await s.createKey(tenant.key, { name: `k${i}`, permissions: ['read:contacts'] });
-    const truth = await ids(t.database.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.workspaceId, tenant.workspaceId)).orderBy(desc(apiKeys.id)));
+    const truth = await ids(
+      t.database.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.workspaceId, tenant.workspaceId)).orderBy(desc(apiKeys.id)),
+    );
 
     const seen: string[] = [];
     let before: string | undefined;

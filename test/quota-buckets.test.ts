@@ -62,154 +62,186 @@ function rng(seed: number): () => number {
 const windowOf = (name: string) => QUOTA_WINDOWS.find((w) => w.name === name)!;
 
 describe.each(STORES)('rolling quotas in buckets (%s store)', (_name, makeStore, enabled) => {
-  it.skipIf(!enabled)('never admits over a quota, and gives capacity back at most one bucket late, with Retry-After to match', async () => {
-    const quotas: KeyQuotas = { total: null, daily: 4, weekly: 9, monthly: 20 };
-    const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
-    const admitted: number[] = [];
-    let limiter = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
-    const countIn = (from: number, to: number) => admitted.filter((t) => t > from && t <= to).length;
-    const random = rng(6);
-    let now = T + 12_345;
-    let refusals = 0;
-    for (let step = 0; step < 1500; step++) {
-      const r = random();
-      if (r < 0.3) now += Math.floor(random() * 5_000);
-      else if (r < 0.5) now += MINUTE_MS * Math.ceil(random() * 30);
-      else if (r < 0.7) now += Math.floor(random() * 30 * 3_600_000);
-      else {
-        // Aim at a boundary: an admission's exact leaving time, or just before or after it.
-        const w = windowOf(['daily', 'weekly', 'monthly'][Math.floor(random() * 3)]!);
-        const a = admitted[admitted.length - 1 - Math.floor(random() * Math.min(admitted.length, 25))];
-        const target = a === undefined ? now : a + w.windowMs + [-1, 0, 1, w.bucketMs - 1, w.bucketMs][Math.floor(random() * 5)]!;
-        if (target > now) now = target;
-      }
-      if (step % 500 === 499) limiter = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted)); // a restart: seeded from the logs
-      const outcome = await limiter.admit(p, now, 'default', 1).catch((e: unknown) => e);
-      if (outcome instanceof ApiError) {
-        expect(outcome.code).toBe('quota_exceeded');
-        refusals++;
-        // Refused: some window was full counting every admission up to one bucket older than its window.
-        const late = rollingQuotas(quotas).some((q) => countIn(now - q.windowMs - q.bucketMs, now) + 1 > q.limit);
-        expect(late, `refused at step ${step} though every window had room a bucket ago`).toBe(true);
-        const name = /^Rate limit exceeded: quota (\w+) /.exec(outcome.message)![1];
-        expect(outcome.message).toMatch(new RegExp(`\\(in ${outcome.headers['Retry-After']} s\\)$`));
-        const q = rollingQuotas(quotas).find((x) => x.name === name)!;
-        const inside = admitted.filter((t) => t > now - q.windowMs && t <= now);
-        const exactFree = inside.length + 1 > q.limit ? inside[inside.length - q.limit]! + q.windowMs : now;
-        const retryAt = now + Number(outcome.headers['Retry-After']) * 1000;
-        expect(retryAt).toBeGreaterThanOrEqual(exactFree);
-        expect(retryAt).toBeLessThanOrEqual(Math.max(exactFree + q.bucketMs, now + 1000) + 999);
-      } else {
-        if (outcome instanceof Error) throw outcome;
-        for (const q of rollingQuotas(quotas)) {
-          expect(countIn(now - q.windowMs, now) + 1, `admitted over the ${q.name} quota at step ${step}`).toBeLessThanOrEqual(q.limit);
+  it.skipIf(!enabled)(
+    'never admits over a quota, and gives capacity back at most one bucket late, with Retry-After to match',
+    async () => {
+      const quotas: KeyQuotas = { total: null, daily: 4, weekly: 9, monthly: 20 };
+      const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
+      const admitted: number[] = [];
+      let limiter = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
+      const countIn = (from: number, to: number) => admitted.filter((t) => t > from && t <= to).length;
+      const random = rng(6);
+      let now = T + 12_345;
+      let refusals = 0;
+      for (let step = 0; step < 1500; step++) {
+        const r = random();
+        if (r < 0.3) now += Math.floor(random() * 5_000);
+        else if (r < 0.5) now += MINUTE_MS * Math.ceil(random() * 30);
+        else if (r < 0.7) now += Math.floor(random() * 30 * 3_600_000);
+        else {
+          // Aim at a boundary: an admission's exact leaving time, or just before or after it.
+          const w = windowOf(['daily', 'weekly', 'monthly'][Math.floor(random() * 3)]!);
+          const a = admitted[admitted.length - 1 - Math.floor(random() * Math.min(admitted.length, 25))];
+          const target = a === undefined ? now : a + w.windowMs + [-1, 0, 1, w.bucketMs - 1, w.bucketMs][Math.floor(random() * 5)]!;
+          if (target > now) now = target;
         }
-        admitted.push(now);
-      }
-    }
-    expect(admitted.length).toBeGreaterThan(300);
-    expect(refusals).toBeGreaterThan(300);
-  }, 120_000);
-
-  it.skipIf(!enabled)('reads used, remaining and the next slot without counting, and a store seeded from the logs reads the same', async () => {
-    const quotas: KeyQuotas = { total: 60, daily: 4, weekly: 9, monthly: 20 };
-    const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
-    const admitted: number[] = [];
-    const limiter = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
-    const countIn = (from: number, to: number) => admitted.filter((t) => t > from && t <= to).length;
-    const random = rng(11);
-    let now = T + 7_777;
-    for (let step = 0; step < 400; step++) {
-      now += [() => Math.floor(random() * 5_000), () => MINUTE_MS * Math.ceil(random() * 30), () => Math.floor(random() * 30 * 3_600_000)][Math.floor(random() * 3)]!();
-      const outcome = await limiter.admit(p, now, 'default', 1).catch((e: unknown) => e);
-      if (!(outcome instanceof ApiError)) admitted.push(now);
-      if (step % 20 !== 19) continue;
-
-      const read = await limiter.readQuotas(p, now);
-      expect(read.map((r) => r.name)).toEqual(['total', 'daily', 'weekly', 'monthly']);
-      expect(read[0]).toEqual({ name: 'total', limit: 60, used: admitted.length, nextSlotAt: null });
-      for (const r of read.slice(1)) {
-        const q = rollingQuotas(quotas).find((x) => x.name === r.name)!;
-        // The exact count, or up to one bucket's more: what admission checks against.
-        expect(r.used).toBeGreaterThanOrEqual(countIn(now - q.windowMs, now));
-        expect(r.used).toBeLessThanOrEqual(countIn(now - q.windowMs - q.bucketMs, now));
-        if (r.used === 0) {
-          expect(r.nextSlotAt).toBeNull();
-          continue;
+        if (step % 500 === 499) limiter = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted)); // a restart: seeded from the logs
+        const outcome = await limiter.admit(p, now, 'default', 1).catch((e: unknown) => e);
+        if (outcome instanceof ApiError) {
+          expect(outcome.code).toBe('quota_exceeded');
+          refusals++;
+          // Refused: some window was full counting every admission up to one bucket older than its window.
+          const late = rollingQuotas(quotas).some((q) => countIn(now - q.windowMs - q.bucketMs, now) + 1 > q.limit);
+          expect(late, `refused at step ${step} though every window had room a bucket ago`).toBe(true);
+          const name = /^Rate limit exceeded: quota (\w+) /.exec(outcome.message)![1];
+          expect(outcome.message).toMatch(new RegExp(`\\(in ${outcome.headers['Retry-After']} s\\)$`));
+          const q = rollingQuotas(quotas).find((x) => x.name === name)!;
+          const inside = admitted.filter((t) => t > now - q.windowMs && t <= now);
+          const exactFree = inside.length + 1 > q.limit ? inside[inside.length - q.limit]! + q.windowMs : now;
+          const retryAt = now + Number(outcome.headers['Retry-After']) * 1000;
+          expect(retryAt).toBeGreaterThanOrEqual(exactFree);
+          expect(retryAt).toBeLessThanOrEqual(Math.max(exactFree + q.bucketMs, now + 1000) + 999);
+        } else {
+          if (outcome instanceof Error) throw outcome;
+          for (const q of rollingQuotas(quotas)) {
+            expect(countIn(now - q.windowMs, now) + 1, `admitted over the ${q.name} quota at step ${step}`).toBeLessThanOrEqual(q.limit);
+          }
+          admitted.push(now);
         }
-        // Remaining goes up at nextSlotAt, not a millisecond before.
-        const at = async (time: number) => (await limiter.readQuotas(p, time)).find((x) => x.name === r.name)!;
-        const remaining = (x: { limit: number; used: number }) => Math.max(0, x.limit - x.used);
-        expect(r.nextSlotAt!).toBeGreaterThan(now);
-        expect(remaining(await at(r.nextSlotAt! - 1))).toBe(remaining(r));
-        expect(remaining(await at(r.nextSlotAt!))).toBeGreaterThan(remaining(r));
       }
-      // Reads count nothing, and a restarted store, seeded from the logs, reads the same.
-      expect(await limiter.readQuotas(p, now)).toEqual(read);
-      const restarted = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
-      expect(await restarted.readQuotas(p, now)).toEqual(read);
-    }
-    expect(admitted.length).toBeGreaterThan(40);
-  }, 120_000);
+      expect(admitted.length).toBeGreaterThan(300);
+      expect(refusals).toBeGreaterThan(300);
+    },
+    120_000,
+  );
 
-  it.skipIf(!enabled)('keeps a key with quotas of 10^9 under 64 KiB however many admissions 30 days hold', async () => {
-    const store = await makeStore();
-    const quotas: KeyQuotas = { total: 1_000_000_000, daily: 1_000_000_000, weekly: 1_000_000_000, monthly: 1_000_000_000 };
-    const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
-    const limiter = new Limiter(store, () => undefined, seedsFrom([]));
-    // One every 7 minutes for 31 days, and a burst of 100 in one minute each day.
-    let n = 0;
-    for (let t = T; t < T + 31 * DAY_MS; t += 7 * MINUTE_MS) {
-      await limiter.admit(p, t, 'default', 1);
-      n++;
-      if ((t - T) % DAY_MS < 7 * MINUTE_MS) for (let i = 0; i < 100; i++, n++) await limiter.admit(p, t + i, 'default', 1);
-    }
-    expect(n).toBeGreaterThan(9_000);
-    let bytes: number;
-    if (store instanceof RedisCounterStore) {
-      const keys = store.quotaKeys(p.keyId, rollingQuotas(quotas));
-      expect(keys).toHaveLength(3);
-      const usage = await Promise.all(keys.map((k) => store.client.memory('USAGE', k, 'SAMPLES', 0)));
-      bytes = usage.reduce<number>((a, b) => a + Number(b ?? 0), 0);
-    } else bytes = (store as MemoryCounterStore).stateBytes(p.keyId);
-    expect(bytes).toBeGreaterThan(57_616);
-    expect(bytes).toBeLessThanOrEqual(64 * 1024);
-  }, 120_000);
+  it.skipIf(!enabled)(
+    'reads used, remaining and the next slot without counting, and a store seeded from the logs reads the same',
+    async () => {
+      const quotas: KeyQuotas = { total: 60, daily: 4, weekly: 9, monthly: 20 };
+      const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
+      const admitted: number[] = [];
+      const limiter = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
+      const countIn = (from: number, to: number) => admitted.filter((t) => t > from && t <= to).length;
+      const random = rng(11);
+      let now = T + 7_777;
+      for (let step = 0; step < 400; step++) {
+        now += [() => Math.floor(random() * 5_000), () => MINUTE_MS * Math.ceil(random() * 30), () => Math.floor(random() * 30 * 3_600_000)][
+          Math.floor(random() * 3)
+        ]!();
+        const outcome = await limiter.admit(p, now, 'default', 1).catch((e: unknown) => e);
+        if (!(outcome instanceof ApiError)) admitted.push(now);
+        if (step % 20 !== 19) continue;
+
+        const read = await limiter.readQuotas(p, now);
+        expect(read.map((r) => r.name)).toEqual(['total', 'daily', 'weekly', 'monthly']);
+        expect(read[0]).toEqual({ name: 'total', limit: 60, used: admitted.length, nextSlotAt: null });
+        for (const r of read.slice(1)) {
+          const q = rollingQuotas(quotas).find((x) => x.name === r.name)!;
+          // The exact count, or up to one bucket's more: what admission checks against.
+          expect(r.used).toBeGreaterThanOrEqual(countIn(now - q.windowMs, now));
+          expect(r.used).toBeLessThanOrEqual(countIn(now - q.windowMs - q.bucketMs, now));
+          if (r.used === 0) {
+            expect(r.nextSlotAt).toBeNull();
+            continue;
+          }
+          // Remaining goes up at nextSlotAt, not a millisecond before.
+          const at = async (time: number) => (await limiter.readQuotas(p, time)).find((x) => x.name === r.name)!;
+          const remaining = (x: { limit: number; used: number }) => Math.max(0, x.limit - x.used);
+          expect(r.nextSlotAt!).toBeGreaterThan(now);
+          expect(remaining(await at(r.nextSlotAt! - 1))).toBe(remaining(r));
+          expect(remaining(await at(r.nextSlotAt!))).toBeGreaterThan(remaining(r));
+        }
+        // Reads count nothing, and a restarted store, seeded from the logs, reads the same.
+        expect(await limiter.readQuotas(p, now)).toEqual(read);
+        const restarted = new Limiter(await makeStore(), () => undefined, seedsFrom(admitted));
+        expect(await restarted.readQuotas(p, now)).toEqual(read);
+      }
+      expect(admitted.length).toBeGreaterThan(40);
+    },
+    120_000,
+  );
+
+  it.skipIf(!enabled)(
+    'keeps a key with quotas of 10^9 under 64 KiB however many admissions 30 days hold',
+    async () => {
+      const store = await makeStore();
+      const quotas: KeyQuotas = { total: 1_000_000_000, daily: 1_000_000_000, weekly: 1_000_000_000, monthly: 1_000_000_000 };
+      const p = principal('none', { keyId: `key_${randomUUID()}`, quotas });
+      const limiter = new Limiter(store, () => undefined, seedsFrom([]));
+      // One every 7 minutes for 31 days, and a burst of 100 in one minute each day.
+      let n = 0;
+      for (let t = T; t < T + 31 * DAY_MS; t += 7 * MINUTE_MS) {
+        await limiter.admit(p, t, 'default', 1);
+        n++;
+        if ((t - T) % DAY_MS < 7 * MINUTE_MS) for (let i = 0; i < 100; i++, n++) await limiter.admit(p, t + i, 'default', 1);
+      }
+      expect(n).toBeGreaterThan(9_000);
+      let bytes: number;
+      if (store instanceof RedisCounterStore) {
+        const keys = store.quotaKeys(p.keyId, rollingQuotas(quotas));
+        expect(keys).toHaveLength(3);
+        const usage = await Promise.all(keys.map((k) => store.client.memory('USAGE', k, 'SAMPLES', 0)));
+        bytes = usage.reduce<number>((a, b) => a + Number(b ?? 0), 0);
+      } else bytes = (store as MemoryCounterStore).stateBytes(p.keyId);
+      expect(bytes).toBeGreaterThan(57_616);
+      expect(bytes).toBeLessThanOrEqual(64 * 1024);
+    },
+    120_000,
+  );
 });
 
 describe('the Redis script and the in-process store', () => {
-  it.skipIf(!redisUrl)('agree on every admission, refusal, message and header, tightest and refusing quota included', async () => {
-    const quotas: KeyQuotas = { total: 150, daily: 12, weekly: 30, monthly: 60 };
-    // On the Free plan, so plan-window refusals (which carry the tightest quota too) come up as well.
-    const p = principal('plan_free', { keyId: `key_${randomUUID()}`, quotas });
-    const plans = (id: string) => PLAN_CATALOG.find((x) => x.id === id);
-    const admitted: number[] = [];
-    const memory = new Limiter(new MemoryCounterStore(), plans, seedsFrom(admitted));
-    const redis = new Limiter(await redisStore(), plans, seedsFrom(admitted));
-    const answer = (o: unknown) => (o instanceof ApiError ? { code: o.code, message: o.message, headers: o.headers } : o);
-    const random = rng(23);
-    let now = T + 4_321;
-    let refusals = 0;
-    let planRefusals = 0;
-    for (let step = 0; step < 900; step++) {
-      const steps = [() => 0, () => Math.floor(random() * 700), () => Math.floor(random() * 5_000), () => MINUTE_MS * Math.ceil(random() * 60), () => Math.floor(random() * 40 * 3_600_000)];
-      now += steps[Math.floor(random() * steps.length)]!();
-      const [m, r] = await Promise.all([memory.admit(p, now, 'default', 1).catch((e: unknown) => e), redis.admit(p, now, 'default', 1).catch((e: unknown) => e)]);
-      expect(answer(r), `step ${step}`).toEqual(answer(m));
-      if (m instanceof ApiError) refusals++;
-      else admitted.push(now);
-      if (m instanceof ApiError && m.code === 'rate_limited') planRefusals++;
-    }
-    expect(refusals).toBeGreaterThan(50);
-    expect(planRefusals).toBeGreaterThan(10);
-    // The total quota is reached too: its refusals (never freeing) are compared as well.
-    expect(admitted.length).toBe(150);
-  }, 120_000);
+  it.skipIf(!redisUrl)(
+    'agree on every admission, refusal, message and header, tightest and refusing quota included',
+    async () => {
+      const quotas: KeyQuotas = { total: 150, daily: 12, weekly: 30, monthly: 60 };
+      // On the Free plan, so plan-window refusals (which carry the tightest quota too) come up as well.
+      const p = principal('plan_free', { keyId: `key_${randomUUID()}`, quotas });
+      const plans = (id: string) => PLAN_CATALOG.find((x) => x.id === id);
+      const admitted: number[] = [];
+      const memory = new Limiter(new MemoryCounterStore(), plans, seedsFrom(admitted));
+      const redis = new Limiter(await redisStore(), plans, seedsFrom(admitted));
+      const answer = (o: unknown) => (o instanceof ApiError ? { code: o.code, message: o.message, headers: o.headers } : o);
+      const random = rng(23);
+      let now = T + 4_321;
+      let refusals = 0;
+      let planRefusals = 0;
+      for (let step = 0; step < 900; step++) {
+        const steps = [
+          () => 0,
+          () => Math.floor(random() * 700),
+          () => Math.floor(random() * 5_000),
+          () => MINUTE_MS * Math.ceil(random() * 60),
+          () => Math.floor(random() * 40 * 3_600_000),
+        ];
+        now += steps[Math.floor(random() * steps.length)]!();
+        const [m, r] = await Promise.all([
+          memory.admit(p, now, 'default', 1).catch((e: unknown) => e),
+          redis.admit(p, now, 'default', 1).catch((e: unknown) => e),
+        ]);
+        expect(answer(r), `step ${step}`).toEqual(answer(m));
+        if (m instanceof ApiError) refusals++;
+        else admitted.push(now);
+        if (m instanceof ApiError && m.code === 'rate_limited') planRefusals++;
+      }
+      expect(refusals).toBeGreaterThan(50);
+      expect(planRefusals).toBeGreaterThan(10);
+      // The total quota is reached too: its refusals (never freeing) are compared as well.
+      expect(admitted.length).toBe(150);
+    },
+    120_000,
+  );
 });
 
 describe('falling back to in-process counters', () => {
   const input: AdmitInput = { now: T, cost: 1, fixed: [], quota: null };
-  const failing = (err: unknown): CounterStore => ({ kind: 'redis', admit: () => Promise.reject(err), readQuota: () => Promise.reject(err), close: async () => {} });
+  const failing = (err: unknown): CounterStore => ({
+    kind: 'redis',
+    admit: () => Promise.reject(err),
+    readQuota: () => Promise.reject(err),
+    close: async () => {},
+  });
 
   it('happens only when the primary store is unreachable', async () => {
     const fallback = new FallbackCounterStore(failing(new CounterStoreUnavailable(new Error('Connection is closed.'))), new MemoryCounterStore(), {
@@ -238,12 +270,14 @@ describe('falling back to in-process counters', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
       Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }),
       reply('LOADING Redis is loading the dataset in memory'),
-    ]) expect(isConnectionFailure(e), e.message).toBe(true);
+    ])
+      expect(isConnectionFailure(e), e.message).toBe(true);
     for (const e of [
       reply('ERR user_script:12: attempt to compare nil with number'),
       new RangeError('Maximum call stack size exceeded'),
       new TypeError("Cannot read properties of undefined (reading 'head')"),
-    ]) expect(isConnectionFailure(e), e.message).toBe(false);
+    ])
+      expect(isConnectionFailure(e), e.message).toBe(false);
   });
 
   it.skipIf(!redisUrl)('reports an error from inside the Redis script as itself, not as Redis unreachable', async () => {

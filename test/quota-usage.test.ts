@@ -13,7 +13,12 @@ const t = serverForFile();
 const moveTo = (hhmmss: string) => moveToTomorrow(t.clock, hhmmss);
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoSeconds = (ms: number) => iso(ms).replace('.000Z', 'Z');
-const quota = (limit: number, used: number, nextSlotAt: number | null) => ({ limit, used, remaining: Math.max(0, limit - used), nextSlotAt: nextSlotAt === null ? null : iso(nextSlotAt) });
+const quota = (limit: number, used: number, nextSlotAt: number | null) => ({
+  limit,
+  used,
+  remaining: Math.max(0, limit - used),
+  nextSlotAt: nextSlotAt === null ? null : iso(nextSlotAt),
+});
 /** The last item of a RateLimit or RateLimit-Policy field: the key's tightest quota, when it has quotas. */
 const lastItem = (field: string | null) => field?.split(', ').at(-1);
 
@@ -70,7 +75,7 @@ describe.each(SURFACES)('what a key shows of its quotas over %s', (_name, makeSu
     expect((await s.me(k.secret)).status).toBe(200);
   });
 
-  it('shows nothing for a key without quotas, and no other workspace\'s key', async () => {
+  it("shows nothing for a key without quotas, and no other workspace's key", async () => {
     const plain = (await s.createKey(ent.key, { name: 'no quotas', permissions: ['read:contacts'] })).data!;
     expect((await s.quotaUsage(ent.key, plain.id)).data).toEqual({});
     expect((await s.ownQuotaUsage(plain.secret)).data).toEqual({});

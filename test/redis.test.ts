@@ -13,30 +13,34 @@ const serverProcess = async () => (await procs.start(processEnv(procs.tempDir(),
 describe('counters in Redis', () => {
   const shared = process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL;
 
-  it.skipIf(!shared)('let two server processes on one Redis enforce one quota exactly', async () => {
-    const database = await openTestDatabase();
-    const { admin } = await bootstrapOn(database, systemClock, { name: 'Two processes', plan: 'admin' });
-    await database.close();
-    const [a, b] = await Promise.all([serverProcess(), serverProcess()]);
+  it.skipIf(!shared)(
+    'let two server processes on one Redis enforce one quota exactly',
+    async () => {
+      const database = await openTestDatabase();
+      const { admin } = await bootstrapOn(database, systemClock, { name: 'Two processes', plan: 'admin' });
+      await database.close();
+      const [a, b] = await Promise.all([serverProcess(), serverProcess()]);
 
-    const created = await fetch(`${a}/v1/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin.secret}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'shared quota', permissions: ['read:contacts'], quotas: { daily: 25 } }),
-    });
-    const key = ((await created.json()) as { data: { key: string } }).data.key;
+      const created = await fetch(`${a}/v1/api-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'shared quota', permissions: ['read:contacts'], quotas: { daily: 25 } }),
+      });
+      const key = ((await created.json()) as { data: { key: string } }).data.key;
 
-    const results = await Promise.all(
-      Array.from({ length: 80 }, (_, i) =>
-        fetch(`${i % 2 ? a : b}/v1/me`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({
-          status: r.status,
-          code: r.status === 200 ? null : ((await r.json()) as { error: { code: string } }).error.code,
-        })),
-      ),
-    );
-    expect(results.filter((r) => r.status === 200)).toHaveLength(25);
-    expect(results.filter((r) => r.code === 'quota_exceeded')).toHaveLength(55);
-  }, 120_000);
+      const results = await Promise.all(
+        Array.from({ length: 80 }, (_, i) =>
+          fetch(`${i % 2 ? a : b}/v1/me`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({
+            status: r.status,
+            code: r.status === 200 ? null : ((await r.json()) as { error: { code: string } }).error.code,
+          })),
+        ),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(25);
+      expect(results.filter((r) => r.code === 'quota_exceeded')).toHaveLength(55);
+    },
+    120_000,
+  );
 
   it.each(SURFACES)('fall back to this process while Redis is unreachable (%s)', async (_n, makeSurface) => {
     // Nothing listens on port 1: every Redis command fails at once.

@@ -17,7 +17,13 @@ export const config = {
   seconds: intEnv('BENCH_SECONDS', rounds > 1 ? 6 : 10),
   warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', 2),
   connections: intEnv('BENCH_CONNECTIONS', 50),
-  only: process.env.BENCH_TARGETS ? new Set(process.env.BENCH_TARGETS.split(',').map((s) => s.trim()).filter(Boolean)) : null,
+  only: process.env.BENCH_TARGETS
+    ? new Set(
+        process.env.BENCH_TARGETS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+    : null,
   databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
   redisUrl: process.env.BENCH_REDIS_URL || undefined,
 };

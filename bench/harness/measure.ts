@@ -132,4 +132,3 @@ export async function measure(target: Target, server: RunningServer, servers: Ru
     cpu,
   };
 }
-

@@ -24,7 +24,9 @@ export async function redisPing(url: string): Promise<void> {
   try {
     await withRedis(url, (r) => r.ping());
   } catch (err) {
-    throw new Error(`Redis at BENCH_REDIS_URL is unreachable (${err instanceof Error ? err.message : String(err)}); correct it, or unset it to skip the redis-* targets`);
+    throw new Error(
+      `Redis at BENCH_REDIS_URL is unreachable (${err instanceof Error ? err.message : String(err)}); correct it, or unset it to skip the redis-* targets`,
+    );
   }
 }
 

@@ -137,7 +137,12 @@ export function report({ suites, targets, servers, measurements, accounts, warni
   const allRatios = suites.flatMap((s) => s.ratios);
   const redisServers = new Set<ServerId>(servers.filter((s) => s.redisUrl !== null).map((s) => s.id));
   const cpuModel = cpus()[0]?.model ?? 'unknown';
-  const summaries = targets.map((t) => summarize(t, measurements.filter((m) => m.target === t.name)));
+  const summaries = targets.map((t) =>
+    summarize(
+      t,
+      measurements.filter((m) => m.target === t.name),
+    ),
+  );
   const rows = [['target', 'req/s', 'min', 'max', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'unexpected', 'other cores']];
   for (const s of summaries) {
     rows.push([
@@ -188,7 +193,9 @@ export function report({ suites, targets, servers, measurements, accounts, warni
   }
   for (const r of allRatios.filter((x) => x.atLeast !== undefined && !rs.some((y) => y.name === x.name))) {
     const need = [r.numerator, r.denominator].map((n) => suites.find((s) => s.targets.some((t) => t.name === n))!.needs).find((x) => x && !x.set);
-    process.stdout.write(`GOAL ${r.name} ${r.label} (${r.numerator} / ${r.denominator}): not measured (${need ? `set ${need.env} to measure it` : 'target not selected'})\n`);
+    process.stdout.write(
+      `GOAL ${r.name} ${r.label} (${r.numerator} / ${r.denominator}): not measured (${need ? `set ${need.env} to measure it` : 'target not selected'})\n`,
+    );
   }
   const failed = rs.filter((r) => r.pass === false);
 
@@ -218,7 +225,9 @@ export function report({ suites, targets, servers, measurements, accounts, warni
   };
   process.stdout.write(`BENCH_JSON ${JSON.stringify(report)}\n`);
   for (const r of failed) {
-    process.stderr.write(`bench: goal ${r.name} failed: ${r.label} (${r.numerator} / ${r.denominator}) measured ${r.value.toFixed(3)}, wanted >= ${r.atLeast!.toFixed(2)}\n`);
+    process.stderr.write(
+      `bench: goal ${r.name} failed: ${r.label} (${r.numerator} / ${r.denominator}) measured ${r.value.toFixed(3)}, wanted >= ${r.atLeast!.toFixed(2)}\n`,
+    );
   }
   return failed.length === 0 ? 0 : 1;
 }

@@ -43,7 +43,10 @@ async function main(suites: Suite[]): Promise<number> {
   for (const s of await Promise.all(needed.map((spec) => spec.start()))) running.set(s.id, s);
   const servers = [...running.values()];
   for (const s of servers) {
-    if (s.keys) process.stdout.write(`${s.id}: workspace ${s.keys.workspaceId}, admin key ${s.keys.admin.id} (standard tier), full key ${s.keys.full.id} (standard tier, quotas ${JSON.stringify(FULL_KEY_BODY.quotas)})\n`);
+    if (s.keys)
+      process.stdout.write(
+        `${s.id}: workspace ${s.keys.workspaceId}, admin key ${s.keys.admin.id} (standard tier), full key ${s.keys.full.id} (standard tier, quotas ${JSON.stringify(FULL_KEY_BODY.quotas)})\n`,
+      );
   }
 
   const measurements: Measurement[] = [];

@@ -68,14 +68,7 @@ export const FULL_KEY_BODY = {
 /** Below this many requests a second (per key and per workspace) the plan would answer the load with 429s. */
 const MIN_PLAN_PER_SECOND = 50_000;
 
-export async function callJson(
-  name: string,
-  baseUrl: string,
-  method: string,
-  path: string,
-  key: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
+export async function callJson(name: string, baseUrl: string, method: string, path: string, key: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(baseUrl + path, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? json : {}) },

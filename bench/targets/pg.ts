@@ -36,5 +36,10 @@ export const pg: Suite = {
     { name: 'pg c/a', numerator: 'pg-rest-me', denominator: 'yoga-graphql', label: 'our REST /v1/me on PostgreSQL' },
     { name: 'pg e/a', numerator: 'pg-full', denominator: 'yoga-graphql', label: 'full gateway on PostgreSQL' },
   ],
-  needs: { env: 'BENCH_DATABASE_URL', set: config.databaseUrl !== undefined, example: 'postgres://postgres@127.0.0.1:5432/bench', what: 'our server on PostgreSQL' },
+  needs: {
+    env: 'BENCH_DATABASE_URL',
+    set: config.databaseUrl !== undefined,
+    example: 'postgres://postgres@127.0.0.1:5432/bench',
+    what: 'our server on PostgreSQL',
+  },
 };

@@ -22,7 +22,9 @@ export const redis: Suite = {
       // Set-up counted the admin key's calls: in Redis, not in the fallback store, if the workspace's windows are there.
       const found = await redisKeys(redisUrl, `${REDIS_PREFIX}w:${server.keys!.workspaceId}:*`);
       if (found.length === 0) {
-        throw new Error(`ours-redis: no ${REDIS_PREFIX}w:${server.keys!.workspaceId}:* counters in Redis after set-up; is the limiter on Redis?\n${server.child.output.lastLines()}`);
+        throw new Error(
+          `ours-redis: no ${REDIS_PREFIX}w:${server.keys!.workspaceId}:* counters in Redis after set-up; is the limiter on Redis?\n${server.child.output.lastLines()}`,
+        );
       }
       return server;
     },

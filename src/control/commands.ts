@@ -48,9 +48,7 @@ export const cliRequestSchema = z.discriminatedUnion('command', [
     .object({
       command: z.literal('keys import'),
       workspace: text(200),
-      lines: z
-        .array(z.object({ line: z.number().int().min(1), text: text(MAX_IMPORT_LINE_BYTES) }).strict())
-        .max(IMPORT_CHUNK_LINES),
+      lines: z.array(z.object({ line: z.number().int().min(1), text: text(MAX_IMPORT_LINE_BYTES) }).strict()).max(IMPORT_CHUNK_LINES),
     })
     .strict(),
   ...WORKSPACES_REQUESTS,

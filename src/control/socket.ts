@@ -136,11 +136,7 @@ export class ControlUnreachableError extends Error {
  * Sends one request and waits for its answer. Throws ControlUnreachableError when nothing was
  * sent; any failure after sending says the command may have been applied, because it may.
  */
-export function sendCliRequest(
-  path: string,
-  req: CliRequest,
-  opts: { connectTimeoutMs?: number; replyTimeoutMs?: number } = {},
-): Promise<CliOutput> {
+export function sendCliRequest(path: string, req: CliRequest, opts: { connectTimeoutMs?: number; replyTimeoutMs?: number } = {}): Promise<CliOutput> {
   const connectTimeoutMs = opts.connectTimeoutMs ?? 5_000;
   const replyTimeoutMs = opts.replyTimeoutMs ?? 300_000;
   return new Promise((resolvePromise, reject) => {
@@ -157,8 +153,7 @@ export function sendCliRequest(
       if (err) reject(err);
       else resolvePromise(out!);
     };
-    const unknownOutcome = (why: string) =>
-      new Error(`${why}; the command may or may not have been applied by the server: check before running it again`);
+    const unknownOutcome = (why: string) => new Error(`${why}; the command may or may not have been applied by the server: check before running it again`);
     let timer = setTimeout(() => finish(new ControlUnreachableError(`no answer from ${path} within ${connectTimeoutMs} ms`)), connectTimeoutMs);
     socket.on('connect', () => {
       connected = true;
@@ -183,8 +178,7 @@ export function sendCliRequest(
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (connected) return finish(unknownOutcome(`the connection to the server failed (${err.code ?? err.message})`));
-      if (err.code === 'EACCES' || err.code === 'EPERM')
-        return finish(new Error(`permission denied on ${path}: run the CLI as the user that runs the server`));
+      if (err.code === 'EACCES' || err.code === 'EPERM') return finish(new Error(`permission denied on ${path}: run the CLI as the user that runs the server`));
       finish(new ControlUnreachableError(`${path}: ${err.code ?? err.message}`));
     });
     socket.on('close', () => {

@@ -189,14 +189,25 @@ export async function runWorkspacesCommand(caller: CliOperator, req: WorkspacesR
     case 'workspaces list': {
       const { items: rows } = await asFlags(listManagedWorkspaces(caller, { name: req.name, plan: req.plan }, { limit: req.limit ?? MAX_PAGE_SIZE }));
       const line = (w: ManagedWorkspace) =>
-        [w.id, w.name, w.plan.name, count(w.creditBalance, 'credit'), count(w.keyCount, 'key'), `${count(w.callsToday, 'call')} today`, w.plan.override ? `override ${overrideText(w.plan.override)}` : ''].join('\t').trimEnd();
+        [
+          w.id,
+          w.name,
+          w.plan.name,
+          count(w.creditBalance, 'credit'),
+          count(w.keyCount, 'key'),
+          `${count(w.callsToday, 'call')} today`,
+          w.plan.override ? `override ${overrideText(w.plan.override)}` : '',
+        ]
+          .join('\t')
+          .trimEnd();
       return { json: rows.map(restManagedWorkspace), text: rows.length ? rows.map(line).join('\n') : 'No workspaces' };
     }
     case 'workspaces show':
       return one(await getManagedWorkspace(caller, req.workspace));
     case 'workspaces audit': {
       const { items: rows } = await listAudit(caller, req.workspace, { limit: req.limit });
-      const line = (a: (typeof rows)[number]) => [a.at.toISOString(), a.actor, a.action, `${JSON.stringify(a.before)} -> ${JSON.stringify(a.after)}`].join('\t');
+      const line = (a: (typeof rows)[number]) =>
+        [a.at.toISOString(), a.actor, a.action, `${JSON.stringify(a.before)} -> ${JSON.stringify(a.after)}`].join('\t');
       return { json: rows.map(restAuditEntry), text: rows.length ? rows.map(line).join('\n') : 'No operator changes' };
     }
     case 'workspaces set':

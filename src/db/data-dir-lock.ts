@@ -1,4 +1,17 @@
-import { chmodSync, closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { z } from 'zod';
@@ -88,7 +101,12 @@ export async function lockDataDir(dataDir: string, owner: LockOwner): Promise<Da
       if (attempt < 3) continue;
       throw new Error(`${file} keeps being replaced while this process locks it`);
     }
-    const holder: LockHolder = { pid: process.pid, kind: owner.kind, startedAt: new Date().toISOString(), ...(owner.command ? { command: owner.command } : {}) };
+    const holder: LockHolder = {
+      pid: process.pid,
+      kind: owner.kind,
+      startedAt: new Date().toISOString(),
+      ...(owner.command ? { command: owner.command } : {}),
+    };
     writeRecord(fd, holder);
     makePrivate(dir);
     let released = false;

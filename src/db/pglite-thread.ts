@@ -68,10 +68,12 @@ export class PgliteThread {
     const bound = body.kind === 'migrate' ? 0 : this.callTimeoutMs;
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const settle = <T>(fn: (v: T) => void) => (v: T) => {
-        clearTimeout(timer);
-        fn(v);
-      };
+      const settle =
+        <T>(fn: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(timer);
+          fn(v);
+        };
       this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
       if (bound > 0) {
         timer = setTimeout(() => {

@@ -146,7 +146,10 @@ const headerRefs = (names: readonly string[]) => Object.fromEntries(names.map((n
 function errorResponse(codes: ErrorCode[]): JsonSchema {
   const status = ERROR_STATUS[codes[0]!];
   const lines = codes.map((c) => `- \`${c}\`: ${ERROR_DOCS[c].when} "${ERROR_DOCS[c].message}"`);
-  const headers = status === 429 || status === 503 || codes.includes('ip_blocked') ? headerRefs(['Retry-After', 'X-Request-ID', ...(status === 429 ? Object.keys(RATE_LIMIT_HEADERS) : [])]) : headerRefs(['X-Request-ID']);
+  const headers =
+    status === 429 || status === 503 || codes.includes('ip_blocked')
+      ? headerRefs(['Retry-After', 'X-Request-ID', ...(status === 429 ? Object.keys(RATE_LIMIT_HEADERS) : [])])
+      : headerRefs(['X-Request-ID']);
   return {
     description: lines.join('\n'),
     headers,
@@ -214,7 +217,8 @@ function operation(op: DocOperation, plans: readonly PlanRow[]): JsonSchema {
       name: 'Idempotency-Key',
       in: 'header',
       required: false,
-      description: 'Any unique string (at most 255 characters). A retry with the same key and body replays the first result, secret included, for 24 hours, with `Idempotent-Replayed: true`.',
+      description:
+        'Any unique string (at most 255 characters). A retry with the same key and body replays the first result, secret included, for 24 hours, with `Idempotent-Replayed: true`.',
       schema: { type: 'string', maxLength: 255 },
     });
   }
@@ -255,13 +259,16 @@ function operation(op: DocOperation, plans: readonly PlanRow[]): JsonSchema {
   if (op.body) {
     const content: JsonSchema = { schema: restBodySchema(op.body) };
     if (op.examples?.request !== undefined) content.example = op.examples.request;
-    const required = Array.isArray(content.schema && (content.schema as JsonSchema).required) && ((content.schema as JsonSchema).required as unknown[]).length > 0;
+    const required =
+      Array.isArray(content.schema && (content.schema as JsonSchema).required) && ((content.schema as JsonSchema).required as unknown[]).length > 0;
     out.requestBody = { required, content: { 'application/json': content } };
   }
   return out;
 }
 
-const intro = (plans: readonly PlanRow[]) => `The workspace API over REST. The same operations, under the same rules, are on GraphQL at [/graphql](/graphql) (GraphiQL in a browser); each operation below names its GraphQL field.
+const intro = (
+  plans: readonly PlanRow[],
+) => `The workspace API over REST. The same operations, under the same rules, are on GraphQL at [/graphql](/graphql) (GraphiQL in a browser); each operation below names its GraphQL field.
 
 ## Authentication
 Every request carries a key: \`Authorization: Bearer wbk_live_…\`. Keys are created with \`POST /v1/api-keys\` (or \`createApiKey\`), or by the operator's command line. Each operation needs one scope (listed on it) unless it says "any valid key".
@@ -313,7 +320,10 @@ export function buildOpenApi(routes: readonly RestRoute[], plans: readonly PlanR
         ...RATE_LIMIT_HEADERS,
         'Retry-After': { description: 'Seconds to wait before a retry can succeed.', schema: { type: 'integer' } },
         'X-Request-ID': { description: 'The request id (yours, if you sent one); quote it when reporting a problem.', schema: { type: 'string' } },
-        'Idempotent-Replayed': { description: '`true` when the response replays an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
+        'Idempotent-Replayed': {
+          description: '`true` when the response replays an earlier request with the same Idempotency-Key.',
+          schema: { type: 'string', enum: ['true'] },
+        },
       },
       schemas: {
         ...shapeComponents(),
@@ -324,7 +334,10 @@ export function buildOpenApi(routes: readonly RestRoute[], plans: readonly PlanR
             error: {
               type: 'object',
               required: ['code', 'message'],
-              properties: { code: { type: 'string', enum: Object.keys(ERROR_STATUS) }, message: { type: 'string', description: 'Names the problem and what is wanted.' } },
+              properties: {
+                code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+                message: { type: 'string', description: 'Names the problem and what is wanted.' },
+              },
             },
           },
         },

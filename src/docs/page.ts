@@ -46,7 +46,25 @@ const SCALAR_CONFIG = {
   showDeveloperTools: 'never',
   documentDownloadType: 'json',
   defaultHttpClient: { targetKey: 'shell', clientKey: 'curl' },
-  hiddenClients: { c: true, clojure: true, csharp: true, dart: true, fsharp: true, go: true, http: true, java: true, kotlin: true, objc: true, ocaml: true, php: true, powershell: true, r: true, ruby: true, rust: true, swift: true },
+  hiddenClients: {
+    c: true,
+    clojure: true,
+    csharp: true,
+    dart: true,
+    fsharp: true,
+    go: true,
+    http: true,
+    java: true,
+    kotlin: true,
+    objc: true,
+    ocaml: true,
+    php: true,
+    powershell: true,
+    r: true,
+    ruby: true,
+    rust: true,
+    swift: true,
+  },
 };
 
 /**

@@ -28,7 +28,10 @@ export async function addCredits(db: Db, workspaceId: string, amount: number): P
     .returning({ b: workspaces.creditBalance });
   if (row) return row.b;
   const balance = await creditBalance(db, workspaceId);
-  throw errors.validation('amount', `would take the balance past ${MAX_CREDIT_BALANCE} credits: it is ${balance}, so at most ${MAX_CREDIT_BALANCE - balance} can be added`);
+  throw errors.validation(
+    'amount',
+    `would take the balance past ${MAX_CREDIT_BALANCE} credits: it is ${balance}, so at most ${MAX_CREDIT_BALANCE - balance} can be added`,
+  );
 }
 
 /**

@@ -76,10 +76,8 @@ export const errors = {
   inactiveKey: () => new ApiError('inactive_key', 'API key is inactive'),
   expiredKey: () => new ApiError('expired_key', 'API key has expired'),
   revokedKey: () => new ApiError('revoked_key', 'API key has been revoked'),
-  ipBlocked: (retryAfterSeconds: number) =>
-    new ApiError('ip_blocked', 'IP temporarily blocked', { 'Retry-After': String(retryAfterSeconds) }),
-  missingPermission: (scope: string) =>
-    new ApiError('insufficient_permissions', `Missing required permission: ${scope}`),
+  ipBlocked: (retryAfterSeconds: number) => new ApiError('ip_blocked', 'IP temporarily blocked', { 'Retry-After': String(retryAfterSeconds) }),
+  missingPermission: (scope: string) => new ApiError('insufficient_permissions', `Missing required permission: ${scope}`),
   notFound: (what: string) => new ApiError('not_found', `${what} not found`),
   /** `field` is a camelCase path; the REST surface renders it in snake_case. */
   validation: (field: string, problem: string) => new ApiError('validation_error', `${field} ${problem}`, {}, field),
@@ -91,11 +89,9 @@ export const errors = {
     err instanceof ApiError && err.code === 'validation_error' && err.field === from && err.message.startsWith(`${from} `)
       ? errors.validation(to, err.message.slice(from.length + 1))
       : err,
-  duplicateName: (name: string) =>
-    new ApiError('duplicate_name', `An active API key named "${name}" already exists in this workspace`),
+  duplicateName: (name: string) => new ApiError('duplicate_name', `An active API key named "${name}" already exists in this workspace`),
   invalidState: (message: string) => new ApiError('invalid_state', message),
-  keyInUse: () =>
-    new ApiError('key_in_use', 'API key has request history and cannot be deleted; deactivate or revoke it instead'),
+  keyInUse: () => new ApiError('key_in_use', 'API key has request history and cannot be deleted; deactivate or revoke it instead'),
 };
 
 export function serviceUnavailable(what = 'The database is unavailable'): ApiError {

@@ -144,7 +144,8 @@ export function camelizeInput(value: unknown, schema?: z.core.$ZodType): unknown
       const out: unknown[] = new Array(from.length);
       into[key] = out;
       const item = layout.kind === 'array' ? layout.item : FREE;
-      for (let i = from.length - 1; i >= 0; i--) stack.push({ from: from[i], layout: item, into: out as unknown as Frame['into'], key: i, at: { key: i, parent: at } });
+      for (let i = from.length - 1; i >= 0; i--)
+        stack.push({ from: from[i], layout: item, into: out as unknown as Frame['into'], key: i, at: { key: i, parent: at } });
     } else {
       const out: Record<string, unknown> = {};
       into[key] = out;

@@ -33,7 +33,9 @@ function canonical(v: unknown): string {
 
 /** What "the same request" means: the operation and its input, canonically serialised. */
 export function requestHashFor(operation: string, request: unknown): string {
-  return createHash('sha256').update(canonical({ op: operation, request })).digest('hex');
+  return createHash('sha256')
+    .update(canonical({ op: operation, request }))
+    .digest('hex');
 }
 
 export function validateIdempotencyKey(key: string): void {
@@ -95,10 +97,7 @@ export async function runIdempotent<T>(
     const [existing] = await db.select().from(idempotencyRecords).where(recordKey);
     if (!existing) throw new ApiError('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed; retry shortly');
     if (existing.requestHash !== requestHash) {
-      throw new ApiError(
-        'idempotency_mismatch',
-        'Idempotency-Key was already used with a different request; use a new key for a new request',
-      );
+      throw new ApiError('idempotency_mismatch', 'Idempotency-Key was already used with a different request; use a new key for a new request');
     }
     if (existing.state === 'done' && existing.responseSealed) {
       const stored = JSON.parse(sealer.open(existing.responseSealed)) as Stored;
@@ -155,4 +154,3 @@ export async function purgeIdempotencyRecords(db: Db, now: number): Promise<numb
     .returning({ k: idempotencyRecords.idempotencyKey });
   return gone.length;
 }
-

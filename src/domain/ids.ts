@@ -34,9 +34,7 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${ID_PREFIXES[kind]}_${ulid(now)}`;
 }
 
-const KIND_BY_PREFIX = new Map<string, IdKind>(
-  Object.entries(ID_PREFIXES).map(([kind, prefix]) => [prefix, kind as IdKind]),
-);
+const KIND_BY_PREFIX = new Map<string, IdKind>(Object.entries(ID_PREFIXES).map(([kind, prefix]) => [prefix, kind as IdKind]));
 
 export function kindOfId(id: string): IdKind | undefined {
   const cut = id.indexOf('_');

@@ -216,13 +216,15 @@ export async function loadPage<Listed, Row extends Listed>(page: PageRequest<Lis
 
 /** A page of `table`'s rows that meet `conditions`: loadPage for a list of one table. */
 export function loadTablePage<T extends PgTable>(db: Db, table: T, conditions: (SQL | undefined)[], page: PageRequest<T['$inferSelect']>) {
-  return loadPage(page, ({ where, orderBy, limit }): Promise<T['$inferSelect'][]> =>
-    db
-      .select()
-      .from(table as PgTable)
-      .where(and(...conditions, where))
-      .orderBy(...orderBy)
-      .limit(limit),
+  return loadPage(
+    page,
+    ({ where, orderBy, limit }): Promise<T['$inferSelect'][]> =>
+      db
+        .select()
+        .from(table as PgTable)
+        .where(and(...conditions, where))
+        .orderBy(...orderBy)
+        .limit(limit),
   );
 }
 

@@ -68,7 +68,14 @@ export async function bootstrapWorkspace(
 /** A plan by id (plan_pro), slug (pro) or name (Pro); unknown: validation_error listing the plans. */
 export function resolvePlan(lookup: WorkspaceLookup, ref: string, field = 'plan'): PlanRow {
   const plan = lookup.findPlan(ref);
-  if (!plan) throw errors.validation(field, `must be one of ${lookup.plans().map((p) => p.name).join(', ')}`);
+  if (!plan)
+    throw errors.validation(
+      field,
+      `must be one of ${lookup
+        .plans()
+        .map((p) => p.name)
+        .join(', ')}`,
+    );
   return plan;
 }
 

@@ -116,7 +116,11 @@ export class Authenticator {
       if (charged) this.budget.take(ip, now);
       p = this.load(hash).finally(() => this.pending.delete(hash));
       this.pending.set(hash, p);
-      if (charged) void p.then((found) => found && this.budget.give(ip, now), () => this.budget.give(ip, now));
+      if (charged)
+        void p.then(
+          (found) => found && this.budget.give(ip, now),
+          () => this.budget.give(ip, now),
+        );
     }
     return p;
   }

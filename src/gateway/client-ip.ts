@@ -21,9 +21,14 @@ export function parseTrustProxy(text: string): TrustProxy {
   if (v === '' || v === 'false' || v === '0') return false;
   if (/^\d+$/.test(v)) return Number(v);
   if (v === 'true') {
-    throw new Error('TRUST_PROXY=true would believe any client\'s X-Forwarded-For; set the number of proxy hops in front of the server (e.g. 1) or their addresses (e.g. loopback,10.0.0.0/8)');
+    throw new Error(
+      "TRUST_PROXY=true would believe any client's X-Forwarded-For; set the number of proxy hops in front of the server (e.g. 1) or their addresses (e.g. loopback,10.0.0.0/8)",
+    );
   }
-  const list = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const entry of list) {
     if (NAMES.has(entry)) continue;
     try {

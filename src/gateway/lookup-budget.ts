@@ -44,11 +44,9 @@ export class LookupBudget {
     }
     // Not invalid_key: the key may well exist (new, or fallen out of the cache), and a 401 tells clients to drop it.
     const seconds = waitSeconds(waitMs);
-    throw new ApiError(
-      'service_unavailable',
-      `Too many unknown API keys are being tried: this key could not be checked now; retry in ${seconds} s`,
-      { 'Retry-After': String(seconds) },
-    );
+    throw new ApiError('service_unavailable', `Too many unknown API keys are being tried: this key could not be checked now; retry in ${seconds} s`, {
+      'Retry-After': String(seconds),
+    });
   }
 
   /** The lookup found a key: it costs the budget nothing. */

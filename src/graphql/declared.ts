@@ -37,7 +37,10 @@ type MutationThunk = Parameters<typeof builder.mutationField>[1];
 
 /** The root field of a declared query or mutation. */
 export function rootOperation(op: Operation & { kind: 'query' }, field: (t: Parameters<QueryThunk>[0], declared: Declared) => ReturnType<QueryThunk>): void;
-export function rootOperation(op: Operation & { kind: 'mutation' }, field: (t: Parameters<MutationThunk>[0], declared: Declared) => ReturnType<MutationThunk>): void;
+export function rootOperation(
+  op: Operation & { kind: 'mutation' },
+  field: (t: Parameters<MutationThunk>[0], declared: Declared) => ReturnType<MutationThunk>,
+): void;
 export function rootOperation(op: Operation, field: (t: never, declared: Declared) => ReturnType<QueryThunk>): void {
   if (op.kind === 'query') builder.queryField(fieldName(op, 'Query'), (t) => field(t as never, declared(op)));
   else builder.mutationField(fieldName(op, 'Mutation'), (t) => field(t as never, declared(op)));
@@ -47,7 +50,10 @@ export function rootOperation(op: Operation, field: (t: never, declared: Declare
 export function objectOperation<Param extends ObjectParam<Types>>(
   ref: Param & { name: string },
   op: Operation,
-  field: (t: Parameters<Parameters<typeof builder.objectField<Param>>[2]>[0], declared: Declared) => ReturnType<Parameters<typeof builder.objectField<Param>>[2]>,
+  field: (
+    t: Parameters<Parameters<typeof builder.objectField<Param>>[2]>[0],
+    declared: Declared,
+  ) => ReturnType<Parameters<typeof builder.objectField<Param>>[2]>,
 ): void {
   builder.objectField(ref, fieldName(op, ref.name), (t) => field(t, declared(op)));
 }

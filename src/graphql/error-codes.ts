@@ -32,8 +32,7 @@ const STATUS_CODES: Readonly<Partial<Record<number, ErrorCode>>> = {
 
 /** Foreign wording that does not say what is wanted. */
 const MESSAGES: Readonly<Record<string, string>> = {
-  OPERATION_RESOLUTION_FAILURE:
-    'operationName must name one of the operations in the query (it may be left out only when the query holds exactly one)',
+  OPERATION_RESOLUTION_FAILURE: 'operationName must name one of the operations in the query (it may be left out only when the query holds exactly one)',
 };
 
 const isCatalogCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(ERROR_STATUS, code);

@@ -18,11 +18,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { schema } from './schema.js';
 
 function isIntrospectionOnly(op: OperationDefinitionNode | null | undefined): boolean {
-  return (
-    !!op &&
-    op.operation === 'query' &&
-    op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'))
-  );
+  return !!op && op.operation === 'query' && op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
 }
 
 /**
@@ -146,10 +142,7 @@ export interface GraphQLServerOptions {
   contexts: ServiceContextFactory;
 }
 
-export function createGraphQLServer(
-  onUnexpected: (err: unknown) => void,
-  opts: GraphQLServerOptions,
-): YogaServerInstance<ServerContext, GraphQLContext> {
+export function createGraphQLServer(onUnexpected: (err: unknown) => void, opts: GraphQLServerOptions): YogaServerInstance<ServerContext, GraphQLContext> {
   let page: string | undefined;
   return createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -159,7 +152,8 @@ export function createGraphQLServer(
     context: ({ gateway, state, res, requestHeaders }) => buildContext({ gateway, state, res, requestHeaders }, opts.contexts),
     graphiql: {
       title: 'Workspace API',
-      defaultQuery: '# Set the header {"Authorization": "Bearer wbk_live_…"} below, then run:\n{\n  viewer {\n    id\n    name\n    permissions\n    workspace { id name plan { name } }\n  }\n}\n',
+      defaultQuery:
+        '# Set the header {"Authorization": "Bearer wbk_live_…"} below, then run:\n{\n  viewer {\n    id\n    name\n    permissions\n    workspace { id name plan { name } }\n  }\n}\n',
       headers: JSON.stringify({ Authorization: 'Bearer ' }),
     },
     // The assets are inlined from the package: GraphiQL works with no internet access.

@@ -7,7 +7,13 @@ import { defineOperation } from './operation.js';
 import { one, page, SHAPES } from './shapes.js';
 
 /** Held by a key of a workspace on the Admin plan: the domain checks the plan too. */
-const operator = { scope: OPERATOR_SCOPE, limitClass: 'default', credits: { kind: 'none' }, idempotent: false, description: 'Only a key of a workspace on the Admin plan can hold admin:operator.' } as const;
+const operator = {
+  scope: OPERATOR_SCOPE,
+  limitClass: 'default',
+  credits: { kind: 'none' },
+  idempotent: false,
+  description: 'Only a key of a workspace on the Admin plan can hold admin:operator.',
+} as const;
 const managed = one(SHAPES.ManagedWorkspace);
 
 export const operatorWorkspaces = defineOperation({
@@ -16,7 +22,11 @@ export const operatorWorkspaces = defineOperation({
   kind: 'query',
   summary: "Every workspace, newest first, with its plan (lifted while an override lasts), credit balance, active keys and today's calls (since 00:00 UTC).",
   output: page(SHAPES.ManagedWorkspace),
-  rest: { method: 'GET', path: '/v1/operator/workspaces', query: { name: 'Case-insensitive substring', plan: 'A plan, e.g. pro', ...pageQueryDoc(workspaceList) } },
+  rest: {
+    method: 'GET',
+    path: '/v1/operator/workspaces',
+    query: { name: 'Case-insensitive substring', plan: 'A plan, e.g. pro', ...pageQueryDoc(workspaceList) },
+  },
 });
 
 export const operatorWorkspace = defineOperation({

@@ -17,7 +17,11 @@ describe('credits', () => {
       ran = true;
     }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
-    expect(refused).toMatchObject({ code: 'insufficient_credits', status: 402, message: 'Insufficient credits: this request costs 71 credits and the balance is 70' });
+    expect(refused).toMatchObject({
+      code: 'insufficient_credits',
+      status: 402,
+      message: 'Insufficient credits: this request costs 71 credits and the balance is 70',
+    });
     expect(ran).toBe(false);
     expect(await creditBalance(domain.db, workspace.id)).toBe(70);
   });

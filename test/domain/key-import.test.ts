@@ -18,7 +18,12 @@ const lines = (...objects: unknown[]): ImportLine[] => objects.map((o, i) => ({ 
 async function importInto(domain: Domain, workspaceId: string, input: ImportLine[]) {
   const announced: [string, boolean][] = [];
   const results = await importKeys(
-    { db: domain.db, clock: domain.clock, lookup: domain.lookup, keyChanged: (hash, opts) => (announced.push([hash, opts?.foreign === true]), domain.announceKey(hash, opts)) },
+    {
+      db: domain.db,
+      clock: domain.clock,
+      lookup: domain.lookup,
+      keyChanged: (hash, opts) => (announced.push([hash, opts?.foreign === true]), domain.announceKey(hash, opts)),
+    },
     workspaceId,
     input,
   );
@@ -99,7 +104,7 @@ describe('key import', () => {
     expect(JSON.stringify(results)).not.toContain(secret);
   });
 
-  test("refuses a key another workspace holds, and a workspace that does not exist", async ({ domain }) => {
+  test('refuses a key another workspace holds, and a workspace that does not exist', async ({ domain }) => {
     const mine = await domain.workspace();
     const theirs = await domain.workspace();
     const shared = capi();
@@ -107,7 +112,10 @@ describe('key import', () => {
     const { results, announced } = await importInto(domain, mine.workspace.id, lines({ key: shared, name: 'mine', permissions: ['read'] }));
     expect(results).toEqual([{ line: 1, result: 'failed', reason: 'this key belongs to another workspace' }]);
     expect(announced).toEqual([]);
-    const held = await domain.db.select({ ws: apiKeys.workspaceId }).from(apiKeys).where(eq(apiKeys.keyHash, hashSecret(shared)));
+    const held = await domain.db
+      .select({ ws: apiKeys.workspaceId })
+      .from(apiKeys)
+      .where(eq(apiKeys.keyHash, hashSecret(shared)));
     expect(held).toEqual([{ ws: theirs.workspace.id }]);
     await expect(importInto(domain, 'ws_01JAAAAAAAAAAAAAAAAAAAAAAA', lines({ key: capi(), name: 'x', permissions: ['read'] }))).rejects.toMatchObject({
       code: 'not_found',

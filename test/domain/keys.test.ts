@@ -75,7 +75,12 @@ describe('keys: the life of a key', () => {
     expect(revoked.status).toBe('revoked');
     expect(revoked.revokedAt!.getTime()).toBe(domain.clock.now());
     expect((await revokeKey(admin.ctx(), key.id)).status).toBe('revoked');
-    for (const call of [() => reactivateKey(admin.ctx(), key.id), () => deactivateKey(admin.ctx(), key.id), () => updateKey(admin.ctx(), key.id, { name: 'x' }), () => rotateKey(admin.ctx(), key.id, {})]) {
+    for (const call of [
+      () => reactivateKey(admin.ctx(), key.id),
+      () => deactivateKey(admin.ctx(), key.id),
+      () => updateKey(admin.ctx(), key.id, { name: 'x' }),
+      () => rotateKey(admin.ctx(), key.id, {}),
+    ]) {
       expect(await refusal(call())).toMatchObject({ code: 'invalid_state' });
     }
     // Every change dropped the key from the caches.
@@ -105,7 +110,15 @@ describe('keys: the life of a key', () => {
 
     const used = await createKey(admin.ctx(), { ...reader, name: 'used' });
     // Still queued, not written: delete flushes the logs before it decides.
-    domain.log(logEntry({ id: newId('requestLog', domain.clock.now()), workspaceId: workspace.id, keyId: used.key.id, requestId: 'req_used', at: new Date(domain.clock.now()) }));
+    domain.log(
+      logEntry({
+        id: newId('requestLog', domain.clock.now()),
+        workspaceId: workspace.id,
+        keyId: used.key.id,
+        requestId: 'req_used',
+        at: new Date(domain.clock.now()),
+      }),
+    );
     expect(await refusal(deleteKey(admin.ctx(), used.key.id))).toMatchObject({ code: 'key_in_use', status: 409 });
     expect((await getKey(admin.ctx(), used.key.id)).status).toBe('active');
   });
@@ -175,7 +188,9 @@ describe('keys: who may do what', () => {
       message: `Cannot revoke ${fast.id}: it is on the high tier, above this key's standard tier`,
     });
     const { key: writer } = await createKey(ws.admin.ctx(), { name: 'writer', permissions: ['write:deals'] });
-    expect(await refusal(deactivateKey(keyAdmin.ctx(), writer.id))).toMatchObject({ message: `Cannot deactivate ${writer.id}: it holds write:deals, which this key lacks` });
+    expect(await refusal(deactivateKey(keyAdmin.ctx(), writer.id))).toMatchObject({
+      message: `Cannot deactivate ${writer.id}: it holds write:deals, which this key lacks`,
+    });
     // A narrower key it may act on, and itself.
     const { key: narrow } = await createKey(keyAdmin.ctx(), { ...reader, name: 'narrow' });
     expect((await revokeKey(keyAdmin.ctx(), narrow.id)).status).toBe('revoked');
@@ -228,8 +243,12 @@ describe('keys: validation', () => {
     const { admin } = await domain.workspace();
     const { key } = await createKey(admin.ctx(), reader);
     expect(await refusal(updateKey(admin.ctx(), key.id, { name: '' }))).toMatchObject({ message: 'name must be 1 to 120 characters', field: 'name' });
-    expect(await refusal(rotateKey(admin.ctx(), key.id, { gracePeriodSeconds: 31 * 86_400 }))).toMatchObject({ message: 'gracePeriodSeconds must be at most 2592000 (30 days)' });
-    expect(await refusal(listKeys(admin.ctx(), { state: 'sleepy' as 'active' }, PAGE))).toMatchObject({ message: 'state must be one of active, inactive, revoked, expired' });
+    expect(await refusal(rotateKey(admin.ctx(), key.id, { gracePeriodSeconds: 31 * 86_400 }))).toMatchObject({
+      message: 'gracePeriodSeconds must be at most 2592000 (30 days)',
+    });
+    expect(await refusal(listKeys(admin.ctx(), { state: 'sleepy' as 'active' }, PAGE))).toMatchObject({
+      message: 'state must be one of active, inactive, revoked, expired',
+    });
     // A name another active key holds.
     await createKey(admin.ctx(), { ...reader, name: 'taken' });
     expect(await refusal(updateKey(admin.ctx(), key.id, { name: 'taken' }))).toMatchObject({

@@ -49,10 +49,11 @@ async function busyWorkspace(domain: Domain) {
 }
 
 describe('request logs', () => {
-  test('are the workspace\'s, newest first, filtered by key, status, status class, endpoint and time', async ({ domain }) => {
+  test("are the workspace's, newest first, filtered by key, status, status class, endpoint and time", async ({ domain }) => {
     const { ws, worker, start, ids } = await busyWorkspace(domain);
     const ctx = ws.admin.ctx();
-    const list = async (filter: Parameters<typeof listRequestLogs>[1], page: PageQuery = PAGE) => (await listRequestLogs(ctx, filter, page)).items.map((r) => ids.indexOf(r.id));
+    const list = async (filter: Parameters<typeof listRequestLogs>[1], page: PageQuery = PAGE) =>
+      (await listRequestLogs(ctx, filter, page)).items.map((r) => ids.indexOf(r.id));
     /** The cursor just past the newest `n` entries. */
     const cursorAfter = async (n: number) => (await listRequestLogs(ctx, {}, { limit: n })).nextCursor;
     expect(await list({})).toEqual([4, 3, 2, 1, 0]);
@@ -68,7 +69,10 @@ describe('request logs', () => {
 
   test('need read:logs, except for a key reading its own', async ({ domain }) => {
     const { ws, worker, ids } = await busyWorkspace(domain);
-    await expect(listRequestLogs(worker.ctx(), {}, PAGE)).rejects.toMatchObject({ code: 'insufficient_permissions', message: 'Missing required permission: read:logs' });
+    await expect(listRequestLogs(worker.ctx(), {}, PAGE)).rejects.toMatchObject({
+      code: 'insufficient_permissions',
+      message: 'Missing required permission: read:logs',
+    });
     await expect(usage(worker.ctx(), {})).rejects.toMatchObject({ code: 'insufficient_permissions', message: 'Missing required permission: read:logs' });
     expect((await listOwnRequestLogs(worker.ctx(), {}, PAGE)).items.map((r) => ids.indexOf(r.id))).toEqual([3, 2, 1]);
     expect((await listOwnRequestLogs(ws.admin.ctx(), { statusClass: '2xx' }, PAGE)).items.map((r) => ids.indexOf(r.id))).toEqual([0]);
@@ -88,8 +92,12 @@ describe('request logs', () => {
     const { ws } = await busyWorkspace(domain);
     const ctx = ws.admin.ctx();
     await expect(listRequestLogs(ctx, { status: 42 }, PAGE)).rejects.toMatchObject({ code: 'validation_error', message: 'status must be an HTTP status code' });
-    await expect(listRequestLogs(ctx, { statusClass: '6xx' as '5xx' }, PAGE)).rejects.toMatchObject({ message: 'statusClass must be one of 2xx, 3xx, 4xx, 5xx' });
-    await expect(listRequestLogs(ctx, { from: 'yesterday' }, PAGE)).rejects.toMatchObject({ message: 'from must be an ISO 8601 timestamp, e.g. 2027-01-31T00:00:00Z' });
+    await expect(listRequestLogs(ctx, { statusClass: '6xx' as '5xx' }, PAGE)).rejects.toMatchObject({
+      message: 'statusClass must be one of 2xx, 3xx, 4xx, 5xx',
+    });
+    await expect(listRequestLogs(ctx, { from: 'yesterday' }, PAGE)).rejects.toMatchObject({
+      message: 'from must be an ISO 8601 timestamp, e.g. 2027-01-31T00:00:00Z',
+    });
     await expect(usage(ctx, { from: '2027-01-02T00:00:00Z', to: '2027-01-01T00:00:00Z' })).rejects.toMatchObject({ message: 'from must be before to' });
   });
 });

@@ -73,7 +73,9 @@ describe('operator: workspaces and their audit', () => {
     const ws = await domain.workspace({ plan: 'pro', name: 'Described', credits: 40 });
     await domain.caller(ws, { permissions: ['read:contacts'] });
     for (const [i, at] of [start - HOUR * 9, start, start + 1000].entries()) {
-      domain.log(logEntry({ id: newId('requestLog', at), workspaceId: ws.workspace.id, keyId: ws.admin.key.id, requestId: `req_described_${i}`, at: new Date(at) }));
+      domain.log(
+        logEntry({ id: newId('requestLog', at), workspaceId: ws.workspace.id, keyId: ws.admin.key.id, requestId: `req_described_${i}`, at: new Date(at) }),
+      );
     }
     // Yesterday's call is not today's.
     expect(await getManagedWorkspace(op.admin.ctx(), ws.workspace.id)).toMatchObject({
@@ -93,10 +95,13 @@ describe('operator: workspaces and their audit', () => {
     const a = await domain.workspace({ plan: 'pro', name: `${tag} a` });
     const b = await domain.workspace({ plan: 'starter', name: `${tag} b` });
     const c = await domain.workspace({ plan: 'pro', name: `${tag} c` });
-    const ids = async (filter: Parameters<typeof listManagedWorkspaces>[1], page: PageQuery = PAGE) => (await listManagedWorkspaces(op.admin.ctx(), filter, page)).items.map((w) => w.id);
+    const ids = async (filter: Parameters<typeof listManagedWorkspaces>[1], page: PageQuery = PAGE) =>
+      (await listManagedWorkspaces(op.admin.ctx(), filter, page)).items.map((w) => w.id);
     expect(await ids({ name: tag })).toEqual([c, b, a].map((w) => w.workspace.id));
     expect(await ids({ name: tag, plan: 'Pro' })).toEqual([c, a].map((w) => w.workspace.id));
-    expect(await ids({ name: tag }, { limit: 1, cursor: (await listManagedWorkspaces(op.admin.ctx(), { name: tag }, { limit: 1 })).nextCursor })).toEqual([b.workspace.id]);
+    expect(await ids({ name: tag }, { limit: 1, cursor: (await listManagedWorkspaces(op.admin.ctx(), { name: tag }, { limit: 1 })).nextCursor })).toEqual([
+      b.workspace.id,
+    ]);
     await expect(listManagedWorkspaces(op.admin.ctx(), { plan: 'platinum' }, PAGE)).rejects.toMatchObject({
       code: 'validation_error',
       message: 'plan must be one of Free, Starter, Pro, Scale, Org, Enterprise, Admin',
@@ -148,7 +153,10 @@ describe('operator: workspaces and their audit', () => {
     const refused = (call: Promise<unknown>, message: string) => expect(call).rejects.toMatchObject({ code: 'validation_error', message });
     await refused(updateWorkspace(op.admin.ctx(), workspace.id, {}), 'name or plan is required: give at least one');
     await refused(updateWorkspace(op.admin.ctx(), workspace.id, { plan: 'platinum' }), 'plan must be one of Free, Starter, Pro, Scale, Org, Enterprise, Admin');
-    await refused(setLimitOverride(op.admin.ctx(), workspace.id, { multiplier: 0.5, expiresAt: until }), 'multiplier must be a number above 1 and at most 1000');
+    await refused(
+      setLimitOverride(op.admin.ctx(), workspace.id, { multiplier: 0.5, expiresAt: until }),
+      'multiplier must be a number above 1 and at most 1000',
+    );
     await refused(
       setLimitOverride(op.admin.ctx(), workspace.id, { multiplier: 2, requestsPerDay: 5, expiresAt: until }),
       'multiplier cannot be combined with explicit limits: give a multiplier or explicit numbers, not both',

@@ -181,12 +181,15 @@ async function createDomain(database: Database, clock: ManualClock): Promise<Dom
     announcedKeys: parts.announcedKeys,
     announcedWorkspaces: parts.announcedWorkspaces,
     async workspace(opts = {}) {
-      const { workspace, admin } = await bootstrapWorkspace({ db: parts.db, clock, lookup: parts.directory }, {
-        name: opts.name ?? `Domain tenant ${++n}`,
-        plan: opts.plan ?? 'enterprise',
-        rateLimitTier: opts.tier ?? 'standard',
-        credits: opts.credits,
-      });
+      const { workspace, admin } = await bootstrapWorkspace(
+        { db: parts.db, clock, lookup: parts.directory },
+        {
+          name: opts.name ?? `Domain tenant ${++n}`,
+          plan: opts.plan ?? 'enterprise',
+          rateLimitTier: opts.tier ?? 'standard',
+          credits: opts.credits,
+        },
+      );
       return { workspace, admin: await callerFor(admin.key, admin.secret) };
     },
     async caller(ws, opts) {

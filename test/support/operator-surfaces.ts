@@ -127,7 +127,8 @@ export function restOperator(t: TestServer): OperatorSurface {
       })),
     get: async (key, id) => restOutcome(await t.rest('GET', path(id), { key }), (b) => restWorkspace(b.data)),
     update: async (key, id, input) => restOutcome(await t.rest('PATCH', path(id), { key, body: snakeKeys(input) }), (b) => restWorkspace(b.data)),
-    setOverride: async (key, id, input) => restOutcome(await t.rest('PUT', path(id, '/override'), { key, body: snakeKeys(input) }), (b) => restWorkspace(b.data)),
+    setOverride: async (key, id, input) =>
+      restOutcome(await t.rest('PUT', path(id, '/override'), { key, body: snakeKeys(input) }), (b) => restWorkspace(b.data)),
     clearOverride: async (key, id) => restOutcome(await t.rest('DELETE', path(id, '/override'), { key }), (b) => restWorkspace(b.data)),
     addCredits: async (key, id, amount) => restOutcome(await t.rest('POST', path(id, '/credits'), { key, body: { amount } }), (b) => restWorkspace(b.data)),
     audit: async (key, id, q = {}) =>

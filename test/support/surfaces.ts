@@ -97,14 +97,24 @@ export interface Surface {
   name: 'rest' | 'graphql';
   createKey(key: string, input: CreateInput, opts?: CallOptions): Promise<Outcome<KeyView & { secret: string; replayed: boolean }>>;
   getKey(key: string, id: string, opts?: CallOptions): Promise<Outcome<KeyView>>;
-  listKeys(key: string, q?: { category?: string; state?: string; name?: string; first?: number; after?: string }): Promise<Outcome<{ items: KeyView[]; next: string | null }>>;
+  listKeys(
+    key: string,
+    q?: { category?: string; state?: string; name?: string; first?: number; after?: string },
+  ): Promise<Outcome<{ items: KeyView[]; next: string | null }>>;
   updateKey(key: string, id: string, patch: Record<string, unknown>): Promise<Outcome<KeyView>>;
   deactivateKey(key: string, id: string): Promise<Outcome<KeyView>>;
   reactivateKey(key: string, id: string): Promise<Outcome<KeyView>>;
   revokeKey(key: string, id: string): Promise<Outcome<KeyView>>;
-  rotateKey(key: string, id: string, input?: { name?: string; gracePeriodSeconds?: number; expiresAt?: string }): Promise<Outcome<{ key: KeyView; secret: string; previous: KeyView }>>;
+  rotateKey(
+    key: string,
+    id: string,
+    input?: { name?: string; gracePeriodSeconds?: number; expiresAt?: string },
+  ): Promise<Outcome<{ key: KeyView; secret: string; previous: KeyView }>>;
   deleteKey(key: string, id: string): Promise<Outcome<{ id: string }>>;
-  me(key: string | undefined, opts?: CallOptions): Promise<Outcome<{ id: string; name: string; prefix: string; permissions: string[]; workspaceId: string; planName: string }>>;
+  me(
+    key: string | undefined,
+    opts?: CallOptions,
+  ): Promise<Outcome<{ id: string; name: string; prefix: string; permissions: string[]; workspaceId: string; planName: string }>>;
   /** Workspace logs, or one key's (REST: /v1/api-keys/:id/logs; GraphQL: ApiKey.requestLogs) with `viaKey`. */
   logs(key: string, q?: LogQuery, viaKey?: string): Promise<Outcome<{ items: LogView[]; next: string | null }>>;
   usage(key: string, keyId?: string): Promise<Outcome<UsageView>>;
@@ -227,7 +237,10 @@ function fromRestQuotaUsage(u: Record<string, Record<string, any>>): QuotaUsages
 
 function fromGqlQuotaUsage(u: readonly QuotaUsageFieldsFragment[]): QuotaUsagesView {
   return Object.fromEntries(
-    u.map((q) => [q.window.toLowerCase(), { limit: q.limit, used: q.used, remaining: q.remaining, nextSlotAt: q.nextSlotAt ? new Date(q.nextSlotAt).toISOString() : null }]),
+    u.map((q) => [
+      q.window.toLowerCase(),
+      { limit: q.limit, used: q.used, remaining: q.remaining, nextSlotAt: q.nextSlotAt ? new Date(q.nextSlotAt).toISOString() : null },
+    ]),
   );
 }
 
@@ -251,7 +264,11 @@ export function restOutcome<T>(r: Reply<any>, map: (b: any) => T): Outcome<T> {
   return { status: r.status, httpStatus: r.status, data: map(r.body), headers: r.headers };
 }
 
-export function gqlOutcome<R, T>(r: Reply<{ data?: R | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>, map: (d: R) => T, okStatus = 200): Outcome<T> {
+export function gqlOutcome<R, T>(
+  r: Reply<{ data?: R | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>,
+  map: (d: R) => T,
+  okStatus = 200,
+): Outcome<T> {
   const err = r.body.errors?.[0];
   if (err) {
     const code = String(err.extensions?.code);
@@ -303,8 +320,7 @@ export function restSurface(t: TestServer): Surface {
       const path = viaKey ? `/v1/api-keys/${viaKey}/logs` : '/v1/logs';
       return restOutcome(await t.rest('GET', `${path}?${logParams(q)}`, { key }), (b) => ({ items: b.data.map(fromRestLog), next: b.next_cursor }));
     },
-    usage: async (key, keyId) =>
-      restOutcome(await t.rest('GET', keyId ? `/v1/api-keys/${keyId}/usage` : '/v1/usage', { key }), (b) => fromRestUsage(b.data)),
+    usage: async (key, keyId) => restOutcome(await t.rest('GET', keyId ? `/v1/api-keys/${keyId}/usage` : '/v1/usage', { key }), (b) => fromRestUsage(b.data)),
     creditBalance: async (key) => restOutcome(await t.rest('GET', '/v1/workspace', { key }), (b) => b.data.credit_balance as number),
     quotaUsage: async (key, id) => restOutcome(await t.rest('GET', `/v1/api-keys/${id}`, { key }), (b) => fromRestQuotaUsage(b.data.quota_usage)),
     ownQuotaUsage: async (key) => restOutcome(await t.rest('GET', '/v1/me', { key }), (b) => fromRestQuotaUsage(b.data.quota_usage)),

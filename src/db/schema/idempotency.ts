@@ -22,8 +22,5 @@ export const idempotencyRecords = pgTable(
     createdAt: ts('created_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.workspaceId, t.apiKeyId, t.idempotencyKey] }),
-    index('idempotency_expires_idx').on(t.expiresAt),
-  ],
+  (t) => [primaryKey({ columns: [t.workspaceId, t.apiKeyId, t.idempotencyKey] }), index('idempotency_expires_idx').on(t.expiresAt)],
 );

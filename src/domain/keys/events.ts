@@ -2,14 +2,7 @@ import type { Db } from '../../db/client.js';
 import { apiKeyEvents } from '../../db/schema.js';
 import { newId } from '../ids.js';
 
-export type KeyEventType =
-  | 'created'
-  | 'updated'
-  | 'deactivated'
-  | 'reactivated'
-  | 'revoked'
-  | 'rotated'
-  | 'deleted';
+export type KeyEventType = 'created' | 'updated' | 'deactivated' | 'reactivated' | 'revoked' | 'rotated' | 'deleted';
 
 export async function recordKeyEvent(
   tx: Db,

@@ -68,7 +68,9 @@ export interface ImportLine {
 /** A line refused before it is read, for its size; shared with the CLI, which does not send it. */
 export function oversizedLine(l: ImportLine): ImportLineResult | undefined {
   const bytes = Buffer.byteLength(l.text);
-  return bytes > MAX_IMPORT_LINE_BYTES ? { line: l.line, result: 'failed', reason: `is ${bytes} bytes; a line may be at most ${MAX_IMPORT_LINE_BYTES}` } : undefined;
+  return bytes > MAX_IMPORT_LINE_BYTES
+    ? { line: l.line, result: 'failed', reason: `is ${bytes} bytes; a line may be at most ${MAX_IMPORT_LINE_BYTES}` }
+    : undefined;
 }
 
 class LineRefused extends Error {}
@@ -91,7 +93,8 @@ function prepare(text: string, plan: { id: string; allowsUnmetered: boolean }, n
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new LineRefused('must be a JSON object');
   const input = parseInput(importKeyLine, camelizeInput(raw, importKeyLine));
-  if ((input.hash === undefined) === (input.key === undefined)) throw new LineRefused('needs exactly one of hash (the SHA-256 of the key) and key (its plaintext)');
+  if ((input.hash === undefined) === (input.key === undefined))
+    throw new LineRefused('needs exactly one of hash (the SHA-256 of the key) and key (its plaintext)');
   const { scopes, unknown } = expandScopes(input.permissions);
   if (unknown.length) throw errors.validation('permissions', `has an unknown scope "${unknown[0]}"`);
   assertScopesFitPlan(scopes, plan.id);
@@ -103,9 +106,13 @@ function prepare(text: string, plan: { id: string; allowsUnmetered: boolean }, n
   if (input.key !== undefined) {
     const secret = input.key;
     if (isOwnFormat(secret) && !isWellFormedSecret(secret)) {
-      throw errors.validation('key', `starts with ${SECRET_PREFIX} but is not a key of this server (its length or checksum is wrong), so it could never authenticate`);
+      throw errors.validation(
+        'key',
+        `starts with ${SECRET_PREFIX} but is not a key of this server (its length or checksum is wrong), so it could never authenticate`,
+      );
     }
-    if (input.prefix !== undefined && !secret.startsWith(input.prefix)) throw errors.validation('prefix', 'must be how key begins (or leave it out: it is taken from key)');
+    if (input.prefix !== undefined && !secret.startsWith(input.prefix))
+      throw errors.validation('prefix', 'must be how key begins (or leave it out: it is taken from key)');
     stored = { keyHash: hashSecret(secret), ...displayParts(secret), foreignFormat: !isOwnFormat(secret) };
   } else {
     // Nothing says what the secret looks like, so it may be foreign: the gateway must look such tokens up.

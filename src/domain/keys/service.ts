@@ -61,7 +61,11 @@ export async function assertNameFree(tx: Db, workspaceId: string, name: string, 
     or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date(now)))!,
   ];
   if (exceptId) conds.push(ne(apiKeys.id, exceptId));
-  const [clash] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(...conds)).limit(1);
+  const [clash] = await tx
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(...conds))
+    .limit(1);
   if (clash) throw errors.duplicateName(name);
 }
 
@@ -460,7 +464,6 @@ export async function deleteKey(ctx: ServiceContext, id: string): Promise<ApiKey
   await ctx.keyChanged(row.keyHash);
   return row;
 }
-
 
 /** The calling key's own record: every key may read itself, no admin scope needed. */
 export async function getOwnKey(ctx: ServiceContext): Promise<ApiKeyRow> {

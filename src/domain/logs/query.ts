@@ -15,7 +15,12 @@ export type StatusClass = (typeof STATUS_CLASSES)[number];
 
 const logFilter = z.strictObject({
   apiKeyId: z.string().max(64).optional(),
-  status: z.number({ error: 'must be an HTTP status code' }).int().min(100, { error: 'must be an HTTP status code' }).max(599, { error: 'must be an HTTP status code' }).optional(),
+  status: z
+    .number({ error: 'must be an HTTP status code' })
+    .int()
+    .min(100, { error: 'must be an HTTP status code' })
+    .max(599, { error: 'must be an HTTP status code' })
+    .optional(),
   statusClass: z.enum(STATUS_CLASSES, { error: 'must be one of 2xx, 3xx, 4xx, 5xx' }).optional(),
   endpoint: z.string().max(200).optional(),
   from: isoTimestamp.optional(),
@@ -82,7 +87,12 @@ export async function getRequestLogsByIds(ctx: ServiceContext, ids: readonly str
   const all = ctx.principal.permissionSet.has(LOGS_SCOPE);
   const c = [eq(requestLogs.workspaceId, ctx.principal.workspaceId), inArray(requestLogs.id, [...ids])];
   if (!all) c.push(eq(requestLogs.keyId, ctx.principal.keyId));
-  const rows = ids.length ? await ctx.db.select().from(requestLogs).where(and(...c)) : [];
+  const rows = ids.length
+    ? await ctx.db
+        .select()
+        .from(requestLogs)
+        .where(and(...c))
+    : [];
   // Anything else is refused as before, not reported missing: no key learns what it may not see.
   if (!all && rows.length < new Set(ids).size) requireScope(ctx, LOGS_SCOPE);
   return new Map(rows.map((r) => [r.id, r]));
@@ -149,7 +159,12 @@ async function usageOver(ctx: ServiceContext, apiKeyId: string | undefined, w: z
     .from(apiKeys)
     .where(and(eq(apiKeys.workspaceId, ctx.principal.workspaceId), apiKeyId ? eq(apiKeys.id, apiKeyId) : undefined));
   const rate = (e: number, c: number) => (c === 0 ? 0 : Math.round((e / c) * 10_000) / 10_000);
-  const endpoints = rows.map((r) => ({ endpoint: r.endpoint, calls: Number(r.calls), errors: Number(r.errors), errorRate: rate(Number(r.errors), Number(r.calls)) }));
+  const endpoints = rows.map((r) => ({
+    endpoint: r.endpoint,
+    calls: Number(r.calls),
+    errors: Number(r.errors),
+    errorRate: rate(Number(r.errors), Number(r.calls)),
+  }));
   const calls = endpoints.reduce((n, e) => n + e.calls, 0);
   const errs = endpoints.reduce((n, e) => n + e.errors, 0);
   return {

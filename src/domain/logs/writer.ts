@@ -12,12 +12,42 @@ export interface RequestLogEntry extends Omit<NewRequestLog, 'at'> {
 
 /** Column order of the COPY; LOG_FIELDS names the same columns as entry properties. */
 export const LOG_COLUMNS = [
-  'id', 'workspace_id', 'key_id', 'key_prefix', 'request_id', 'method', 'endpoint', 'operation_type',
-  'operation_name', 'status', 'duration_ms', 'ip', 'credits', 'counted', 'cost', 'error_code', 'at',
+  'id',
+  'workspace_id',
+  'key_id',
+  'key_prefix',
+  'request_id',
+  'method',
+  'endpoint',
+  'operation_type',
+  'operation_name',
+  'status',
+  'duration_ms',
+  'ip',
+  'credits',
+  'counted',
+  'cost',
+  'error_code',
+  'at',
 ] as const;
 export const LOG_FIELDS: readonly (keyof RequestLogEntry)[] = [
-  'id', 'workspaceId', 'keyId', 'keyPrefix', 'requestId', 'method', 'endpoint', 'operationType',
-  'operationName', 'status', 'durationMs', 'ip', 'credits', 'counted', 'cost', 'errorCode', 'at',
+  'id',
+  'workspaceId',
+  'keyId',
+  'keyPrefix',
+  'requestId',
+  'method',
+  'endpoint',
+  'operationType',
+  'operationName',
+  'status',
+  'durationMs',
+  'ip',
+  'credits',
+  'counted',
+  'cost',
+  'errorCode',
+  'at',
 ];
 
 /** How long a request that reads the logs (logs, usage, key deletion, quota seeding) waits for queued ones to be written. */

@@ -42,13 +42,7 @@ async function describe({ db, lookup }: Pick<Operator, 'db' | 'lookup'>, rows: W
     db
       .select({ ws: apiKeys.workspaceId, n: count() })
       .from(apiKeys)
-      .where(
-        and(
-          inArray(apiKeys.workspaceId, ids),
-          eq(apiKeys.status, 'active'),
-          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date(now))),
-        ),
-      )
+      .where(and(inArray(apiKeys.workspaceId, ids), eq(apiKeys.status, 'active'), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date(now)))))
       .groupBy(apiKeys.workspaceId),
     db
       .select({ ws: requestLogs.workspaceId, n: count() })

@@ -93,9 +93,10 @@ export class Limiter {
     // a window the override left at the plan's number is the plan's limit, said as usual.
     const window = windows[outcome.index];
     const planWindow = base && window ? planWindows(base, p.rateLimitTier, cls)[outcome.index] : undefined;
-    const why = lifted && window && window.limit !== planWindow?.limit
-      ? `: ${window.limit} ${WINDOW_WORDS[window.name] ?? window.name} under a temporary override until ${isoSeconds(lifted.expiresAt.getTime())}.`
-      : '.';
+    const why =
+      lifted && window && window.limit !== planWindow?.limit
+        ? `: ${window.limit} ${WINDOW_WORDS[window.name] ?? window.name} under a temporary override until ${isoSeconds(lifted.expiresAt.getTime())}.`
+        : '.';
     throw new ApiError('rate_limited', `Rate limit exceeded${why} Resets at ${isoSeconds(resetAt)}`, {
       ...headersFor(windows, fixed, outcome.current, now, outcome.quota),
       ...overrideHeaders(lifted),

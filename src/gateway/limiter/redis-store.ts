@@ -268,7 +268,10 @@ export class RedisCounterStore implements CounterStore {
   readonly kind = 'redis' as const;
   private readonly redis: ScriptedRedis;
 
-  constructor(url: string, private readonly prefix = 'wsapi:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'wsapi:',
+  ) {
     const redis = new Redis(url, {
       // Fail fast instead of queueing while Redis is away: the caller falls back (see FallbackCounterStore).
       enableOfflineQueue: false,
@@ -293,7 +296,14 @@ export class RedisCounterStore implements CounterStore {
       if (code === 1) return { ok: true, quota: reading(q, reply[1]!, reply[2]!, reply[3]!), used: reply.slice(4) };
       if (code === -1) {
         const index = reply[1]! - 1;
-        return { ok: false, reason: 'limit', index, retryAt: input.fixed[index]!.resetAt, quota: reading(q, reply[2]!, reply[3]!, reply[4]!), current: reply.slice(5) };
+        return {
+          ok: false,
+          reason: 'limit',
+          index,
+          retryAt: input.fixed[index]!.resetAt,
+          quota: reading(q, reply[2]!, reply[3]!, reply[4]!),
+          current: reply.slice(5),
+        };
       }
       if (code === -4) return { ok: false, reason: 'quota', quota: reading(q, reply[1]!, reply[2]!, reply[3]!)!, current: reply.slice(4) };
       if (code === -2) {

@@ -61,13 +61,15 @@ export const QuotaUsageRef = builder.objectRef<QuotaUsage>('QuotaUsage').impleme
     window: t.field({ type: QuotaWindowEnum, resolve: (u) => u.name }),
     limit: t.exposeInt('limit'),
     used: t.exposeInt('used', {
-      description: 'Requests counted: for a rolling window, those in its one-minute (monthly: ten-minute) buckets not yet wholly out of it. May exceed limit after the quota was lowered.',
+      description:
+        'Requests counted: for a rolling window, those in its one-minute (monthly: ten-minute) buckets not yet wholly out of it. May exceed limit after the quota was lowered.',
     }),
     remaining: t.exposeInt('remaining'),
     nextSlotAt: t.expose('nextSlotAt', {
       type: 'DateTime',
       nullable: true,
-      description: 'When remaining next goes up: when a full window has room again, else when its oldest counted requests leave it. Null for TOTAL (it never frees) and while nothing is counted.',
+      description:
+        'When remaining next goes up: when a full window has room again, else when its oldest counted requests leave it. Null for TOTAL (it never frees) and while nothing is counted.',
     }),
   }),
 });
@@ -117,7 +119,8 @@ builder.node(ApiKeyRef, {
     }),
     quotaUsage: t.field({
       type: [QuotaUsageRef],
-      description: 'Used and remaining per quota the key has (TOTAL, DAILY, WEEKLY, MONTHLY; none without quotas). Priced as a page of 100 nodes: it may seed the counters from the logs.',
+      description:
+        'Used and remaining per quota the key has (TOTAL, DAILY, WEEKLY, MONTHLY; none without quotas). Priced as a page of 100 nodes: it may seed the counters from the logs.',
       resolve: (k, _a, ctx) => keyQuotaUsage(ctx.service(), k),
     }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
@@ -212,15 +215,13 @@ const RotateApiKeyInput = builder.inputType('RotateApiKeyInput', {
 /** GraphQL input objects carry nulls for "clear"; absent fields are simply missing. Both mean the same to the domain as to REST. */
 const plain = <T extends object>(o: T | null | undefined) => (o ? { ...o } : undefined);
 
-const IssuedKeyRef = builder
-  .objectRef<{ secret: string; key: ApiKeyRow; replayed: boolean }>('CreateApiKeyPayload')
-  .implement({
-    fields: (t) => ({
-      secret: t.exposeString('secret', { description: 'The plaintext key. Shown once: store it now.' }),
-      apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.key }),
-      replayed: t.exposeBoolean('replayed', { description: 'True when an Idempotency-Key replayed an earlier result.' }),
-    }),
-  });
+const IssuedKeyRef = builder.objectRef<{ secret: string; key: ApiKeyRow; replayed: boolean }>('CreateApiKeyPayload').implement({
+  fields: (t) => ({
+    secret: t.exposeString('secret', { description: 'The plaintext key. Shown once: store it now.' }),
+    apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.key }),
+    replayed: t.exposeBoolean('replayed', { description: 'True when an Idempotency-Key replayed an earlier result.' }),
+  }),
+});
 
 const RotatedKeyRef = builder.objectRef<keys.RotatedKey>('RotateApiKeyPayload').implement({
   fields: (t) => ({
@@ -243,8 +244,7 @@ rootOperation(op.createApiKey, (t, declared) =>
     ...declared,
     type: IssuedKeyRef,
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
-    resolve: (_r, { input }, ctx) =>
-      keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }, { idempotencyKey: ctx.state.idempotencyKey }),
+    resolve: (_r, { input }, ctx) => keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }, { idempotencyKey: ctx.state.idempotencyKey }),
   }),
 );
 

@@ -59,7 +59,9 @@ rootOperation(op.operatorWorkspaces, (t, declared) =>
     type: OperatorWorkspaceRef,
     args: { filter: t.arg({ type: OperatorWorkspaceFilter }) },
     resolve: (_r, args, ctx) =>
-      workspacePages.resolve(args, (page) => listManagedWorkspaces(ctx.service(), { name: args.filter?.name ?? undefined, plan: args.filter?.plan ?? undefined }, page)),
+      workspacePages.resolve(args, (page) =>
+        listManagedWorkspaces(ctx.service(), { name: args.filter?.name ?? undefined, plan: args.filter?.plan ?? undefined }, page),
+      ),
   }),
 );
 

@@ -78,7 +78,17 @@ const OwnRequestLogFilter = builder.inputType('OwnRequestLogFilter', {
   fields: logFilterFields,
 });
 
-type FilterArg = { apiKeyId?: string | number | null; status?: number | null; statusClass?: StatusClass | null; endpoint?: string | null; from?: Date | null; to?: Date | null } | null | undefined;
+type FilterArg =
+  | {
+      apiKeyId?: string | number | null;
+      status?: number | null;
+      statusClass?: StatusClass | null;
+      endpoint?: string | null;
+      from?: Date | null;
+      to?: Date | null;
+    }
+  | null
+  | undefined;
 
 function toFilter(f: FilterArg, apiKeyId?: string): LogFilterInput {
   return {
@@ -93,7 +103,8 @@ function toFilter(f: FilterArg, apiKeyId?: string): LogFilterInput {
 
 const logPages = listConnection('requestLogs', requestLogList);
 
-const workspaceLogs = (ctx: GraphQLContext, args: ConnectionArgs, filter: LogFilterInput) => logPages.resolve(args, (page) => listRequestLogs(ctx.service(), filter, page));
+const workspaceLogs = (ctx: GraphQLContext, args: ConnectionArgs, filter: LogFilterInput) =>
+  logPages.resolve(args, (page) => listRequestLogs(ctx.service(), filter, page));
 
 rootOperation(op.requestLogs, (t, declared) =>
   t.connection({
@@ -147,7 +158,6 @@ const UsageRef = builder.objectRef<Usage>('Usage').implement({
     endpoints: t.field({ type: [EndpointUsageRef], resolve: (u) => u.endpoints }),
   }),
 });
-
 
 objectOperation(ApiKeyRef, keyOps.apiKeyUsage, (t, declared) =>
   t.field({

@@ -9,7 +9,8 @@ import { PlanRef } from './plan.js';
 import { loadWorkspace, WorkspaceRef, workspacePlan } from './workspace.js';
 
 export const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
-  description: "The calling key: who am I. Its id, name, prefix, permissions, tier and expiry come from the gateway cache, without a database query; its quotaUsage, usage and requestLogs need no scope.",
+  description:
+    'The calling key: who am I. Its id, name, prefix, permissions, tier and expiry come from the gateway cache, without a database query; its quotaUsage, usage and requestLogs need no scope.',
   fields: (t) => ({
     id: t.exposeID('keyId', { description: "The calling key's id." }),
     name: t.exposeString('name'),

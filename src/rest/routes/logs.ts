@@ -57,7 +57,10 @@ async function logPage(c: RestCall, list: ListLogs, keyId?: string) {
   return restPage(page, restLog);
 }
 
-const workspaceLogs = (c: RestCall): ListLogs => (filter, page) => listRequestLogs(c.ctx, filter, page);
+const workspaceLogs =
+  (c: RestCall): ListLogs =>
+  (filter, page) =>
+    listRequestLogs(c.ctx, filter, page);
 
 /** The calling key's logs: a key_id here would look like a filter while it could only ever name the caller. */
 function ownLogs(c: RestCall): ListLogs {
