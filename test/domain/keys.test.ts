@@ -7,6 +7,7 @@ import {
   deactivateKey,
   deleteKey,
   getKey,
+  getKeysByIds,
   getOwnKey,
   listKeys,
   reactivateKey,
@@ -157,6 +158,7 @@ describe('keys: who may do what', () => {
     const calls = [
       () => createKey(weak.ctx(), reader),
       () => getKey(weak.ctx(), target.id),
+      () => getKeysByIds(weak.ctx(), [target.id]),
       () => listKeys(weak.ctx(), {}, PAGE),
       () => updateKey(weak.ctx(), target.id, { name: 'x' }),
       () => deactivateKey(weak.ctx(), target.id),

@@ -241,6 +241,7 @@ export async function getKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow
 
 /** For loaders: keys of the caller's workspace by id, other workspaces' ids silently absent. */
 export async function getKeysByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Map<string, ApiKeyRow>> {
+  requireScope(ctx, ADMIN_SCOPE);
   const rows = ids.length
     ? await ctx.db
         .select()
