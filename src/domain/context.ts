@@ -35,6 +35,13 @@ export function ownWorkspace(ctx: Pick<ServiceContext, 'principal' | 'lookup'>):
   return workspaceWithPlan(ctx.lookup, ctx.principal.workspaceId);
 }
 
+/** Workspaces by id as the caller may see them (Relay's node): its own; any other id is absent, as if it did not exist. */
+export async function visibleWorkspaces(ctx: Pick<ServiceContext, 'principal' | 'lookup'>, ids: readonly string[]): Promise<(WorkspaceInfo | undefined)[]> {
+  const own = ctx.principal.workspaceId;
+  const row = ids.includes(own) ? await ctx.lookup.workspace(own) : undefined;
+  return ids.map((id) => (id === own ? row : undefined));
+}
+
 /** A key's quota counters, as the gateway's limiter holds them. */
 export interface QuotaReader {
   /**

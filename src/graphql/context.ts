@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import DataLoader from 'dataloader';
 import type { PlanRow } from '../db/schema.js';
-import type { ServiceContext, ServiceContextFactory, WorkspaceInfo } from '../domain/context.js';
+import { visibleWorkspaces, type ServiceContext, type ServiceContextFactory, type WorkspaceInfo } from '../domain/context.js';
 import { errors } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { Gateway, RequestState } from '../gateway/gateway.js';
@@ -43,12 +43,7 @@ export function buildContext(server: ServerContext, contexts: ServiceContextFact
       return (service ??= contexts(ctx.principal(), server.state));
     },
     workspaces() {
-      // A key sees its own workspace only; any other id loads as absent.
-      return (ws ??= new DataLoader(async (ids) => {
-        const own = ctx.principal().workspaceId;
-        const row = ids.includes(own) ? await ctx.service().lookup.workspace(own) : undefined;
-        return ids.map((id) => (id === own ? row : undefined));
-      }));
+      return (ws ??= new DataLoader((ids) => visibleWorkspaces(ctx.service(), ids)));
     },
     plans() {
       return (pl ??= new DataLoader(async (ids) => ids.map((id) => ctx.service().lookup.plan(id))));
