@@ -66,6 +66,12 @@ export interface ServiceContext {
   sealer: Sealer;
   lookup: WorkspaceLookup;
   quotas: QuotaReader;
+  /**
+   * The request's Idempotency-Key, for an operation declared idempotent (the REST router and the
+   * GraphQL plugin read the header for those only); else null. The domain honours it, so no
+   * handler or resolver passes it on.
+   */
+  readonly idempotencyKey: string | null;
   /** Called after a key's row changed in a committed transaction: drops it from every instance's cache. */
   keyChanged(keyHash: string): Promise<void>;
   /** Called after a workspace's name, plan or limit override changed: drops its cached facts and its keys' principals everywhere. */
@@ -98,6 +104,8 @@ export interface ServiceDeps {
 export interface RequestRecord {
   credits: number;
   replayed: boolean;
+  /** Set by the surface once it knows the operation honours Idempotency-Key, possibly after the context was built. */
+  readonly idempotencyKey: string | null;
 }
 
 /** Builds the ServiceContext of one request: its caller and its record, with the app's long-lived parts. */
@@ -111,6 +119,9 @@ export function serviceContexts(deps: ServiceDeps): ServiceContextFactory {
     lookup: deps.lookup,
     quotas: deps.quotas,
     principal,
+    get idempotencyKey() {
+      return record.idempotencyKey;
+    },
     keyChanged: (hash) => deps.keyChanged(hash),
     workspaceChanged: (id) => deps.workspaceChanged(id),
     flushLogs: () => deps.flushLogs(),

@@ -242,7 +242,7 @@ rootOperation(op.createApiKey, (t, declared) =>
     ...declared,
     type: IssuedKeyRef,
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
-    resolve: (_r, { input }, ctx) => keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }, { idempotencyKey: ctx.state.idempotencyKey }),
+    resolve: (_r, { input }, ctx) => keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }),
   }),
 );
 
