@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { PlanRow, WorkspaceRow } from '../db/schema.js';
 import type { Clock } from './clock.js';
-import { errors } from './errors.js';
+import { errors, serviceUnavailable } from './errors.js';
 import type { QuotaReading } from './limits/policy.js';
 import type { KeyQuotas, Principal } from './principal.js';
 import type { Sealer } from './sealer.js';
@@ -14,20 +14,30 @@ export type WorkspaceInfo = Omit<WorkspaceRow, 'creditBalance'>;
  * the operator's gate and every domain rule that depends on a plan read them here.
  */
 export interface WorkspaceLookup {
-  /** Every plan, in the catalogue's order. */
+  /** Every plan, in the catalogue's order, as loaded. */
   plans(): readonly PlanRow[];
-  plan(id: string): PlanRow | undefined;
-  /** A plan by id (`plan_pro`), slug (`pro`) or name (`Pro`), case-insensitively. */
-  findPlan(ref: string): PlanRow | undefined;
+  /** A plan by id; one unknown here is looked for again in the database (a newer release may have seeded it). */
+  plan(id: string): Promise<PlanRow | undefined>;
+  /** A plan by id (`plan_pro`), slug (`pro`) or name (`Pro`), case-insensitively; looked for again as plan() does. */
+  findPlan(ref: string): Promise<PlanRow | undefined>;
   workspace(id: string): Promise<WorkspaceInfo | undefined>;
+}
+
+/**
+ * A workspace's plan, from the directory. A plan the database does not hold either (its foreign
+ * key forbids that, so only a damaged catalogue can) is a catalog error, never a crash.
+ */
+export async function planOf(lookup: Pick<WorkspaceLookup, 'plan'>, workspace: Pick<WorkspaceInfo, 'planId'>): Promise<PlanRow> {
+  const plan = await lookup.plan(workspace.planId);
+  if (!plan) throw serviceUnavailable(`This workspace's plan (${workspace.planId}) is not in the plan catalogue`);
+  return plan;
 }
 
 /** A workspace and its plan, from the directory; not_found when there is no such workspace. */
 export async function workspaceWithPlan(lookup: WorkspaceLookup, id: string): Promise<{ workspace: WorkspaceInfo; plan: PlanRow }> {
   const workspace = await lookup.workspace(id);
-  const plan = workspace && lookup.plan(workspace.planId);
-  if (!workspace || !plan) throw errors.notFound('Workspace');
-  return { workspace, plan };
+  if (!workspace) throw errors.notFound('Workspace');
+  return { workspace, plan: await planOf(lookup, workspace) };
 }
 
 /** The caller's own workspace and plan ("my workspace"), from the directory. */

@@ -108,7 +108,7 @@ async function domainParts(database: Database, clock: ManualClock) {
   const directory = new Directory(db);
   await directory.loadPlans();
   const flushLogs = () => logWriter.flush();
-  const limiter = new Limiter(new MemoryCounterStore(), (id) => directory.plan(id), {
+  const limiter = new Limiter(new MemoryCounterStore(), (id) => directory.cachedPlan(id), {
     pointsSince: async (ws, since) => (await flushLogs(), pointsSince(db, ws, since)),
     keyHistory: async (keyId, since, withTotal) => (await flushLogs(), keyHistory(db, keyId, since, withTotal)),
   });
