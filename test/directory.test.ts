@@ -75,6 +75,23 @@ describe('workspace and plan facts', () => {
     expect(await readers(target.key)).toEqual(everyReaderSays('Moved', 'plan_enterprise', 'Enterprise', 200_000));
   });
 
+  it.each(OPERATOR_SURFACES)(
+    'except the operator gate, which reads the plan fresh: a workspace moved off Admin unannounced loses operator power at once over %s',
+    async (_name, makeOperator) => {
+      const operator = await t.tenant({ plan: 'admin', name: 'Demoted' });
+      const surface = makeOperator(t);
+      // The directory now holds the workspace on the Admin plan.
+      expect((await surface.get(operator.key, operator.workspaceId)).status).toBe(200);
+      await t.database.db.update(workspaces).set({ planId: 'plan_enterprise' }).where(eq(workspaces.id, operator.workspaceId));
+      expect(await surface.get(operator.key, operator.workspaceId)).toMatchObject({
+        status: 403,
+        code: 'insufficient_permissions',
+        message: "admin:operator works only for keys of a workspace on the Admin plan; this key's workspace is on the Enterprise plan",
+      });
+      expect((await surface.list(operator.key)).code).toBe('insufficient_permissions');
+    },
+  );
+
   it('leave out the credit balance, which every surface reads fresh', async () => {
     const target = await t.tenant({ plan: 'starter' });
     const balances = async () => [

@@ -10,8 +10,9 @@ import type { Sealer } from './sealer.js';
 export type WorkspaceInfo = Omit<WorkspaceRow, 'creditBalance'>;
 
 /**
- * The one source of workspace and plan facts (the app's Directory, cached): admission, who-am-I,
- * the operator's gate and every domain rule that depends on a plan read them here.
+ * The one source of workspace and plan facts (the app's Directory, cached): admission, who-am-I
+ * and every domain rule that depends on a plan read them here; the operator's gate alone reads
+ * its caller's plan from the database (operator/access.ts).
  */
 export interface WorkspaceLookup {
   /** Every plan, in the catalogue's order, as loaded. */
