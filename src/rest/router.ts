@@ -90,10 +90,10 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
       const { operation } = route;
       const principal = await gateway.authenticate(state, req.headers.authorization);
       await gateway.admit(state, res, principal, operation.limitClass, 1);
+      state.idempotencyKey = operation.idempotent ? idempotencyKeyOf(req.headers) : null;
       const ctx = opts.contexts(principal, state);
       if (operation.scope) requireScope(ctx, operation.scope);
       assertNoNulInUrl(found.params, url.searchParams);
-      state.idempotencyKey = operation.idempotent ? idempotencyKeyOf(req.headers) : null;
       let parsed: Promise<unknown> | undefined;
       const body = await route.handler({
         ctx,
@@ -101,7 +101,6 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
         query: url.searchParams,
         headers: req.headers,
         state,
-        idempotencyKey: state.idempotencyKey,
         body: () => (parsed ??= readJsonBody(req, opts.maxBodyBytes).then((b) => objectBody(b, operation.input))),
       });
       if (state.replayed) res.setHeader('Idempotent-Replayed', 'true');

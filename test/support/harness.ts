@@ -1,7 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { sql } from 'drizzle-orm';
 import { print, type ExecutionResult } from 'graphql';
 import { createApp, type App } from '../../src/app.js';
 import { openPgliteThread, openPostgres, type Database } from '../../src/db/client.js';
+import { migratePostgresUrl } from '../../src/db/migrate.js';
 import { seedPlans } from '../../src/db/plans.js';
 import { ManualClock, type Clock } from '../../src/domain/clock.js';
 import { Directory } from '../../src/domain/directory.js';
@@ -31,6 +33,43 @@ export async function openTestDatabase(): Promise<Database> {
   const template = process.env.PGLITE_TEMPLATE;
   if (!template) throw new Error('PGLITE_TEMPLATE is not set: run the tests through vitest (global setup)');
   return openPgliteThread({ templateFile: template });
+}
+
+let ownDatabases = 0;
+
+/**
+ * A database of the caller's own, for a test that changes what every app on it would see (the
+ * plan catalogue): on PostgreSQL a new database beside TEST_DATABASE_URL's, migrated and seeded,
+ * which `drop()` removes once the server using it has closed it; on PGlite a fresh copy of the
+ * template, as every test file has anyway.
+ */
+export async function openOwnDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return { database: await openTestDatabase(), drop: async () => {} };
+  const name = `${new URL(url).pathname.slice(1)}_own_${process.pid}_${++ownDatabases}`;
+  const admin = openPostgres(url, { max: 1 });
+  try {
+    await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await admin.db.execute(sql.raw(`CREATE DATABASE "${name}"`));
+  } finally {
+    await admin.close();
+  }
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  await migratePostgresUrl(own.href);
+  const database = openPostgres(own.href, { max: 10 });
+  await seedPlans(database.db);
+  return {
+    database,
+    async drop() {
+      const again = openPostgres(url, { max: 1 });
+      try {
+        await again.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      } finally {
+        await again.close();
+      }
+    },
+  };
 }
 
 /** A workspace and its admin key on a database no app serves here: plans from a directory of its own. */

@@ -193,11 +193,8 @@ async function createInTx(ctx: ServiceContext, tx: Db, prepared: ReturnType<type
   );
 }
 
-export async function createKey(
-  ctx: ServiceContext,
-  raw: CreateKeyInput | unknown,
-  opts: { idempotencyKey?: string | null } = {},
-): Promise<IssuedKey & { replayed: boolean }> {
+/** Honours the request's Idempotency-Key (`ctx.idempotencyKey`): a retry replays the key first issued. */
+export async function createKey(ctx: ServiceContext, raw: CreateKeyInput | unknown): Promise<IssuedKey & { replayed: boolean }> {
   requireScope(ctx, ADMIN_SCOPE);
   const serialize = (v: IssuedKey) => JSON.stringify({ key: serializeKeyRow(v.key), secret: v.secret });
   const deserialize = (s: string): IssuedKey => {
@@ -207,9 +204,9 @@ export async function createKey(
   const { plan } = await ownWorkspace(ctx);
   let issued: IssuedKey;
   let replayed = false;
-  if (opts.idempotencyKey != null) {
+  if (ctx.idempotencyKey !== null) {
     const out = await runIdempotent(ctx, {
-      key: opts.idempotencyKey,
+      key: ctx.idempotencyKey,
       operation: 'createApiKey',
       request: raw,
       successStatus: 201,
@@ -241,6 +238,7 @@ export async function getKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow
 
 /** For loaders: keys of the caller's workspace by id, other workspaces' ids silently absent. */
 export async function getKeysByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Map<string, ApiKeyRow>> {
+  requireScope(ctx, ADMIN_SCOPE);
   const rows = ids.length
     ? await ctx.db
         .select()
