@@ -121,6 +121,46 @@ describe('one deep case conversion at the REST edge', () => {
   });
 });
 
+/** Values that are the caller's data (JSON, either a map or a list), and a tree of named fields. */
+interface Section {
+  sectionTitle: string;
+  childSections?: Section[];
+}
+const section: z.ZodType<Section> = z.lazy(() => z.strictObject({ sectionTitle: z.string(), childSections: z.array(section).optional() }));
+const dataInput = z.strictObject({
+  meta: z.json().optional(),
+  labels: z.union([z.record(z.string(), z.string()), z.array(z.strictObject({ labelName: z.string() }))]).optional(),
+  outline: section.optional(),
+  tags: z.union([z.record(z.string(), z.string()), z.array(z.record(z.string(), z.string()))]).optional(),
+});
+
+describe('values that are data, and unions', () => {
+  it('leaves a z.json() value as sent, in arrays and maps alike, at any depth', () => {
+    const meta = [{ first_name: 1, nested_list: [{ last_name: 'x' }] }, 'a_b', { map_key: { deeper_key: [{ deepest_key: null }] } }];
+    expect(camelizeInput({ meta }, dataInput)).toEqual({ meta });
+    expect(camelizeInput({ meta: { first_name: [{ last_name: 2 }] } }, dataInput)).toEqual({ meta: { first_name: [{ last_name: 2 }] } });
+    expect(parseInput(dataInput, camelizeInput({ meta }, dataInput))).toEqual({ meta });
+  });
+
+  it("reads a union by the value's shape: a map's keys as sent, a list's objects by their fields", () => {
+    expect(camelizeInput({ labels: { Label_One: 'a', label_two: 'b' } }, dataInput)).toEqual({ labels: { Label_One: 'a', label_two: 'b' } });
+    expect(camelizeInput({ labels: [{ label_name: 'a' }] }, dataInput)).toEqual({ labels: [{ labelName: 'a' }] });
+    expect(camelizeInput({ tags: { tag_key: 'a' } }, dataInput)).toEqual({ tags: { tag_key: 'a' } });
+    expect(camelizeInput({ tags: [{ tag_key: 'a' }, { Other_Key: 'b' }] }, dataInput)).toEqual({ tags: [{ tag_key: 'a' }, { Other_Key: 'b' }] });
+    expect(snakePath('tags.1.someKey', dataInput)).toBe('tags.1.someKey');
+    expect(snakePath('labels.0.labelName', dataInput)).toBe('labels.0.label_name');
+    expect(snakePath('labels.someKey', dataInput)).toBe('labels.someKey');
+  });
+
+  it('converts the field names of a recursive schema at every depth of its recursion', () => {
+    const outline = { section_title: 'a', child_sections: [{ section_title: 'b', child_sections: [{ section_title: 'c' }] }] };
+    expect(camelizeInput({ outline }, dataInput)).toEqual({
+      outline: { sectionTitle: 'a', childSections: [{ sectionTitle: 'b', childSections: [{ sectionTitle: 'c' }] }] },
+    });
+    expect(snakePath('outline.childSections.0.childSections.0.sectionTitle', dataInput)).toBe('outline.child_sections.0.child_sections.0.section_title');
+  });
+});
+
 describe('a nested REST body', () => {
   let t: TestServer;
   beforeAll(async () => {
