@@ -4,6 +4,7 @@ import { ApiError } from '../src/domain/errors.js';
 import { camelizeInput, snakeMessage, snakePath } from '../src/domain/field-names.js';
 import { createKeyInput } from '../src/domain/keys/inputs.js';
 import { parseInput } from '../src/domain/validation.js';
+import { objectBody } from '../src/rest/http.js';
 import { startServer, type TestServer } from './support/harness.js';
 
 /** The shape of inputs to come: a CRM contact with custom fields, a search with filters. */
@@ -158,6 +159,19 @@ describe('values that are data, and unions', () => {
       outline: { sectionTitle: 'a', childSections: [{ sectionTitle: 'b', childSections: [{ sectionTitle: 'c' }] }] },
     });
     expect(snakePath('outline.childSections.0.childSections.0.sectionTitle', dataInput)).toBe('outline.child_sections.0.child_sections.0.section_title');
+  });
+
+  it("names a NUL in a body by the path it was sent at, a map's keys as they are", () => {
+    const nulAt = (body: unknown) =>
+      snakeMessage(
+        refusal(() => objectBody(body, contactInput)),
+        contactInput,
+      );
+    expect(nulAt({ full_name: 'x', custom_fields: { myKey: 'a\0' } })).toBe('custom_fields.myKey must not contain NUL (\\u0000) characters');
+    expect(nulAt({ filters: [{ field_name: 'x', custom_fields: { Renewal_Month: { min_value: '\0' } } }] })).toBe(
+      'filters.0.custom_fields.Renewal_Month.min_value must not contain NUL (\\u0000) characters',
+    );
+    expect(nulAt({ metadata: { someKey: { other_key: '\0' } } })).toBe('metadata.someKey.other_key must not contain NUL (\\u0000) characters');
   });
 });
 

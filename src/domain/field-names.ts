@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type ApiError, errors } from './errors.js';
+import { type PathLink, pathOf } from './validation.js';
 
 /**
  * The domain names fields in camelCase; REST bodies and the CLI's import files spell them in
@@ -164,18 +165,6 @@ const camelName = (k: string) => (SNAKE_KEY.test(k) ? k.replace(/_([a-z])/g, (_,
 /** A camelCase field name as REST spells it; anything else is left as it is. */
 export const snakeName = (s: string) => (/^[a-z][A-Za-z0-9]*$/.test(s) ? s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : s);
 
-/** A path as a chain to its parent, so that walking a deep value copies no path per level. */
-interface PathLink {
-  key: string | number;
-  parent: PathLink | undefined;
-}
-
-function pathOf(link: PathLink | undefined): string {
-  const keys: (string | number)[] = [];
-  for (let l = link; l; l = l.parent) keys.push(l.key);
-  return keys.reverse().join('.');
-}
-
 /** A union's layout for this value, by what the value is. */
 const shapedFor = (layout: Layout, value: unknown): Layout => (layout.kind === 'either' ? (Array.isArray(value) ? layout.array : layout.object) : layout);
 
@@ -215,7 +204,7 @@ export function camelizeInput(value: unknown, schema?: z.core.$ZodType): unknown
       for (const [sent, child] of Object.entries(from)) {
         const name = layout.kind === 'map' ? sent : camelName(sent);
         const first = sentAs.get(name);
-        if (first !== undefined) throw errors.validation(pathOf({ key: name, parent: at }), `is given twice, as ${first} and as ${sent}`);
+        if (first !== undefined) throw errors.validation(pathOf({ key: name, parent: at }).join('.'), `is given twice, as ${first} and as ${sent}`);
         sentAs.set(name, sent);
         const childLayout = layout.kind === 'map' ? layout.value : layout.kind === 'object' ? (layout.fields.get(name) ?? layout.rest) : FREE;
         // Defined, not assigned: a key `__proto__` is the caller's field, never our prototype.
