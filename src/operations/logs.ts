@@ -23,6 +23,8 @@ export const requestLogs = defineOperation({
   name: 'requestLogs',
   summary: "Request logs of the workspace's keys, newest first.",
   output: page(SHAPES.RequestLog),
+  // key_id names a key of another workspace, or none.
+  errors: ['not_found'],
   rest: { method: 'GET', path: '/v1/logs', query: LOG_QUERY },
 });
 
