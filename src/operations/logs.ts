@@ -1,4 +1,4 @@
-import { requestLogList } from '../domain/logs/query.js';
+import { requestLogList } from '../domain/logs/lists.js';
 import { pageQueryDoc } from '../domain/pagination.js';
 import { defineOperation } from './operation.js';
 import { one, page, SHAPES } from './shapes.js';

@@ -1,5 +1,6 @@
 import type { ApiKeyRow } from '../../db/schema.js';
 import { requireScope } from '../../domain/context.js';
+import { apiKeyList } from '../../domain/keys/lists.js';
 import * as keys from '../../domain/keys/service.js';
 import { keyQuotaUsage, type QuotaUsage } from '../../domain/keys/quota-usage.js';
 import { keyState } from '../../domain/keys/state.js';
@@ -163,7 +164,7 @@ rootOperation(op.apiKey, (t, declared) =>
   }),
 );
 
-const keyPages = listConnection('apiKeys', keys.apiKeyList);
+const keyPages = listConnection('apiKeys', apiKeyList);
 
 rootOperation(op.apiKeys, (t, declared) =>
   t.connection({
