@@ -94,7 +94,7 @@ export const errors = {
   keyInUse: () => new ApiError('key_in_use', 'API key has request history and cannot be deleted; deactivate or revoke it instead'),
 };
 
-export function serviceUnavailable(what = 'The database is unavailable'): ApiError {
+function serviceUnavailable(what = 'The database is unavailable'): ApiError {
   return new ApiError('service_unavailable', `${what}; retry in a few seconds`, { 'Retry-After': String(DB_RETRY_AFTER_SECONDS) });
 }
 
