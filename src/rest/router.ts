@@ -1,16 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
-import type { z } from 'zod';
 import { requireScope, type ServiceContextFactory } from '../domain/context.js';
 import { ApiError, catalogError, errors } from '../domain/errors.js';
-import { camelizeInput } from '../domain/field-names.js';
 import type { Gateway } from '../gateway/gateway.js';
-import { findNul, NUL_PROBLEM, nulError } from '../domain/validation.js';
+import { NUL_PROBLEM } from '../domain/validation.js';
 import { spendsCredits } from '../operations/index.js';
 import { idempotencyKeyOf } from '../gateway/idempotency-header.js';
 import { assertDeclaredLength } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
-import { readJsonBody, sendError } from './http.js';
+import { objectBody, readJsonBody, sendError } from './http.js';
 import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { logRoutes } from './routes/logs.js';
@@ -37,19 +35,6 @@ function assertNoNulInUrl(params: Readonly<Record<string, string | undefined>>, 
     if (name.includes('\0')) throw errors.validation('query parameter names', NUL_PROBLEM);
     if (value.includes('\0')) throw errors.validation(name, NUL_PROBLEM);
   }
-}
-
-/**
- * No body reads as `{}`; a body that is not a JSON object (`null`, `[]`, `3`) is refused, not
- * taken for `{}`. The domain reads camelCase: the body's field names are converted at every
- * depth, as the operation's input schema lays them out (a record's keys stay as sent).
- */
-function objectBody(body: unknown, input: z.ZodType | undefined): unknown {
-  if (body === undefined) return {};
-  const nul = findNul(body);
-  if (nul) throw nulError(nul, 'body');
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errors.validation('body', 'must be a JSON object');
-  return camelizeInput(body, input);
 }
 
 /** What a successful answer reports beyond the handler's body: the credits the call spent, when its operation spends any. */

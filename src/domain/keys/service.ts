@@ -7,9 +7,10 @@ import { newId } from '../ids.js';
 import { runIdempotent } from '../idempotency.js';
 import type { KeyQuotas, RateLimitTier } from '../principal.js';
 import { assertScopesFitPlan, expandScopes, type Scope } from '../scopes.js';
-import { loadTablePage, newestFirst, readPage, type PageQuery, type PageResult } from '../pagination.js';
+import { loadTablePage, readPage, type PageQuery, type PageResult } from '../pagination.js';
 import { parseInput } from '../validation.js';
 import { recordKeyEvent } from './events.js';
+import { apiKeyList } from './lists.js';
 import {
   createKeyInput,
   listKeysInput,
@@ -247,9 +248,6 @@ export async function getKeysByIds(ctx: ServiceContext, ids: readonly string[]):
     : [];
   return new Map(rows.map((r) => [r.id, r]));
 }
-
-/** Keys of a workspace, newest first. */
-export const apiKeyList = newestFirst({ name: 'api_keys', label: 'API keys', defaultLimit: 20, id: apiKeys.id, kind: 'apiKey' });
 
 function stateCondition(state: string, now: Date): SQL {
   const unexpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))!;

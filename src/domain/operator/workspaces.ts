@@ -5,11 +5,12 @@ import { planOf } from '../context.js';
 import { errors } from '../errors.js';
 import { DAY_MS, windowStart } from '../limits/policy.js';
 import { effectivePlan, overrideOf, type EffectivePlan, type LimitOverride } from '../limits/override.js';
-import { loadTablePage, mapPage, newestFirst, readPage, type PageQuery, type PageResult } from '../pagination.js';
+import { loadTablePage, mapPage, readPage, type PageQuery, type PageResult } from '../pagination.js';
 import { parseInput } from '../validation.js';
 import { resolvePlan } from '../workspaces.js';
 import { asOperator, type Operator, type OperatorCaller } from './access.js';
 import { listWorkspacesInput, type ListWorkspacesInput } from './inputs.js';
+import { workspaceList } from './lists.js';
 
 /** A workspace as an operator sees it. */
 export interface ManagedWorkspace {
@@ -79,9 +80,6 @@ export async function getManagedWorkspace(caller: OperatorCaller, id: string): P
   await op.flushLogs();
   return describeWorkspace(op, id, op.clock.now());
 }
-
-/** Every workspace, newest first (ULIDs sort by creation); the rows are described after the page is cut. */
-export const workspaceList = newestFirst({ name: 'workspaces', label: 'workspaces', defaultLimit: 20, id: workspaces.id, kind: 'workspace' });
 
 export async function listManagedWorkspaces(caller: OperatorCaller, rawFilter: ListWorkspacesInput, query: PageQuery): Promise<PageResult<ManagedWorkspace>> {
   const op = await asOperator(caller);

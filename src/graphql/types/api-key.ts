@@ -1,4 +1,5 @@
 import type { ApiKeyRow } from '../../db/schema.js';
+import { apiKeyList } from '../../domain/keys/lists.js';
 import * as keys from '../../domain/keys/service.js';
 import { keyQuotaUsage, type QuotaUsage } from '../../domain/keys/quota-usage.js';
 import { keyState } from '../../domain/keys/state.js';
@@ -161,7 +162,7 @@ rootOperation(op.apiKey, (t, declared) =>
   }),
 );
 
-const keyPages = listConnection('apiKeys', keys.apiKeyList);
+const keyPages = listConnection('apiKeys', apiKeyList);
 
 rootOperation(op.apiKeys, (t, declared) =>
   t.connection({

@@ -1,10 +1,11 @@
 import type { OperatorAuditRow } from '../../db/schema.js';
-import { auditList, listAudit } from '../../domain/operator/audit.js';
 import { MAX_CREDIT_BALANCE } from '../../domain/credits.js';
+import { listAudit } from '../../domain/operator/audit.js';
+import { auditList, workspaceList } from '../../domain/operator/lists.js';
 import { grantCredits } from '../../domain/operator/credits.js';
 import { clearLimitOverride, setLimitOverride } from '../../domain/operator/override.js';
 import { updateWorkspace } from '../../domain/operator/update.js';
-import { getManagedWorkspace, listManagedWorkspaces, workspaceList, type ManagedWorkspace } from '../../domain/operator/workspaces.js';
+import { getManagedWorkspace, listManagedWorkspaces, type ManagedWorkspace } from '../../domain/operator/workspaces.js';
 import * as op from '../../operations/operator.js';
 import { builder } from '../builder.js';
 import { objectOperation, rootOperation } from '../declared.js';
