@@ -91,7 +91,8 @@ describe('operator: workspaces and their audit', () => {
 
   test('list filters by name and plan, newest first, and pages by id', async ({ domain }) => {
     const op = await operators(domain);
-    const tag = `Listed ${domain.clock.now()}`;
+    // The PostgreSQL pass keeps its database between runs: a name no earlier run used.
+    const tag = `Listed ${newId('workspace')}`;
     const a = await domain.workspace({ plan: 'pro', name: `${tag} a` });
     const b = await domain.workspace({ plan: 'starter', name: `${tag} b` });
     const c = await domain.workspace({ plan: 'pro', name: `${tag} c` });
