@@ -12,7 +12,11 @@ import { workspaces } from './workspaces.js';
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** Words to match `q` against, in the `simple` configuration: names and handles are not English. */
-const words = (...parts: SQL[]) => sql`to_tsvector('simple', ${sql.join(parts.map((p) => sql`coalesce(${p}, '')`), sql` || ' ' || `)})`;
+const words = (...parts: SQL[]) =>
+  sql`to_tsvector('simple', ${sql.join(
+    parts.map((p) => sql`coalesce(${p}, '')`),
+    sql` || ' ' || `,
+  )})`;
 
 export const leadsB2b = pgTable(
   'leads_b2b',
@@ -41,9 +45,7 @@ export const leadsB2b = pgTable(
     companyCity: text('company_city'),
     companyCountry: text('company_country'),
     updatedAt: ts('updated_at').notNull(),
-    search: tsvector('search').generatedAlwaysAs(
-      (): SQL => words(sql`first_name`, sql`last_name`, sql`title`, sql`company_name`),
-    ),
+    search: tsvector('search').generatedAlwaysAs((): SQL => words(sql`first_name`, sql`last_name`, sql`title`, sql`company_name`)),
     titleSearch: tsvector('title_search').generatedAlwaysAs((): SQL => words(sql`title`)),
   },
   (t) => [
