@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getTableColumns, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { leadsB2b, leadsCreator, leadsLocal, type B2bLeadRow, type CreatorLeadRow, type LocalLeadRow } from '../../db/schema.js';
@@ -85,13 +85,15 @@ function near(n: { lat: number; lng: number; radiusKm: number }): SQL[] {
   const dLat = n.radiusKm / KM_PER_DEGREE;
   const cosLat = Math.cos((n.lat * Math.PI) / 180);
   const dLng = cosLat > 1e-6 ? n.radiusKm / (KM_PER_DEGREE * cosLat) : 360;
-  const conds: SQL[] = [sql`${t.latitude} between ${n.lat - dLat} and ${n.lat + dLat}`];
+  const conds: SQL[] = [sql`${t.latitude} between ${n.lat - dLat}::float8 and ${n.lat + dLat}::float8`];
   // A box that wraps past the antimeridian or a pole is left to the exact test alone.
   if (n.lng - dLng >= -180 && n.lng + dLng <= 180 && n.lat + dLat < 90 && n.lat - dLat > -90) {
-    conds.push(sql`${t.longitude} between ${n.lng - dLng} and ${n.lng + dLng}`);
+    conds.push(sql`${t.longitude} between ${n.lng - dLng}::float8 and ${n.lng + dLng}::float8`);
   }
+  const lat = sql`${n.lat}::float8`;
+  const lng = sql`${n.lng}::float8`;
   conds.push(
-    sql`2 * ${EARTH_KM} * asin(sqrt(power(sin(radians(${t.latitude} - ${n.lat}) / 2), 2) + cos(radians(${n.lat})) * cos(radians(${t.latitude})) * power(sin(radians(${t.longitude} - ${n.lng}) / 2), 2))) <= ${n.radiusKm}`,
+    sql`2 * ${sql.raw(String(EARTH_KM))} * asin(sqrt(power(sin(radians(${t.latitude} - ${lat}) / 2), 2) + cos(radians(${lat})) * cos(radians(${t.latitude})) * power(sin(radians(${t.longitude} - ${lng}) / 2), 2))) <= ${n.radiusKm}::float8`,
   );
   return conds;
 }
@@ -154,7 +156,7 @@ export const LEAD_KINDS_DEF = {
       if (f.countries) c.push(anyLower(t.country, f.countries));
       if (f.cities) c.push(anyLower(t.city, f.cities));
       if (f.near) c.push(...near(f.near));
-      if (f.minRating !== undefined) c.push(sql`${t.rating} >= ${f.minRating}`);
+      if (f.minRating !== undefined) c.push(sql`${t.rating} >= ${f.minRating}::real`);
       if (f.minReviews !== undefined) c.push(sql`${t.reviewCount} >= ${f.minReviews}`);
       if (f.hasWebsite !== undefined) c.push(present(t.website, f.hasWebsite));
       if (f.hasPhone !== undefined) c.push(present(t.phone, f.hasPhone));
