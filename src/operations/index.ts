@@ -9,6 +9,7 @@ export {
   defineOperation,
   graphqlCoordinate,
   operationFacts,
+  reportsCredits,
   spendsCredits,
   strictestClass,
   type CreditCost,

@@ -6,7 +6,7 @@ import { ApiError, catalogError, errors } from '../domain/errors.js';
 import { camelizeInput } from '../domain/field-names.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { findNul, NUL_PROBLEM, nulError } from '../domain/validation.js';
-import { spendsCredits } from '../operations/index.js';
+import { reportsCredits } from '../operations/index.js';
 import { idempotencyKeyOf } from '../gateway/idempotency-header.js';
 import { assertDeclaredLength } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
@@ -52,7 +52,7 @@ function objectBody(body: unknown, input: z.ZodType | undefined): unknown {
   return camelizeInput(body, input);
 }
 
-/** What a successful answer reports beyond the handler's body: the credits the call spent, when its operation spends any. */
+/** What a successful answer reports beyond the handler's body: the credits the call spent, when its operation reports them (reportsCredits). */
 function withCredits(body: unknown, credits: number): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   return { ...body, credits_used: credits };
@@ -105,7 +105,7 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
         body: () => (parsed ??= readJsonBody(req, opts.maxBodyBytes).then((b) => objectBody(b, operation.input))),
       });
       if (state.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      sendJson(res, operation.rest.status ?? 200, spendsCredits(operation) ? withCredits(body, state.credits) : body);
+      sendJson(res, operation.rest.status ?? 200, reportsCredits(operation) ? withCredits(body, state.credits) : body);
     } catch (err) {
       gateway.recordError(state, err);
       // A replayed refusal says so too.

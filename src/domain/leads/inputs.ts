@@ -38,10 +38,13 @@ function range(what: string, bounds: { min: number; max: number; int: boolean })
   )
     .min(bounds.min, { error: `must be at least ${bounds.min}` })
     .max(bounds.max, { error: `must be at most ${bounds.max}` });
-  return z
-    .strictObject({ min: bound.optional(), max: bound.optional() }, { error: 'must be an object with min and/or max' })
-    .refine((r) => r.min !== undefined || r.max !== undefined, { error: 'must give min, max or both' })
-    .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, { error: 'must have min at most max' });
+  return (
+    z
+      .strictObject({ min: bound.optional(), max: bound.optional() }, { error: 'must be an object with min and/or max' })
+      .refine((r) => r.min !== undefined || r.max !== undefined, { error: 'must give min, max or both' })
+      // Named at `min`, so the error names a field the caller wrote (filters.company_size.min).
+      .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, { path: ['min'], error: 'must be at most max' })
+  );
 }
 
 const keywords = text('keywords');

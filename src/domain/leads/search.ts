@@ -30,7 +30,7 @@ function conditionsOf<K extends LeadKind>(kind: K, filters: AnyFilters | undefin
  * How many leads match, unlocking none and costing nothing: what a caller checks before a search.
  * Needs read:leads.
  */
-export async function countLeads<K extends LeadKind>(ctx: ServiceContext, kind: K, raw: CountInput<K>): Promise<{ total: number }> {
+export async function countLeads<K extends LeadKind>(ctx: ServiceContext, kind: K, raw: CountInput<K> | unknown): Promise<{ total: number }> {
   requireScope(ctx, LEADS_SCOPE);
   const input = parseInput(COUNT_INPUTS[kind], raw ?? {}) as { filters?: AnyFilters };
   const def = LEAD_KINDS_DEF[kind];
@@ -48,7 +48,7 @@ export async function countLeads<K extends LeadKind>(ctx: ServiceContext, kind: 
  * (402), and concurrent searches never charge a row twice. `maxCredits` stops the page before
  * the row that would spend more. Needs read:leads.
  */
-export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind: K, raw: SearchInput<K>): Promise<LeadSearchResult<K>> {
+export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind: K, raw: SearchInput<K> | unknown): Promise<LeadSearchResult<K>> {
   requireScope(ctx, LEADS_SCOPE);
   const input = parseInput(SEARCH_INPUTS[kind], raw ?? {}) as { filters?: AnyFilters; limit?: number; cursor?: string | null; maxCredits?: number };
   const def = LEAD_KINDS_DEF[kind];
