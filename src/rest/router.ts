@@ -13,11 +13,12 @@ import { sendJson } from '../http/respond.js';
 import { readJsonBody, sendError } from './http.js';
 import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { leadRoutes } from './routes/leads.js';
 import { logRoutes } from './routes/logs.js';
 import { meRoutes } from './routes/me.js';
 import { operatorRoutes } from './routes/operator.js';
 
-export const REST_ROUTES: readonly RestRoute[] = [...meRoutes, ...apiKeyRoutes, ...logRoutes, ...operatorRoutes];
+export const REST_ROUTES: readonly RestRoute[] = [...meRoutes, ...apiKeyRoutes, ...logRoutes, ...leadRoutes, ...operatorRoutes];
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
