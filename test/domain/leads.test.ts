@@ -4,9 +4,15 @@ import { leadId } from '../../src/domain/leads/kinds.js';
 import { countLeads, searchLeads } from '../../src/domain/leads/search.js';
 import type { Domain } from '../support/fixture.js';
 import { describe, expect, test } from '../support/fixture.js';
+import { token } from '../support/leads.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 let seeded = false;
+/**
+ * This run's word: in every row's external id and in a keyword field, so the searches here (which
+ * pass it as `q`) see only these rows when other files share the lead tables (PostgreSQL in CI).
+ */
+const RUN = token();
 
 /** Rows of every kind with known values; the lead tables are shared, so a file seeds its own external ids once. */
 async function seed(domain: Domain) {
@@ -40,8 +46,8 @@ async function seed(domain: Domain) {
   ];
   await domain.db.insert(leadsB2b).values(
     b2b.map((r) => ({
-      id: leadId('b2b', `t-b2b-${r.n}`),
-      externalId: `t-b2b-${r.n}`,
+      id: leadId('b2b', `${RUN}-t-b2b-${r.n}`),
+      externalId: `${RUN}-t-b2b-${r.n}`,
       firstName: `First${r.n}`,
       lastName: `Last${r.n}`,
       title: r.title,
@@ -51,15 +57,15 @@ async function seed(domain: Domain) {
       city: r.city,
       companySize: r.size,
       email: r.email,
-      companyName: r.company,
+      companyName: `${r.company} ${RUN}`,
       updatedAt: NOW,
     })),
   );
   await domain.db.insert(leadsLocal).values([
     {
-      id: leadId('local', 't-loc-1'),
-      externalId: 't-loc-1',
-      name: 'Cafe Mitte',
+      id: leadId('local', `${RUN}-t-loc-1`),
+      externalId: `${RUN}-t-loc-1`,
+      name: `Cafe Mitte ${RUN}`,
       category: 'Cafe',
       city: 'Berlin',
       country: 'DE',
@@ -70,9 +76,9 @@ async function seed(domain: Domain) {
       updatedAt: NOW,
     },
     {
-      id: leadId('local', 't-loc-2'),
-      externalId: 't-loc-2',
-      name: 'Potsdam Bakery',
+      id: leadId('local', `${RUN}-t-loc-2`),
+      externalId: `${RUN}-t-loc-2`,
+      name: `Potsdam Bakery ${RUN}`,
       category: 'Bakery',
       city: 'Potsdam',
       country: 'DE',
@@ -84,9 +90,9 @@ async function seed(domain: Domain) {
       updatedAt: NOW,
     },
     {
-      id: leadId('local', 't-loc-3'),
-      externalId: 't-loc-3',
-      name: 'Hamburg Cafe',
+      id: leadId('local', `${RUN}-t-loc-3`),
+      externalId: `${RUN}-t-loc-3`,
+      name: `Hamburg Cafe ${RUN}`,
       category: 'Cafe',
       city: 'Hamburg',
       country: 'DE',
@@ -99,9 +105,10 @@ async function seed(domain: Domain) {
   ]);
   await domain.db.insert(leadsCreator).values([
     {
-      id: leadId('creators', 't-cre-1'),
-      externalId: 't-cre-1',
+      id: leadId('creators', `${RUN}-t-cre-1`),
+      externalId: `${RUN}-t-cre-1`,
       handle: 'fitfrida',
+      displayName: `Frida ${RUN}`,
       platform: 'instagram',
       followers: 120_000,
       engagementRate: 0.045,
@@ -112,9 +119,10 @@ async function seed(domain: Domain) {
       updatedAt: NOW,
     },
     {
-      id: leadId('creators', 't-cre-2'),
-      externalId: 't-cre-2',
+      id: leadId('creators', `${RUN}-t-cre-2`),
+      externalId: `${RUN}-t-cre-2`,
       handle: 'codecat',
+      displayName: `Code Cat ${RUN}`,
       platform: 'youtube',
       followers: 900_000,
       engagementRate: 0.02,
@@ -128,7 +136,10 @@ async function seed(domain: Domain) {
   ]);
 }
 
-const ids = (page: { items: { externalId: string }[] }) => page.items.map((r) => r.externalId).sort();
+const ids = (page: { items: { externalId: string }[] }) => page.items.map((r) => r.externalId.slice(RUN.length + 1)).sort();
+
+/** Only this file's rows: its word in `q`, and the test's own keywords after it. */
+const mine = (filters: Record<string, unknown>) => ({ ...filters, q: [RUN, filters.q].filter(Boolean).join(' ') });
 
 describe('lead search', () => {
   test('filters combine with AND, list values with OR, case-insensitively; count matches the rows and is free', async ({ domain }) => {
@@ -136,7 +147,7 @@ describe('lead search', () => {
     const ws = await domain.workspace();
     await addCredits(domain.db, ws.workspace.id, 100);
     const ctx = () => ws.admin.ctx();
-    const search = (filters: object) => searchLeads(ctx(), 'b2b', { filters: { ...filters } as never, limit: 100 });
+    const search = (filters: Record<string, unknown>) => searchLeads(ctx(), 'b2b', { filters: mine(filters) as never, limit: 100 });
     expect(ids(await search({ countries: ['de'], q: 'saas' }))).toEqual(['t-b2b-1', 't-b2b-4']);
     expect(ids(await search({ jobTitles: ['cto', 'chief technology officer'] }))).toEqual(['t-b2b-1', 't-b2b-2']);
     expect(ids(await search({ seniorities: ['c_suite'], hasEmail: true }))).toEqual(['t-b2b-1']);
@@ -144,7 +155,7 @@ describe('lead search', () => {
     expect(ids(await search({ companySize: [{ max: 10 }, { min: 500 }] }))).toEqual(['t-b2b-3', 't-b2b-4']);
     expect(ids(await search({ cities: ['BERLIN'], departments: ['executive'] }))).toEqual(['t-b2b-4']);
     const before = await creditBalance(domain.db, ws.workspace.id);
-    expect(await countLeads(ctx(), 'b2b', { filters: { countries: ['DE'] } })).toEqual({ total: 3 });
+    expect(await countLeads(ctx(), 'b2b', { filters: mine({ countries: ['DE'] }) })).toEqual({ total: 3 });
     expect(await creditBalance(domain.db, ws.workspace.id)).toBe(before);
   });
 
@@ -152,20 +163,20 @@ describe('lead search', () => {
     await seed(domain);
     const ws = await domain.workspace();
     await addCredits(domain.db, ws.workspace.id, 100);
-    const near = await searchLeads(ws.admin.ctx(), 'local', { filters: { near: { lat: 52.52, lng: 13.405, radiusKm: 40 } } });
+    const near = await searchLeads(ws.admin.ctx(), 'local', { filters: mine({ near: { lat: 52.52, lng: 13.405, radiusKm: 40 } }) });
     expect(ids(near)).toEqual(['t-loc-1', 't-loc-2']);
-    expect(ids(await searchLeads(ws.admin.ctx(), 'local', { filters: { categories: ['cafe'], minRating: 4.6 } }))).toEqual(['t-loc-3']);
-    expect(ids(await searchLeads(ws.admin.ctx(), 'local', { filters: { hasWebsite: true } }))).toEqual(['t-loc-2']);
-    expect(ids(await searchLeads(ws.admin.ctx(), 'creators', { filters: { niches: ['Fitness'], followers: { min: 100_000 } } }))).toEqual(['t-cre-1']);
-    expect(ids(await searchLeads(ws.admin.ctx(), 'creators', { filters: { q: 'tech', platforms: ['youtube'], hasEmail: true } }))).toEqual(['t-cre-2']);
-    expect(ids(await searchLeads(ws.admin.ctx(), 'creators', { filters: { engagementRate: { min: 0.03 }, verified: true } }))).toEqual(['t-cre-1']);
+    expect(ids(await searchLeads(ws.admin.ctx(), 'local', { filters: mine({ categories: ['cafe'], minRating: 4.6 }) }))).toEqual(['t-loc-3']);
+    expect(ids(await searchLeads(ws.admin.ctx(), 'local', { filters: mine({ hasWebsite: true }) }))).toEqual(['t-loc-2']);
+    expect(ids(await searchLeads(ws.admin.ctx(), 'creators', { filters: mine({ niches: ['Fitness'], followers: { min: 100_000 } }) }))).toEqual(['t-cre-1']);
+    expect(ids(await searchLeads(ws.admin.ctx(), 'creators', { filters: mine({ q: 'tech', platforms: ['youtube'], hasEmail: true }) }))).toEqual(['t-cre-2']);
+    expect(ids(await searchLeads(ws.admin.ctx(), 'creators', { filters: mine({ engagementRate: { min: 0.03 }, verified: true }) }))).toEqual(['t-cre-1']);
   });
 
   test('charges each newly unlocked row once, never again, and caps a page at max_credits', async ({ domain }) => {
     await seed(domain);
     const ws = await domain.workspace();
     await addCredits(domain.db, ws.workspace.id, 10);
-    const de = { filters: { countries: ['DE'] }, limit: 100 };
+    const de = { filters: mine({ countries: ['DE'] }), limit: 100 };
     const capped = await searchLeads(ws.admin.ctx(), 'b2b', { ...de, maxCredits: 2 });
     expect(capped.items).toHaveLength(2);
     expect(capped.items.every((r) => r.charged)).toBe(true);
@@ -192,9 +203,9 @@ describe('lead search', () => {
     await seed(domain);
     const ws = await domain.workspace();
     await addCredits(domain.db, ws.workspace.id, 1);
-    await expect(searchLeads(ws.admin.ctx(), 'b2b', { filters: { countries: ['DE'] } })).rejects.toMatchObject({ code: 'insufficient_credits' });
+    await expect(searchLeads(ws.admin.ctx(), 'b2b', { filters: mine({ countries: ['DE'] }) })).rejects.toMatchObject({ code: 'insufficient_credits' });
     expect(await creditBalance(domain.db, ws.workspace.id)).toBe(1);
-    const after = await searchLeads(ws.admin.ctx(), 'b2b', { filters: { countries: ['DE'] }, maxCredits: 1 });
+    const after = await searchLeads(ws.admin.ctx(), 'b2b', { filters: mine({ countries: ['DE'] }), maxCredits: 1 });
     expect(after.creditsUsed).toBe(1);
   });
 
@@ -202,7 +213,7 @@ describe('lead search', () => {
     await seed(domain);
     const ws = await domain.workspace();
     await addCredits(domain.db, ws.workspace.id, 1000);
-    const results = await Promise.all(Array.from({ length: 50 }, () => searchLeads(ws.admin.ctx(), 'b2b', { filters: {}, limit: 100 })));
+    const results = await Promise.all(Array.from({ length: 50 }, () => searchLeads(ws.admin.ctx(), 'b2b', { filters: mine({}), limit: 100 })));
     expect(results.reduce((n, r) => n + r.creditsUsed, 0)).toBe(4);
     expect(await creditBalance(domain.db, ws.workspace.id)).toBe(996);
   });
@@ -217,9 +228,9 @@ describe('lead search', () => {
       const page: Awaited<ReturnType<typeof searchLeads<'b2b'>>> = await searchLeads(ws.admin.ctx(), 'b2b', {
         limit: 1,
         cursor,
-        filters: { q: 'First1 OR First2 OR First3 OR First4' },
+        filters: mine({}),
       });
-      seen.push(...page.items.map((r) => r.externalId));
+      seen.push(...ids(page));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen.sort()).toEqual(['t-b2b-1', 't-b2b-2', 't-b2b-3', 't-b2b-4']);
