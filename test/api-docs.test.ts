@@ -105,6 +105,8 @@ describe('/api-docs', () => {
   it('says what each operation can answer beyond the common errors', async () => {
     const doc = (await (await fetch(`${t.url}/api-docs/openapi.json`)).json()) as Doc;
     expect(doc.paths['/v1/api-keys/{id}']!.delete!.responses['409']!.description).toContain('key_in_use');
+    // No id in its path, but key_id may name another workspace's key. (Every code a test meets on a route is checked against its document: test/support/harness.ts.)
+    expect(doc.paths['/v1/logs']!.get!.responses['404']!.description).toContain('`not_found`');
     for (const op of docOperations(REST_ROUTES)) {
       const documented = Object.values(doc.paths[op.path.replace(/:(\w+)/g, '{$1}')]![op.method.toLowerCase()]!.responses).map((r) => r.description);
       for (const code of op.errors) expect(documented.join('\n'), `${op.method} ${op.path}`).toContain(`\`${code}\``);

@@ -71,6 +71,26 @@ function localEdges(): Edge[] {
   );
 }
 
+/**
+ * What the operation declarations may take from the domain beyond types: its zod inputs, its list
+ * declarations and the shared modules that hold no service function. A declaration that reached
+ * a service module would load the service layer to describe it.
+ */
+const DECLARATION_SOURCES = /^domain\/(?:.+\/(?:inputs|lists)|pagination|scopes|errors|validation)\.ts$/;
+
+/** The modules `file` imports values from: `import type` and all-type named imports left out. */
+function valueImportsOf(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+  return source.statements.flatMap((s) => {
+    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) return [];
+    const clause = s.importClause;
+    const typesOnly =
+      clause?.isTypeOnly ||
+      (clause && !clause.name && clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.every((e) => e.isTypeOnly));
+    return typesOnly ? [] : [s.moduleSpecifier.text];
+  });
+}
+
 describe('layer boundaries (ARCHITECTURE.md)', () => {
   const edges = localEdges();
 
@@ -107,6 +127,18 @@ describe('layer boundaries (ARCHITECTURE.md)', () => {
           .map((spec) => `${relative(SRC, f)} -> ${spec}`),
       );
     expect(leaks).toEqual([]);
+  });
+
+  it('lets the operation declarations take from the domain only types, inputs, list declarations and shared modules', () => {
+    const declarations = sourceFiles(SRC).filter((f) => layerOf(f) === 'operations');
+    const reached = declarations.flatMap((f) =>
+      valueImportsOf(f)
+        .filter((spec) => spec.startsWith('.'))
+        .map((spec) => ({ from: relative(SRC, f), to: relative(SRC, resolve(dirname(f), spec).replace(/\.js$/, '.ts')) })),
+    );
+    expect(reached.some((e) => e.to === 'domain/keys/lists.ts')).toBe(true);
+    expect(reached.filter((e) => e.to.startsWith('domain/') && !DECLARATION_SOURCES.test(e.to)).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+    expect(DECLARATION_SOURCES.test('domain/keys/service.ts')).toBe(false);
   });
 
   it('would catch a forbidden edge', () => {

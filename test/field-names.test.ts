@@ -4,6 +4,7 @@ import { ApiError } from '../src/domain/errors.js';
 import { camelizeInput, snakeMessage, snakePath } from '../src/domain/field-names.js';
 import { createKeyInput } from '../src/domain/keys/inputs.js';
 import { parseInput } from '../src/domain/validation.js';
+import { objectBody } from '../src/rest/http.js';
 import { startServer, type TestServer } from './support/harness.js';
 
 /** The shape of inputs to come: a CRM contact with custom fields, a search with filters. */
@@ -118,6 +119,59 @@ describe('one deep case conversion at the REST edge', () => {
     expect(named({ ...sent, custom_fields: {}, filters: [], mailing_address: { street_name: 'x', post_code: '1', house_number: 4 } })).toBe(
       'mailing_address.house_number is not a known field',
     );
+  });
+});
+
+/** Values that are the caller's data (JSON, either a map or a list), and a tree of named fields. */
+interface Section {
+  sectionTitle: string;
+  childSections?: Section[];
+}
+const section: z.ZodType<Section> = z.lazy(() => z.strictObject({ sectionTitle: z.string(), childSections: z.array(section).optional() }));
+const dataInput = z.strictObject({
+  meta: z.json().optional(),
+  labels: z.union([z.record(z.string(), z.string()), z.array(z.strictObject({ labelName: z.string() }))]).optional(),
+  outline: section.optional(),
+  tags: z.union([z.record(z.string(), z.string()), z.array(z.record(z.string(), z.string()))]).optional(),
+});
+
+describe('values that are data, and unions', () => {
+  it('leaves a z.json() value as sent, in arrays and maps alike, at any depth', () => {
+    const meta = [{ first_name: 1, nested_list: [{ last_name: 'x' }] }, 'a_b', { map_key: { deeper_key: [{ deepest_key: null }] } }];
+    expect(camelizeInput({ meta }, dataInput)).toEqual({ meta });
+    expect(camelizeInput({ meta: { first_name: [{ last_name: 2 }] } }, dataInput)).toEqual({ meta: { first_name: [{ last_name: 2 }] } });
+    expect(parseInput(dataInput, camelizeInput({ meta }, dataInput))).toEqual({ meta });
+  });
+
+  it("reads a union by the value's shape: a map's keys as sent, a list's objects by their fields", () => {
+    expect(camelizeInput({ labels: { Label_One: 'a', label_two: 'b' } }, dataInput)).toEqual({ labels: { Label_One: 'a', label_two: 'b' } });
+    expect(camelizeInput({ labels: [{ label_name: 'a' }] }, dataInput)).toEqual({ labels: [{ labelName: 'a' }] });
+    expect(camelizeInput({ tags: { tag_key: 'a' } }, dataInput)).toEqual({ tags: { tag_key: 'a' } });
+    expect(camelizeInput({ tags: [{ tag_key: 'a' }, { Other_Key: 'b' }] }, dataInput)).toEqual({ tags: [{ tag_key: 'a' }, { Other_Key: 'b' }] });
+    expect(snakePath('tags.1.someKey', dataInput)).toBe('tags.1.someKey');
+    expect(snakePath('labels.0.labelName', dataInput)).toBe('labels.0.label_name');
+    expect(snakePath('labels.someKey', dataInput)).toBe('labels.someKey');
+  });
+
+  it('converts the field names of a recursive schema at every depth of its recursion', () => {
+    const outline = { section_title: 'a', child_sections: [{ section_title: 'b', child_sections: [{ section_title: 'c' }] }] };
+    expect(camelizeInput({ outline }, dataInput)).toEqual({
+      outline: { sectionTitle: 'a', childSections: [{ sectionTitle: 'b', childSections: [{ sectionTitle: 'c' }] }] },
+    });
+    expect(snakePath('outline.childSections.0.childSections.0.sectionTitle', dataInput)).toBe('outline.child_sections.0.child_sections.0.section_title');
+  });
+
+  it("names a NUL in a body by the path it was sent at, a map's keys as they are", () => {
+    const nulAt = (body: unknown) =>
+      snakeMessage(
+        refusal(() => objectBody(body, contactInput)),
+        contactInput,
+      );
+    expect(nulAt({ full_name: 'x', custom_fields: { myKey: 'a\0' } })).toBe('custom_fields.myKey must not contain NUL (\\u0000) characters');
+    expect(nulAt({ filters: [{ field_name: 'x', custom_fields: { Renewal_Month: { min_value: '\0' } } }] })).toBe(
+      'filters.0.custom_fields.Renewal_Month.min_value must not contain NUL (\\u0000) characters',
+    );
+    expect(nulAt({ metadata: { someKey: { other_key: '\0' } } })).toBe('metadata.someKey.other_key must not contain NUL (\\u0000) characters');
   });
 });
 

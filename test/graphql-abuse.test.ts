@@ -1,4 +1,6 @@
+import { buildSchema, getOperationAST, parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { operationCost } from '../src/graphql/cost.js';
 import { serverForFile } from './support/fixture.js';
 import type { Tenant } from './support/harness.js';
 
@@ -38,6 +40,34 @@ describe('GraphQL abuse limits', () => {
   it('uses variables for page sizes', async () => {
     const r = await post({ query: 'query($n: Int) { apiKeys(first: $n) { edges { node { id } } } }', variables: { n: 50 } });
     expect(r.body.extensions?.cost).toEqual({ nodes: 50, points: 1 });
+  });
+
+  it('prices a connection not built by listConnection at the largest page, whatever its field is called', () => {
+    const schema = buildSchema(`
+      type PageInfo { hasNextPage: Boolean! endCursor: String }
+      type Gadget { id: ID! }
+      type GadgetEdge { node: Gadget! cursor: String! }
+      type GadgetConnection { edges: [GadgetEdge!]! pageInfo: PageInfo! }
+      type Widget { id: ID! gadgets(first: Int): GadgetConnection! }
+      type WidgetEdge { node: Widget! cursor: String! }
+      type WidgetConnection { edges: [WidgetEdge!]! pageInfo: PageInfo! }
+      type Query { widgets(first: Int): WidgetConnection! widget: Widget }
+    `);
+    const cost = (query: string) => {
+      const doc = parse(query);
+      return operationCost(schema, doc, getOperationAST(doc)!);
+    };
+    expect(cost('{ widgets { edges { node { id } } } }')).toEqual({ nodes: 100, points: 1 });
+    expect(cost('{ widgets(first: 5) { edges { node { id } } } }')).toEqual({ nodes: 5, points: 1 });
+    expect(cost('{ widget { gadgets { edges { node { id } } } } }')).toEqual({ nodes: 100, points: 1 });
+    // Through fragments too: their type conditions say what the fields are.
+    expect(
+      cost('{ widgets(first: 2) { ...w } } fragment w on WidgetConnection { edges { node { ... on Widget { gadgets { pageInfo { hasNextPage } } } } } }'),
+    ).toEqual({
+      nodes: 2 + 2 * 100,
+      points: 3,
+    });
+    expect(cost('{ widget { id } }')).toEqual({ nodes: 0, points: 1 });
   });
 
   it('refuses an operation above the cost ceiling before running it', async () => {

@@ -189,7 +189,7 @@ describe('a failure after the work committed', () => {
   it('keeps the record, so the retry replays the key instead of making another', async () => {
     const tenant = await t.tenant();
     const principal = await t.app.gateway.authenticator.authenticate(`Bearer ${tenant.key}`, '127.0.0.1');
-    const ctx = t.app.contexts(principal, { credits: 0, replayed: false });
+    const ctx = t.app.contexts(principal, { credits: 0, replayed: false, idempotencyKey: 'lost-ack-1' });
     // The transaction commits, then the connection dies before the client hears so.
     const lost = Object.assign(new Error('connection closed after COMMIT was sent'), { code: 'CONNECTION_CLOSED' });
     const db = new Proxy(ctx.db, {
@@ -202,8 +202,8 @@ describe('a failure after the work committed', () => {
       },
     });
     const input = { name: 'Committed then lost', permissions: ['read:contacts'] };
-    await expect(createKey({ ...ctx, db }, input, { idempotencyKey: 'lost-ack-1' })).rejects.toBe(lost);
-    const retry = await createKey(ctx, input, { idempotencyKey: 'lost-ack-1' });
+    await expect(createKey({ ...ctx, db }, input)).rejects.toBe(lost);
+    const retry = await createKey(ctx, input);
     expect(retry.replayed).toBe(true);
     expect(await keysNamed(tenant.workspaceId, input.name)).toHaveLength(1);
     expect(retry.key.id).toBe((await keysNamed(tenant.workspaceId, input.name))[0]!.id);

@@ -60,6 +60,13 @@ describe('Relay node(id:) isolation', () => {
     }
   });
 
+  it('refuses an API key node to a key without admin:api_keys, as apiKey(id:) does (the domain checks it)', async () => {
+    const reader = (await SURFACES[0][1](t).createKey(mine.key, { name: 'node reader', permissions: ['read:contacts'] })).data!;
+    const r = await t.gql(ops.NodeById, { id: mine.keyId }, { key: reader.secret });
+    expect(r.body.data?.node ?? null).toBeNull();
+    expect(r.body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['insufficient_permissions', 'Missing required permission: admin:api_keys']]);
+  });
+
   it('uses the same id string on REST and GraphQL', async () => {
     const rest = await t.rest('GET', `/v1/api-keys/${mine.keyId}`, { key: mine.key });
     const gql = await t.gql(ops.GetKey, { id: mine.keyId }, { key: mine.key });

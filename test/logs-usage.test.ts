@@ -108,6 +108,21 @@ describe.each(SURFACES)('request logs over %s', (_name, makeSurface) => {
   });
 });
 
+describe("a key's logs over REST", () => {
+  it('names the key id in errors as the caller sent it: the path id on the key, key_id on the workspace', async () => {
+    const tenant = await t.tenant();
+    const long = `key_${'x'.repeat(61)}`;
+    expect((await t.rest('GET', `/v1/api-keys/${long}/logs`, { key: tenant.key })).body.error).toEqual({
+      code: 'validation_error',
+      message: 'id must be at most 64 characters',
+    });
+    expect((await t.rest('GET', `/v1/logs?key_id=${long}`, { key: tenant.key })).body.error).toEqual({
+      code: 'validation_error',
+      message: 'key_id must be at most 64 characters',
+    });
+  });
+});
+
 describe.each(SURFACES)('usage over %s', (_name, makeSurface) => {
   it('reports calls today, calls per endpoint, error rate and last used, per key and per workspace', async () => {
     const s = makeSurface(t);

@@ -107,7 +107,7 @@ function rateLimitsByPlan(plans: readonly PlanRow[], cls: LimitClass) {
 }
 
 /** The catalog codes an operation can answer with, by what it takes and does. */
-function errorCodes(op: DocOperation): ErrorCode[] {
+export function errorCodes(op: DocOperation): ErrorCode[] {
   const takesInput = op.body !== undefined || Object.keys(op.query).length > 0 || op.path.includes(':');
   const codes: (ErrorCode | false)[] = [
     takesInput && 'validation_error',

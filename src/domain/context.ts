@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { PlanRow, WorkspaceRow } from '../db/schema.js';
 import type { Clock } from './clock.js';
-import { errors } from './errors.js';
+import { errors, serviceUnavailable } from './errors.js';
 import type { QuotaReading } from './limits/policy.js';
 import type { KeyQuotas, Principal } from './principal.js';
 import type { Sealer } from './sealer.js';
@@ -10,29 +10,47 @@ import type { Sealer } from './sealer.js';
 export type WorkspaceInfo = Omit<WorkspaceRow, 'creditBalance'>;
 
 /**
- * The one source of workspace and plan facts (the app's Directory, cached): admission, who-am-I,
- * the operator's gate and every domain rule that depends on a plan read them here.
+ * The one source of workspace and plan facts (the app's Directory, cached): admission, who-am-I
+ * and every domain rule that depends on a plan read them here; the operator's gate alone reads
+ * its caller's plan from the database (operator/access.ts).
  */
 export interface WorkspaceLookup {
-  /** Every plan, in the catalogue's order. */
+  /** Every plan, in the catalogue's order, as loaded. */
   plans(): readonly PlanRow[];
-  plan(id: string): PlanRow | undefined;
-  /** A plan by id (`plan_pro`), slug (`pro`) or name (`Pro`), case-insensitively. */
-  findPlan(ref: string): PlanRow | undefined;
+  /** A plan by id; one unknown here is looked for again in the database (a newer release may have seeded it). */
+  plan(id: string): Promise<PlanRow | undefined>;
+  /** A plan by id (`plan_pro`), slug (`pro`) or name (`Pro`), case-insensitively; looked for again as plan() does. */
+  findPlan(ref: string): Promise<PlanRow | undefined>;
   workspace(id: string): Promise<WorkspaceInfo | undefined>;
+}
+
+/**
+ * A workspace's plan, from the directory. A plan the database does not hold either (its foreign
+ * key forbids that, so only a damaged catalogue can) is a catalog error, never a crash.
+ */
+export async function planOf(lookup: Pick<WorkspaceLookup, 'plan'>, workspace: Pick<WorkspaceInfo, 'planId'>): Promise<PlanRow> {
+  const plan = await lookup.plan(workspace.planId);
+  if (!plan) throw serviceUnavailable(`This workspace's plan (${workspace.planId}) is not in the plan catalogue`);
+  return plan;
 }
 
 /** A workspace and its plan, from the directory; not_found when there is no such workspace. */
 export async function workspaceWithPlan(lookup: WorkspaceLookup, id: string): Promise<{ workspace: WorkspaceInfo; plan: PlanRow }> {
   const workspace = await lookup.workspace(id);
-  const plan = workspace && lookup.plan(workspace.planId);
-  if (!workspace || !plan) throw errors.notFound('Workspace');
-  return { workspace, plan };
+  if (!workspace) throw errors.notFound('Workspace');
+  return { workspace, plan: await planOf(lookup, workspace) };
 }
 
 /** The caller's own workspace and plan ("my workspace"), from the directory. */
 export function ownWorkspace(ctx: Pick<ServiceContext, 'principal' | 'lookup'>): Promise<{ workspace: WorkspaceInfo; plan: PlanRow }> {
   return workspaceWithPlan(ctx.lookup, ctx.principal.workspaceId);
+}
+
+/** Workspaces by id as the caller may see them (Relay's node): its own; any other id is absent, as if it did not exist. */
+export async function visibleWorkspaces(ctx: Pick<ServiceContext, 'principal' | 'lookup'>, ids: readonly string[]): Promise<(WorkspaceInfo | undefined)[]> {
+  const own = ctx.principal.workspaceId;
+  const row = ids.includes(own) ? await ctx.lookup.workspace(own) : undefined;
+  return ids.map((id) => (id === own ? row : undefined));
 }
 
 /** A key's quota counters, as the gateway's limiter holds them. */
@@ -59,6 +77,12 @@ export interface ServiceContext {
   sealer: Sealer;
   lookup: WorkspaceLookup;
   quotas: QuotaReader;
+  /**
+   * The request's Idempotency-Key, for an operation declared idempotent (the REST router and the
+   * GraphQL plugin read the header for those only); else null. The domain honours it, so no
+   * handler or resolver passes it on.
+   */
+  readonly idempotencyKey: string | null;
   /** Called after a key's row changed in a committed transaction: drops it from every instance's cache. */
   keyChanged(keyHash: string): Promise<void>;
   /** Called after a workspace's name, plan or limit override changed: drops its cached facts and its keys' principals everywhere. */
@@ -91,6 +115,8 @@ export interface ServiceDeps {
 export interface RequestRecord {
   credits: number;
   replayed: boolean;
+  /** Set by the surface once it knows the operation honours Idempotency-Key, possibly after the context was built. */
+  readonly idempotencyKey: string | null;
 }
 
 /** Builds the ServiceContext of one request: its caller and its record, with the app's long-lived parts. */
@@ -104,6 +130,9 @@ export function serviceContexts(deps: ServiceDeps): ServiceContextFactory {
     lookup: deps.lookup,
     quotas: deps.quotas,
     principal,
+    get idempotencyKey() {
+      return record.idempotencyKey;
+    },
     keyChanged: (hash) => deps.keyChanged(hash),
     workspaceChanged: (id) => deps.workspaceChanged(id),
     flushLogs: () => deps.flushLogs(),

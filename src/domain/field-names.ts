@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type ApiError, errors } from './errors.js';
+import { type PathLink, pathOf } from './validation.js';
 
 /**
  * The domain names fields in camelCase; REST bodies and the CLI's import files spell them in
@@ -11,6 +12,9 @@ import { type ApiError, errors } from './errors.js';
  *   are converted by their own schema;
  * - a value of `z.unknown()`, `z.any()` or `z.json()` is the caller's data through and through,
  *   left as sent;
+ * - a union is read by the value's own shape: an array by its array options, an object by its
+ *   object options (else its records); a value none of them reads is left as sent;
+ * - a recursive schema (`z.lazy`) is read the same at every depth of its recursion;
  * - where no schema says (no input schema, a field the schema does not know), snake_case keys are
  *   converted at every depth, so an unknown field is named back as it was sent.
  *
@@ -22,6 +26,8 @@ type Layout =
   | { kind: 'object'; fields: ReadonlyMap<string, Layout>; rest: Layout }
   | { kind: 'array'; item: Layout }
   | { kind: 'map'; value: Layout }
+  /** A union's: chosen by what the value is, an array or an object (an object's fields, or a map). */
+  | { kind: 'either'; array: Layout; object: Layout }
   | { kind: 'data' }
   | { kind: 'free' };
 
@@ -31,22 +37,59 @@ const DATA: Layout = { kind: 'data' };
 type Def = z.core.$ZodTypeDef & Record<string, unknown>;
 const defOf = (s: z.core.$ZodType) => s._zod.def as Def;
 
-/** Where several schemas may hold a value (a union, an intersection): their fields together. */
-function merge(layouts: Layout[]): Layout {
-  const objects = layouts.filter((l) => l.kind === 'object');
-  if (objects.length) {
-    const fields = new Map<string, Layout>();
-    for (const o of objects) for (const [k, v] of o.fields) if (!fields.has(k)) fields.set(k, v);
-    return { kind: 'object', fields, rest: objects[0]!.rest };
-  }
-  for (const kind of ['map', 'array', 'data'] as const) {
-    const found = layouts.find((l) => l.kind === kind);
-    if (found) return found;
-  }
-  return FREE;
+type ObjectLayout = Layout & { kind: 'object' };
+
+/** Layouts of one kind that one value may take (a union's array options, say): their items, values or fields together. */
+function together(layouts: Layout[]): Layout {
+  if (layouts.length === 1) return layouts[0]!;
+  const items = layouts.flatMap((l) => (l.kind === 'array' ? [l.item] : []));
+  if (items.length) return { kind: 'array', item: merge(items) };
+  const values = layouts.flatMap((l) => (l.kind === 'map' ? [l.value] : []));
+  if (values.length) return { kind: 'map', value: merge(values) };
+  const objects = layouts.filter((l): l is ObjectLayout => l.kind === 'object');
+  const fields = new Map<string, Layout>();
+  for (const o of objects) for (const [k, v] of o.fields) if (!fields.has(k)) fields.set(k, v);
+  return { kind: 'object', fields, rest: objects[0]!.rest };
 }
 
-function build(schema: z.core.$ZodType, open: Set<z.core.$ZodType>): Layout {
+/**
+ * Where several schemas may hold a value (a union, an intersection), the value's own shape
+ * picks among them: an array is read by the array options, an object by the object options (its
+ * keys are field names) or else by the maps (its keys are data). A value no option reads (an
+ * object sent where a string or a list may go) is left as sent, since the schema refuses it
+ * whole; unless an option is a schema this file cannot read, which reads it as no schema does.
+ */
+function merge(layouts: Layout[]): Layout {
+  const options = layouts.flatMap((l) => (l.kind === 'either' ? [l.array, l.object] : [l]));
+  const of = (kind: Layout['kind']) => options.filter((l) => l.kind === kind);
+  const fallback = of('free').length ? FREE : DATA;
+  const arrays = of('array');
+  const objects = of('object').length ? of('object') : of('map');
+  if (!arrays.length && !objects.length) return fallback;
+  return { kind: 'either', array: arrays.length ? together(arrays) : fallback, object: objects.length ? together(objects) : fallback };
+}
+
+/** Whether reading a value by `layout` could convert any key: false for the caller's data through and through. */
+function convertsKeys(layout: Layout, seen = new Set<Layout>()): boolean {
+  if (seen.has(layout)) return false;
+  seen.add(layout);
+  switch (layout.kind) {
+    case 'object':
+    case 'free':
+      return true;
+    case 'data':
+      return false;
+    case 'array':
+      return convertsKeys(layout.item, seen);
+    case 'map':
+      return convertsKeys(layout.value, seen);
+    case 'either':
+      return convertsKeys(layout.array, seen) || convertsKeys(layout.object, seen);
+  }
+}
+
+/** `open`: the recursive (lazy) schemas being read, each with the layout that stands for it below itself. */
+function build(schema: z.core.$ZodType, open: Map<z.core.$ZodType, Layout>): Layout {
   const def = defOf(schema);
   const inner = (s: unknown) => build(s as z.core.$ZodType, open);
   switch (def.type) {
@@ -61,6 +104,17 @@ function build(schema: z.core.$ZodType, open: Set<z.core.$ZodType>): Layout {
       return { kind: 'map', value: inner(def.valueType) };
     case 'unknown':
     case 'any':
+    // A scalar has no keys: an object sent for one is refused whole.
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+    case 'date':
+    case 'null':
+    case 'undefined':
+    case 'literal':
+    case 'enum':
+    case 'template_literal':
       return DATA;
     case 'optional':
     case 'nullable':
@@ -79,12 +133,16 @@ function build(schema: z.core.$ZodType, open: Set<z.core.$ZodType>): Layout {
     case 'intersection':
       return merge([inner(def.left), inner(def.right)]);
     case 'lazy': {
-      // A recursive schema (z.json() is one): below its own recursion, read it as data.
-      if (open.has(schema)) return DATA;
-      open.add(schema);
+      // A recursive schema refers to itself: the layout stands for it there, a cycle, filled in below.
+      const self = open.get(schema);
+      if (self) return self;
+      const slot = { kind: 'data' } as Layout;
+      open.set(schema, slot);
       const layout = inner((def.getter as () => z.core.$ZodType)());
       open.delete(schema);
-      return layout;
+      // z.json() is one: arrays and maps of itself, no field names anywhere, so the caller's data outright.
+      Object.assign(slot, open.size === 0 && !convertsKeys(layout) ? DATA : layout);
+      return slot;
     }
     default:
       return FREE;
@@ -96,7 +154,7 @@ const layouts = new WeakMap<z.core.$ZodType, Layout>();
 function layoutOf(schema: z.core.$ZodType | undefined): Layout {
   if (!schema) return FREE;
   let layout = layouts.get(schema);
-  if (!layout) layouts.set(schema, (layout = build(schema, new Set())));
+  if (!layout) layouts.set(schema, (layout = build(schema, new Map())));
   return layout;
 }
 
@@ -107,17 +165,8 @@ const camelName = (k: string) => (SNAKE_KEY.test(k) ? k.replace(/_([a-z])/g, (_,
 /** A camelCase field name as REST spells it; anything else is left as it is. */
 export const snakeName = (s: string) => (/^[a-z][A-Za-z0-9]*$/.test(s) ? s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : s);
 
-/** A path as a chain to its parent, so that walking a deep value copies no path per level. */
-interface PathLink {
-  key: string | number;
-  parent: PathLink | undefined;
-}
-
-function pathOf(link: PathLink | undefined): string {
-  const keys: (string | number)[] = [];
-  for (let l = link; l; l = l.parent) keys.push(l.key);
-  return keys.reverse().join('.');
-}
+/** A union's layout for this value, by what the value is. */
+const shapedFor = (layout: Layout, value: unknown): Layout => (layout.kind === 'either' ? (Array.isArray(value) ? layout.array : layout.object) : layout);
 
 interface Frame {
   from: unknown;
@@ -137,7 +186,8 @@ export function camelizeInput(value: unknown, schema?: z.core.$ZodType): unknown
   const root: Record<string, unknown> = {};
   const stack: Frame[] = [{ from: value, layout: layoutOf(schema), into: root, key: 'value', at: undefined }];
   while (stack.length) {
-    const { from, layout, into, key, at } = stack.pop()!;
+    const { from, layout: declared, into, key, at } = stack.pop()!;
+    const layout = shapedFor(declared, from);
     if (from === null || typeof from !== 'object' || layout.kind === 'data') {
       into[key] = from;
     } else if (Array.isArray(from)) {
@@ -154,7 +204,7 @@ export function camelizeInput(value: unknown, schema?: z.core.$ZodType): unknown
       for (const [sent, child] of Object.entries(from)) {
         const name = layout.kind === 'map' ? sent : camelName(sent);
         const first = sentAs.get(name);
-        if (first !== undefined) throw errors.validation(pathOf({ key: name, parent: at }), `is given twice, as ${first} and as ${sent}`);
+        if (first !== undefined) throw errors.validation(pathOf({ key: name, parent: at }).join('.'), `is given twice, as ${first} and as ${sent}`);
         sentAs.set(name, sent);
         const childLayout = layout.kind === 'map' ? layout.value : layout.kind === 'object' ? (layout.fields.get(name) ?? layout.rest) : FREE;
         // Defined, not assigned: a key `__proto__` is the caller's field, never our prototype.
@@ -176,6 +226,7 @@ export function snakePath(field: string, schema?: z.core.$ZodType): string {
   let layout = layoutOf(schema);
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
+    if (layout.kind === 'either') layout = /^\d+$/.test(seg) && layout.array.kind !== 'data' ? layout.array : layout.object;
     if (layout.kind === 'data') break;
     if (layout.kind === 'map') {
       layout = layout.value;

@@ -13,12 +13,13 @@ export interface NulHit {
 }
 
 /** A path as a chain to its parent: walking a deep value must not copy a path per level. */
-interface PathLink {
+export interface PathLink {
   key: string | number;
   parent: PathLink | undefined;
 }
 
-function pathOf(link: PathLink | undefined, base: FieldPath): FieldPath {
+/** The keys from the root to `link`, after `base`. */
+export function pathOf(link: PathLink | undefined, base: FieldPath = []): FieldPath {
   const keys: (string | number)[] = [];
   for (let l = link; l; l = l.parent) keys.push(l.key);
   return [...base, ...keys.reverse()];

@@ -36,7 +36,7 @@ export async function bootstrapWorkspace(
 ): Promise<Bootstrapped> {
   const name = opts.name.trim();
   if (!name || name.length > 120) throw errors.validation('workspace', 'must be 1 to 120 characters');
-  const plan = resolvePlan(lookup, opts.plan);
+  const plan = await resolvePlan(lookup, opts.plan);
   const tier = opts.rateLimitTier ?? 'standard';
   if (!isTier(tier)) throw errors.validation('tier', `must be one of ${RATE_LIMIT_TIERS.join(', ')}`);
   if (tier === 'unmetered' && !plan.allowsUnmetered) throw errors.validation('tier', `unmetered is not available on the ${plan.name} plan`);
@@ -66,8 +66,8 @@ export async function bootstrapWorkspace(
 }
 
 /** A plan by id (plan_pro), slug (pro) or name (Pro); unknown: validation_error listing the plans. */
-export function resolvePlan(lookup: WorkspaceLookup, ref: string, field = 'plan'): PlanRow {
-  const plan = lookup.findPlan(ref);
+export async function resolvePlan(lookup: WorkspaceLookup, ref: string, field = 'plan'): Promise<PlanRow> {
+  const plan = await lookup.findPlan(ref);
   if (!plan)
     throw errors.validation(
       field,

@@ -95,7 +95,7 @@ export class Gateway {
     this.bus = new InvalidationBus(deps.database);
     const db = deps.database.db;
     // Seeds read the logs, so what this process has queued goes in first.
-    this.limiter = new Limiter(deps.counters, (id) => this.directory.plan(id), {
+    this.limiter = new Limiter(deps.counters, (id) => this.directory.cachedPlan(id), {
       pointsSince: async (ws, since) => (await this.flushLogs(), pointsSince(db, ws, since)),
       keyHistory: async (keyId, since, withTotal) => (await this.flushLogs(), keyHistory(db, keyId, since, withTotal)),
     });

@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import DataLoader from 'dataloader';
-import type { PlanRow } from '../db/schema.js';
-import type { ServiceContext, ServiceContextFactory, WorkspaceInfo } from '../domain/context.js';
+import { visibleWorkspaces, type ServiceContext, type ServiceContextFactory, type WorkspaceInfo } from '../domain/context.js';
 import { errors } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { Gateway, RequestState } from '../gateway/gateway.js';
@@ -20,18 +19,16 @@ export interface GraphQLContext extends ServerContext {
   principal(): Principal;
   service(): ServiceContext;
   workspaces(): DataLoader<string, WorkspaceInfo | undefined>;
-  plans(): DataLoader<string, PlanRow | undefined>;
 }
 
 /**
  * Loaders and the service context are built on first use: most requests need none of them.
  * Methods, not getters: Yoga copies the context's properties, which would run getters eagerly.
- * Workspaces and plans load from the directory, as REST's /v1/me reads them.
+ * Workspaces load from the directory, as REST's /v1/me reads them.
  */
 export function buildContext(server: ServerContext, contexts: ServiceContextFactory): GraphQLContext {
   let service: ServiceContext | undefined;
   let ws: DataLoader<string, WorkspaceInfo | undefined> | undefined;
-  let pl: DataLoader<string, PlanRow | undefined> | undefined;
   const ctx: GraphQLContext = {
     ...server,
     principal() {
@@ -43,15 +40,7 @@ export function buildContext(server: ServerContext, contexts: ServiceContextFact
       return (service ??= contexts(ctx.principal(), server.state));
     },
     workspaces() {
-      // A key sees its own workspace only; any other id loads as absent.
-      return (ws ??= new DataLoader(async (ids) => {
-        const own = ctx.principal().workspaceId;
-        const row = ids.includes(own) ? await ctx.service().lookup.workspace(own) : undefined;
-        return ids.map((id) => (id === own ? row : undefined));
-      }));
-    },
-    plans() {
-      return (pl ??= new DataLoader(async (ids) => ids.map((id) => ctx.service().lookup.plan(id))));
+      return (ws ??= new DataLoader((ids) => visibleWorkspaces(ctx.service(), ids)));
     },
   };
   return ctx;

@@ -80,7 +80,7 @@ const gatewayPlugin: Plugin<GraphQLContext> = {
       return ctx.gateway.authenticate(state, undefined).then(() => undefined, refuse);
     }
     if (!op) return;
-    const cost = operationCost(args.document, op, (args.variableValues ?? {}) as Record<string, unknown>);
+    const cost = operationCost(args.schema, args.document, op, (args.variableValues ?? {}) as Record<string, unknown>);
     if (cost.points > MAX_POINTS) {
       return refuse(
         new ApiError('query_too_complex', `Query cost ${cost.points} exceeds the maximum of ${MAX_POINTS} points (${cost.nodes} nodes); ask for smaller pages`),

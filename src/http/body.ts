@@ -13,7 +13,7 @@ function describeBytes(n: number): string {
 }
 
 /** 413 on either surface; the connection is closed after it, so the rest of a huge body is never read. */
-export function payloadTooLarge(maxBytes: number): ApiError {
+function payloadTooLarge(maxBytes: number): ApiError {
   return new ApiError('payload_too_large', `Request body must be at most ${describeBytes(maxBytes)}; send less per request`, {
     Connection: 'close',
   });

@@ -1,5 +1,5 @@
 import { createKeyInput, rotateKeyInput, updateKeyInput } from '../domain/keys/inputs.js';
-import { apiKeyList } from '../domain/keys/service.js';
+import { apiKeyList } from '../domain/keys/lists.js';
 import { pageQueryDoc } from '../domain/pagination.js';
 import { LOG_QUERY, USAGE_QUERY } from './logs.js';
 import { defineOperation } from './operation.js';

@@ -1,4 +1,4 @@
-import { requestLogList } from '../domain/logs/query.js';
+import { requestLogList } from '../domain/logs/lists.js';
 import { pageQueryDoc } from '../domain/pagination.js';
 import { defineOperation } from './operation.js';
 import { one, page, SHAPES } from './shapes.js';
@@ -23,6 +23,8 @@ export const requestLogs = defineOperation({
   name: 'requestLogs',
   summary: "Request logs of the workspace's keys, newest first.",
   output: page(SHAPES.RequestLog),
+  // key_id names a key of another workspace, or none.
+  errors: ['not_found'],
   rest: { method: 'GET', path: '/v1/logs', query: LOG_QUERY },
 });
 

@@ -1,6 +1,5 @@
-import { auditList } from '../domain/operator/audit.js';
 import { addCreditsInput, limitOverrideInput, updateWorkspaceInput } from '../domain/operator/inputs.js';
-import { workspaceList } from '../domain/operator/workspaces.js';
+import { auditList, workspaceList } from '../domain/operator/lists.js';
 import { pageQueryDoc } from '../domain/pagination.js';
 import { OPERATOR_SCOPE } from '../domain/scopes.js';
 import { defineOperation } from './operation.js';

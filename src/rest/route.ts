@@ -12,8 +12,6 @@ export interface RestCall {
   state: RequestState;
   /** The parsed JSON body, its field names camelCased at every depth (field-names.ts); `{}` when the request had none. */
   body(): Promise<unknown>;
-  /** The Idempotency-Key header, read by the router for an operation that honours it; else null. */
-  idempotencyKey: string | null;
 }
 
 export interface RestRoute {

@@ -1,16 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
-import type { z } from 'zod';
 import { requireScope, type ServiceContextFactory } from '../domain/context.js';
 import { ApiError, catalogError, errors } from '../domain/errors.js';
-import { camelizeInput } from '../domain/field-names.js';
 import type { Gateway } from '../gateway/gateway.js';
-import { findNul, NUL_PROBLEM, nulError } from '../domain/validation.js';
+import { NUL_PROBLEM } from '../domain/validation.js';
 import { reportsCredits } from '../operations/index.js';
 import { idempotencyKeyOf } from '../gateway/idempotency-header.js';
 import { assertDeclaredLength } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
-import { readJsonBody, sendError } from './http.js';
+import { objectBody, readJsonBody, sendError } from './http.js';
 import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { leadRoutes } from './routes/leads.js';
@@ -38,19 +36,6 @@ function assertNoNulInUrl(params: Readonly<Record<string, string | undefined>>, 
     if (name.includes('\0')) throw errors.validation('query parameter names', NUL_PROBLEM);
     if (value.includes('\0')) throw errors.validation(name, NUL_PROBLEM);
   }
-}
-
-/**
- * No body reads as `{}`; a body that is not a JSON object (`null`, `[]`, `3`) is refused, not
- * taken for `{}`. The domain reads camelCase: the body's field names are converted at every
- * depth, as the operation's input schema lays them out (a record's keys stay as sent).
- */
-function objectBody(body: unknown, input: z.ZodType | undefined): unknown {
-  if (body === undefined) return {};
-  const nul = findNul(body);
-  if (nul) throw nulError(nul, 'body');
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errors.validation('body', 'must be a JSON object');
-  return camelizeInput(body, input);
 }
 
 /** What a successful answer reports beyond the handler's body: the credits the call spent, when its operation reports them (reportsCredits). */
@@ -91,10 +76,10 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
       const { operation } = route;
       const principal = await gateway.authenticate(state, req.headers.authorization);
       await gateway.admit(state, res, principal, operation.limitClass, 1);
+      state.idempotencyKey = operation.idempotent ? idempotencyKeyOf(req.headers) : null;
       const ctx = opts.contexts(principal, state);
       if (operation.scope) requireScope(ctx, operation.scope);
       assertNoNulInUrl(found.params, url.searchParams);
-      state.idempotencyKey = operation.idempotent ? idempotencyKeyOf(req.headers) : null;
       let parsed: Promise<unknown> | undefined;
       const body = await route.handler({
         ctx,
@@ -102,7 +87,6 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
         query: url.searchParams,
         headers: req.headers,
         state,
-        idempotencyKey: state.idempotencyKey,
         body: () => (parsed ??= readJsonBody(req, opts.maxBodyBytes).then((b) => objectBody(b, operation.input))),
       });
       if (state.replayed) res.setHeader('Idempotent-Replayed', 'true');

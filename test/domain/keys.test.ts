@@ -7,6 +7,7 @@ import {
   deactivateKey,
   deleteKey,
   getKey,
+  getKeysByIds,
   getOwnKey,
   listKeys,
   reactivateKey,
@@ -50,6 +51,19 @@ describe('keys: the life of a key', () => {
     // The new key authenticates as itself.
     const self = await domain.callerFor(out.key, out.secret);
     expect((await getOwnKey(self.ctx())).id).toBe(out.key.id);
+  });
+
+  test("create honours the request's Idempotency-Key from its context: a retry replays the first key, without a key it mints anew", async ({ domain }) => {
+    const { admin } = await domain.workspace();
+    const first = await createKey(admin.ctx({ idempotencyKey: 'once' }), reader);
+    const retry = admin.ctx({ idempotencyKey: 'once' });
+    const again = await createKey(retry, reader);
+    expect(again).toMatchObject({ replayed: true, secret: first.secret, key: { id: first.key.id } });
+    expect(retry.recorded.replayed).toBe(true);
+    expect(first.replayed).toBe(false);
+    const plain = admin.ctx();
+    expect(await refusal(createKey(plain, reader))).toMatchObject({ code: 'duplicate_name' });
+    expect(plain.recorded.replayed).toBe(false);
   });
 
   test('update changes only what it is given and records which fields', async ({ domain }) => {
@@ -157,6 +171,7 @@ describe('keys: who may do what', () => {
     const calls = [
       () => createKey(weak.ctx(), reader),
       () => getKey(weak.ctx(), target.id),
+      () => getKeysByIds(weak.ctx(), [target.id]),
       () => listKeys(weak.ctx(), {}, PAGE),
       () => updateKey(weak.ctx(), target.id, { name: 'x' }),
       () => deactivateKey(weak.ctx(), target.id),

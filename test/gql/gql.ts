@@ -58,7 +58,7 @@ type Documents = {
     "\n  mutation OperatorUpdateWorkspace($id: ID!, $input: OperatorUpdateWorkspaceInput!) {\n    operatorUpdateWorkspace(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": typeof types.OperatorUpdateWorkspaceDocument,
     "\n  mutation OperatorSetLimitOverride($id: ID!, $input: LimitOverrideInput!) {\n    operatorSetLimitOverride(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": typeof types.OperatorSetLimitOverrideDocument,
     "\n  mutation OperatorClearLimitOverride($id: ID!) {\n    operatorClearLimitOverride(id: $id) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": typeof types.OperatorClearLimitOverrideDocument,
-    "\n  mutation OperatorAddCredits($id: ID!, $amount: Int!) {\n    operatorAddCredits(id: $id, amount: $amount) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": typeof types.OperatorAddCreditsDocument,
+    "\n  mutation OperatorAddCredits($id: ID!, $input: OperatorAddCreditsInput!) {\n    operatorAddCredits(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": typeof types.OperatorAddCreditsDocument,
 };
 const documents: Documents = {
     "\n  fragment KeyFields on ApiKey {\n    id\n    name\n    description\n    category\n    permissions\n    rateLimitTier\n    prefix\n    last4\n    hint\n    state\n    expiresAt\n    createdAt\n    lastUsedAt\n    quotas {\n      total\n      daily\n      weekly\n      monthly\n    }\n    rotatedFrom {\n      id\n    }\n    replacedBy {\n      id\n    }\n  }\n": types.KeyFieldsFragmentDoc,
@@ -105,7 +105,7 @@ const documents: Documents = {
     "\n  mutation OperatorUpdateWorkspace($id: ID!, $input: OperatorUpdateWorkspaceInput!) {\n    operatorUpdateWorkspace(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": types.OperatorUpdateWorkspaceDocument,
     "\n  mutation OperatorSetLimitOverride($id: ID!, $input: LimitOverrideInput!) {\n    operatorSetLimitOverride(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": types.OperatorSetLimitOverrideDocument,
     "\n  mutation OperatorClearLimitOverride($id: ID!) {\n    operatorClearLimitOverride(id: $id) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": types.OperatorClearLimitOverrideDocument,
-    "\n  mutation OperatorAddCredits($id: ID!, $amount: Int!) {\n    operatorAddCredits(id: $id, amount: $amount) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": types.OperatorAddCreditsDocument,
+    "\n  mutation OperatorAddCredits($id: ID!, $input: OperatorAddCreditsInput!) {\n    operatorAddCredits(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n": types.OperatorAddCreditsDocument,
 };
 
 /**
@@ -301,7 +301,7 @@ export function graphql(source: "\n  mutation OperatorClearLimitOverride($id: ID
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation OperatorAddCredits($id: ID!, $amount: Int!) {\n    operatorAddCredits(id: $id, amount: $amount) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation OperatorAddCredits($id: ID!, $amount: Int!) {\n    operatorAddCredits(id: $id, amount: $amount) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation OperatorAddCredits($id: ID!, $input: OperatorAddCreditsInput!) {\n    operatorAddCredits(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation OperatorAddCredits($id: ID!, $input: OperatorAddCreditsInput!) {\n    operatorAddCredits(id: $id, input: $input) {\n      workspace {\n        ...OperatorWorkspaceFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

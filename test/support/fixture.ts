@@ -48,7 +48,7 @@ export function serverForFile(opts?: StartOptions): TestServer {
 
 /** A ServiceContext that keeps what the call reported through it. */
 export interface RecordingContext extends ServiceContext {
-  readonly recorded: { credits: number; replayed: boolean };
+  readonly recorded: { credits: number; replayed: boolean; idempotencyKey: string | null };
 }
 
 /** A key that calls domain functions: its row, its secret, and the principal the gateway makes of it. */
@@ -56,8 +56,8 @@ export interface Caller {
   key: ApiKeyRow;
   secret: string;
   principal: Principal;
-  /** A fresh context for one call, as a surface builds one per request. */
-  ctx(): RecordingContext;
+  /** A fresh context for one call, as a surface builds one per request (with the Idempotency-Key it read, if any). */
+  ctx(opts?: { idempotencyKey?: string }): RecordingContext;
 }
 
 export interface TestWorkspace {
@@ -108,7 +108,7 @@ async function domainParts(database: Database, clock: ManualClock) {
   const directory = new Directory(db);
   await directory.loadPlans();
   const flushLogs = () => logWriter.flush();
-  const limiter = new Limiter(new MemoryCounterStore(), (id) => directory.plan(id), {
+  const limiter = new Limiter(new MemoryCounterStore(), (id) => directory.cachedPlan(id), {
     pointsSince: async (ws, since) => (await flushLogs(), pointsSince(db, ws, since)),
     keyHistory: async (keyId, since, withTotal) => (await flushLogs(), keyHistory(db, keyId, since, withTotal)),
   });
@@ -150,8 +150,8 @@ async function domainParts(database: Database, clock: ManualClock) {
 type DomainParts = Awaited<ReturnType<typeof domainParts>>;
 
 /** The ServiceContext for one call by `principal`: built from the parts here only, as the app builds one per request. */
-function serviceContext(parts: DomainParts, principal: Principal): RecordingContext {
-  const recorded = { credits: 0, replayed: false };
+function serviceContext(parts: DomainParts, principal: Principal, idempotencyKey: string | null): RecordingContext {
+  const recorded = { credits: 0, replayed: false, idempotencyKey };
   const contexts = serviceContexts({
     db: parts.db,
     clock: parts.clock,
@@ -171,7 +171,7 @@ async function createDomain(database: Database, clock: ManualClock): Promise<Dom
 
   async function callerFor(key: ApiKeyRow, secret: string): Promise<Caller> {
     const principal = await parts.authenticator.authenticate(`Bearer ${secret}`, '127.0.0.1');
-    return { key, secret, principal, ctx: () => serviceContext(parts, principal) };
+    return { key, secret, principal, ctx: (opts) => serviceContext(parts, principal, opts?.idempotencyKey ?? null) };
   }
 
   return {

@@ -1,8 +1,13 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { sql } from 'drizzle-orm';
+import findMyWay, { type HTTPVersion } from 'find-my-way';
 import { print, type ExecutionResult } from 'graphql';
 import { createApp, type App } from '../../src/app.js';
 import { openPgliteThread, openPostgres, type Database } from '../../src/db/client.js';
+import { migratePostgresUrl } from '../../src/db/migrate.js';
 import { seedPlans } from '../../src/db/plans.js';
+import { errorCodes } from '../../src/docs/openapi.js';
+import { docOperations } from '../../src/docs/operations.js';
 import { ManualClock, type Clock } from '../../src/domain/clock.js';
 import { Directory } from '../../src/domain/directory.js';
 import type { RateLimitTier } from '../../src/domain/principal.js';
@@ -10,6 +15,7 @@ import { bootstrapWorkspace } from '../../src/domain/workspaces.js';
 import type { TrustProxy } from '../../src/gateway/client-ip.js';
 import type { IpBlockPolicy } from '../../src/gateway/ip-blocker.js';
 import type { LookupBudgetPolicy } from '../../src/gateway/lookup-budget.js';
+import { REST_ROUTES } from '../../src/rest/router.js';
 
 export const T0 = Date.parse('2026-11-22T12:00:00.000Z');
 
@@ -31,6 +37,43 @@ export async function openTestDatabase(): Promise<Database> {
   const template = process.env.PGLITE_TEMPLATE;
   if (!template) throw new Error('PGLITE_TEMPLATE is not set: run the tests through vitest (global setup)');
   return openPgliteThread({ templateFile: template });
+}
+
+let ownDatabases = 0;
+
+/**
+ * A database of the caller's own, for a test that changes what every app on it would see (the
+ * plan catalogue): on PostgreSQL a new database beside TEST_DATABASE_URL's, migrated and seeded,
+ * which `drop()` removes once the server using it has closed it; on PGlite a fresh copy of the
+ * template, as every test file has anyway.
+ */
+export async function openOwnDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return { database: await openTestDatabase(), drop: async () => {} };
+  const name = `${new URL(url).pathname.slice(1)}_own_${process.pid}_${++ownDatabases}`;
+  const admin = openPostgres(url, { max: 1 });
+  try {
+    await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await admin.db.execute(sql.raw(`CREATE DATABASE "${name}"`));
+  } finally {
+    await admin.close();
+  }
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  await migratePostgresUrl(own.href);
+  const database = openPostgres(own.href, { max: 10 });
+  await seedPlans(database.db);
+  return {
+    database,
+    async drop() {
+      const again = openPostgres(url, { max: 1 });
+      try {
+        await again.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      } finally {
+        await again.close();
+      }
+    },
+  };
 }
 
 /** A workspace and its admin key on a database no app serves here: plans from a directory of its own. */
@@ -95,6 +138,21 @@ function headersFor(opts: CallOptions | undefined): Record<string, string> {
   return h;
 }
 
+/** The codes the OpenAPI document says each route can answer, by method and path. */
+const documentedCodes = findMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true });
+for (const op of docOperations(REST_ROUTES)) documentedCodes.on(op.method, op.path, () => {}, new Set(errorCodes(op)));
+
+/**
+ * Every error a test meets on a route is one its OpenAPI operation lists: a code the document
+ * leaves out (a 404 on a route with no id) fails the test that met it, whatever it was testing.
+ */
+function assertDocumented(method: string, url: string, status: number, body: unknown): void {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  if (status < 400 || typeof code !== 'string') return;
+  const codes = documentedCodes.find(method as 'GET', new URL(url).pathname)?.store as Set<string> | undefined;
+  if (codes && !codes.has(code)) throw new Error(`${method} ${new URL(url).pathname} answered ${code}, which its OpenAPI operation does not list`);
+}
+
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const clock = opts.clock ?? new ManualClock(T0);
   const database = opts.database ?? (await openTestDatabase());
@@ -134,7 +192,9 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       }
       const res = await fetch(url + path, { method, headers, body });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      const reply = { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      assertDocumented(method, url + path, reply.status, reply.body);
+      return reply;
     },
     async gql(doc, variables, o) {
       const res = await fetch(`${url}/graphql`, {

@@ -127,8 +127,8 @@ export const OperatorClearLimitOverride = graphql(`
 `);
 
 export const OperatorAddCredits = graphql(`
-  mutation OperatorAddCredits($id: ID!, $amount: Int!) {
-    operatorAddCredits(id: $id, amount: $amount) {
+  mutation OperatorAddCredits($id: ID!, $input: OperatorAddCreditsInput!) {
+    operatorAddCredits(id: $id, input: $input) {
       workspace {
         ...OperatorWorkspaceFields
       }

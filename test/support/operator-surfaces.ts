@@ -162,7 +162,7 @@ export function graphqlOperator(t: TestServer): OperatorSurface {
     clearOverride: async (key, id) =>
       gqlOutcome(await t.gql(ops.OperatorClearLimitOverride, { id }, { key }), (d) => gqlWorkspace(d.operatorClearLimitOverride.workspace)),
     addCredits: async (key, id, amount) =>
-      gqlOutcome(await t.gql(ops.OperatorAddCredits, { id, amount }, { key }), (d) => gqlWorkspace(d.operatorAddCredits.workspace)),
+      gqlOutcome(await t.gql(ops.OperatorAddCredits, { id, input: { amount } }, { key }), (d) => gqlWorkspace(d.operatorAddCredits.workspace)),
     async audit(key, id, q = {}) {
       const r = await t.gql(ops.OperatorAudit, { id, first: q.first, after: q.after }, { key });
       return gqlOutcome(r, (d) => ({

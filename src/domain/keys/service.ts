@@ -7,9 +7,10 @@ import { newId } from '../ids.js';
 import { runIdempotent } from '../idempotency.js';
 import type { KeyQuotas, RateLimitTier } from '../principal.js';
 import { assertScopesFitPlan, expandScopes, type Scope } from '../scopes.js';
-import { loadTablePage, newestFirst, readPage, type PageQuery, type PageResult } from '../pagination.js';
+import { loadTablePage, readPage, type PageQuery, type PageResult } from '../pagination.js';
 import { parseInput } from '../validation.js';
 import { recordKeyEvent } from './events.js';
+import { apiKeyList } from './lists.js';
 import {
   createKeyInput,
   listKeysInput,
@@ -193,11 +194,8 @@ async function createInTx(ctx: ServiceContext, tx: Db, prepared: ReturnType<type
   );
 }
 
-export async function createKey(
-  ctx: ServiceContext,
-  raw: CreateKeyInput | unknown,
-  opts: { idempotencyKey?: string | null } = {},
-): Promise<IssuedKey & { replayed: boolean }> {
+/** Honours the request's Idempotency-Key (`ctx.idempotencyKey`): a retry replays the key first issued. */
+export async function createKey(ctx: ServiceContext, raw: CreateKeyInput | unknown): Promise<IssuedKey & { replayed: boolean }> {
   requireScope(ctx, ADMIN_SCOPE);
   const serialize = (v: IssuedKey) => JSON.stringify({ key: serializeKeyRow(v.key), secret: v.secret });
   const deserialize = (s: string): IssuedKey => {
@@ -207,9 +205,9 @@ export async function createKey(
   const { plan } = await ownWorkspace(ctx);
   let issued: IssuedKey;
   let replayed = false;
-  if (opts.idempotencyKey != null) {
+  if (ctx.idempotencyKey !== null) {
     const out = await runIdempotent(ctx, {
-      key: opts.idempotencyKey,
+      key: ctx.idempotencyKey,
       operation: 'createApiKey',
       request: raw,
       successStatus: 201,
@@ -241,6 +239,7 @@ export async function getKey(ctx: ServiceContext, id: string): Promise<ApiKeyRow
 
 /** For loaders: keys of the caller's workspace by id, other workspaces' ids silently absent. */
 export async function getKeysByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Map<string, ApiKeyRow>> {
+  requireScope(ctx, ADMIN_SCOPE);
   const rows = ids.length
     ? await ctx.db
         .select()
@@ -249,9 +248,6 @@ export async function getKeysByIds(ctx: ServiceContext, ids: readonly string[]):
     : [];
   return new Map(rows.map((r) => [r.id, r]));
 }
-
-/** Keys of a workspace, newest first. */
-export const apiKeyList = newestFirst({ name: 'api_keys', label: 'API keys', defaultLimit: 20, id: apiKeys.id, kind: 'apiKey' });
 
 function stateCondition(state: string, now: Date): SQL {
   const unexpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))!;

@@ -5,8 +5,9 @@ import { apiKeys, requestLogs, type RequestLogRow } from '../../db/schema.js';
 import { requireScope, type ServiceContext } from '../context.js';
 import { errors } from '../errors.js';
 import { DAY_MS, windowStart } from '../limits/policy.js';
-import { loadTablePage, newestFirst, readPage, type PageQuery, type PageRequest, type PageResult } from '../pagination.js';
+import { loadTablePage, readPage, type PageQuery, type PageRequest, type PageResult } from '../pagination.js';
 import { isoTimestamp, parseInput } from '../validation.js';
+import { requestLogList } from './lists.js';
 
 const LOGS_SCOPE = 'read:logs';
 
@@ -28,9 +29,6 @@ const logFilter = z.strictObject({
 });
 
 export type LogFilterInput = z.input<typeof logFilter>;
-
-/** Request logs, newest first: a log's id is a ULID of its request's start. */
-export const requestLogList = newestFirst({ name: 'request_logs', label: 'request logs', defaultLimit: 50, id: requestLogs.id, kind: 'requestLog' });
 
 /** The key must be the caller's workspace's: another workspace's id is not_found, never an empty list. */
 async function assertOwnKey(ctx: ServiceContext, keyId: string): Promise<void> {

@@ -1,7 +1,9 @@
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../clock.js';
-import { ownWorkspace, requireScope, type ServiceContext, type ServiceDeps, type WorkspaceLookup } from '../context.js';
-import { ApiError } from '../errors.js';
+import { eq } from 'drizzle-orm';
+import { workspaces } from '../../db/schema.js';
+import { planOf, requireScope, type ServiceContext, type ServiceDeps, type WorkspaceLookup } from '../context.js';
+import { ApiError, errors } from '../errors.js';
 import { OPERATOR_PLAN_ID, OPERATOR_SCOPE } from '../scopes.js';
 
 /** The command line: whoever can run it owns the database, so it needs no key. Audited as "cli". */
@@ -30,8 +32,9 @@ export const CLI_ACTOR = 'cli';
 
 /**
  * The gate of every operator function. A key needs admin:operator, and its workspace must be on
- * the Admin plan now (as the directory holds it, which a plan change updates on every instance:
- * a workspace moved off the plan keeps its keys' permission lists, not the power).
+ * the Admin plan now: a workspace moved off the plan keeps its keys' permission lists, not the
+ * power. The plan is read from the database, not the directory: if the announcement of the move
+ * were lost, the cached workspace would keep the power for up to its TTL.
  */
 export async function asOperator(caller: OperatorCaller): Promise<Operator> {
   if (!('principal' in caller)) {
@@ -45,7 +48,9 @@ export async function asOperator(caller: OperatorCaller): Promise<Operator> {
     };
   }
   requireScope(caller, OPERATOR_SCOPE);
-  const { plan } = await ownWorkspace(caller);
+  const [own] = await caller.db.select({ planId: workspaces.planId }).from(workspaces).where(eq(workspaces.id, caller.principal.workspaceId));
+  if (!own) throw errors.notFound('Workspace');
+  const plan = await planOf(caller.lookup, own);
   if (plan.id !== OPERATOR_PLAN_ID) {
     throw new ApiError(
       'insufficient_permissions',

@@ -3,8 +3,9 @@ import type { Db } from '../../db/client.js';
 import { operatorAudit, type OperatorAuditRow } from '../../db/schema.js';
 import { newId } from '../ids.js';
 import type { LimitOverride } from '../limits/override.js';
-import { loadTablePage, newestFirst, readPage, type PageQuery, type PageResult } from '../pagination.js';
+import { loadTablePage, readPage, type PageQuery, type PageResult } from '../pagination.js';
 import { asOperator, type OperatorCaller } from './access.js';
+import { auditList } from './lists.js';
 import { requireWorkspace } from './workspaces.js';
 
 export type AuditAction = 'workspace_updated' | 'override_set' | 'override_cleared' | 'credits_added';
@@ -34,9 +35,6 @@ export async function recordAudit(
     .returning();
   return row!;
 }
-
-/** A workspace's operator history, newest first: entry ids are ULIDs of their time. */
-export const auditList = newestFirst({ name: 'operator_audit', label: 'operator audit entries', defaultLimit: 20, id: operatorAudit.id, kind: 'auditEntry' });
 
 export async function listAudit(caller: OperatorCaller, workspaceId: string, query: PageQuery): Promise<PageResult<OperatorAuditRow>> {
   const op = await asOperator(caller);

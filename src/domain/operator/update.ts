@@ -16,7 +16,7 @@ export async function updateWorkspace(caller: OperatorCaller, id: string, raw: U
   const op = await asOperator(caller);
   const input = parseInput(updateWorkspaceInput, raw);
   if (input.name === undefined && input.plan === undefined) throw errors.validation('name', 'or plan is required: give at least one');
-  const plan = input.plan === undefined ? undefined : resolvePlan(op.lookup, input.plan);
+  const plan = input.plan === undefined ? undefined : await resolvePlan(op.lookup, input.plan);
   const now = op.clock.now();
   const changed = await op.db.transaction(async (tx) => {
     const row = await requireWorkspace(tx, id, true);

@@ -1,14 +1,16 @@
 import { and, count, eq, gt, gte, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiKeys, requestLogs, workspaces, type WorkspaceRow } from '../../db/schema.js';
+import { planOf } from '../context.js';
 import { errors } from '../errors.js';
 import { DAY_MS, windowStart } from '../limits/policy.js';
 import { effectivePlan, overrideOf, type EffectivePlan, type LimitOverride } from '../limits/override.js';
-import { loadTablePage, mapPage, newestFirst, readPage, type PageQuery, type PageResult } from '../pagination.js';
+import { loadTablePage, mapPage, readPage, type PageQuery, type PageResult } from '../pagination.js';
 import { parseInput } from '../validation.js';
 import { resolvePlan } from '../workspaces.js';
 import { asOperator, type Operator, type OperatorCaller } from './access.js';
 import { listWorkspacesInput, type ListWorkspacesInput } from './inputs.js';
+import { workspaceList } from './lists.js';
 
 /** A workspace as an operator sees it. */
 export interface ManagedWorkspace {
@@ -38,7 +40,7 @@ export async function requireWorkspace(db: Db, id: string, forUpdate = false): P
 async function describe({ db, lookup }: Pick<Operator, 'db' | 'lookup'>, rows: WorkspaceRow[], now: number): Promise<ManagedWorkspace[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [keys, calls] = await Promise.all([
+  const [keys, calls, plans] = await Promise.all([
     db
       .select({ ws: apiKeys.workspaceId, n: count() })
       .from(apiKeys)
@@ -49,16 +51,17 @@ async function describe({ db, lookup }: Pick<Operator, 'db' | 'lookup'>, rows: W
       .from(requestLogs)
       .where(and(inArray(requestLogs.workspaceId, ids), gte(requestLogs.at, new Date(windowStart(now, DAY_MS)))))
       .groupBy(requestLogs.workspaceId),
+    Promise.all(rows.map((w) => planOf(lookup, w))),
   ]);
   const keyCount = new Map(keys.map((k) => [k.ws, Number(k.n)]));
   const callCount = new Map(calls.map((c) => [c.ws, Number(c.n)]));
-  return rows.map((w) => {
+  return rows.map((w, i) => {
     const stored = overrideOf(w);
     return {
       id: w.id,
       name: w.name,
       createdAt: w.createdAt,
-      plan: effectivePlan(lookup.plan(w.planId)!, stored, now),
+      plan: effectivePlan(plans[i]!, stored, now),
       storedOverride: stored,
       creditBalance: w.creditBalance,
       keyCount: keyCount.get(w.id) ?? 0,
@@ -78,16 +81,13 @@ export async function getManagedWorkspace(caller: OperatorCaller, id: string): P
   return describeWorkspace(op, id, op.clock.now());
 }
 
-/** Every workspace, newest first (ULIDs sort by creation); the rows are described after the page is cut. */
-export const workspaceList = newestFirst({ name: 'workspaces', label: 'workspaces', defaultLimit: 20, id: workspaces.id, kind: 'workspace' });
-
 export async function listManagedWorkspaces(caller: OperatorCaller, rawFilter: ListWorkspacesInput, query: PageQuery): Promise<PageResult<ManagedWorkspace>> {
   const op = await asOperator(caller);
   const filter = parseInput(listWorkspacesInput, rawFilter);
   const page = readPage(workspaceList, query);
   const conds: SQL[] = [];
   if (filter.name !== undefined) conds.push(sql`${workspaces.name} ilike ${'%' + filter.name.replace(/[\\%_]/g, '\\$&') + '%'}`);
-  if (filter.plan !== undefined) conds.push(eq(workspaces.planId, resolvePlan(op.lookup, filter.plan).id));
+  if (filter.plan !== undefined) conds.push(eq(workspaces.planId, (await resolvePlan(op.lookup, filter.plan)).id));
   const rows = await loadTablePage(op.db, workspaces, conds, page);
   await op.flushLogs();
   return mapPage(rows, (items) => describe(op, items, op.clock.now()));

@@ -1,5 +1,5 @@
 import type { ApiKeyRow } from '../../db/schema.js';
-import { requireScope } from '../../domain/context.js';
+import { apiKeyList } from '../../domain/keys/lists.js';
 import * as keys from '../../domain/keys/service.js';
 import { keyQuotaUsage, type QuotaUsage } from '../../domain/keys/quota-usage.js';
 import { keyState } from '../../domain/keys/state.js';
@@ -87,7 +87,6 @@ const QuotaInput = builder.inputType('QuotaInput', {
 export const ApiKeyRef = builder.objectRef<ApiKeyRow>('ApiKey');
 
 async function loadKeys(ids: readonly string[], ctx: GraphQLContext): Promise<(ApiKeyRow | null)[]> {
-  requireScope(ctx.service(), 'admin:api_keys');
   const found = await keys.getKeysByIds(ctx.service(), ids);
   return ids.map((id) => found.get(id) ?? null);
 }
@@ -163,7 +162,7 @@ rootOperation(op.apiKey, (t, declared) =>
   }),
 );
 
-const keyPages = listConnection('apiKeys', keys.apiKeyList);
+const keyPages = listConnection('apiKeys', apiKeyList);
 
 rootOperation(op.apiKeys, (t, declared) =>
   t.connection({
@@ -244,7 +243,7 @@ rootOperation(op.createApiKey, (t, declared) =>
     ...declared,
     type: IssuedKeyRef,
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
-    resolve: (_r, { input }, ctx) => keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }, { idempotencyKey: ctx.state.idempotencyKey }),
+    resolve: (_r, { input }, ctx) => keys.createKey(ctx.service(), { ...input, quotas: plain(input.quotas) }),
   }),
 );
 

@@ -1,9 +1,11 @@
 import type { OperatorAuditRow } from '../../db/schema.js';
-import { auditList, listAudit } from '../../domain/operator/audit.js';
+import { MAX_CREDIT_BALANCE } from '../../domain/credits.js';
+import { listAudit } from '../../domain/operator/audit.js';
+import { auditList, workspaceList } from '../../domain/operator/lists.js';
 import { grantCredits } from '../../domain/operator/credits.js';
 import { clearLimitOverride, setLimitOverride } from '../../domain/operator/override.js';
 import { updateWorkspace } from '../../domain/operator/update.js';
-import { getManagedWorkspace, listManagedWorkspaces, workspaceList, type ManagedWorkspace } from '../../domain/operator/workspaces.js';
+import { getManagedWorkspace, listManagedWorkspaces, type ManagedWorkspace } from '../../domain/operator/workspaces.js';
 import * as op from '../../operations/operator.js';
 import { builder } from '../builder.js';
 import { objectOperation, rootOperation } from '../declared.js';
@@ -95,6 +97,12 @@ const LimitOverrideInput = builder.inputType('LimitOverrideInput', {
   }),
 });
 
+const AddCreditsInput = builder.inputType('OperatorAddCreditsInput', {
+  fields: (t) => ({
+    amount: t.int({ required: true, description: `Credits to add: a whole number from 1 to ${MAX_CREDIT_BALANCE}.` }),
+  }),
+});
+
 const PayloadRef = builder.objectRef<ManagedWorkspace>('OperatorWorkspacePayload').implement({
   fields: (t) => ({ workspace: t.field({ type: OperatorWorkspaceRef, resolve: (w) => w }) }),
 });
@@ -133,7 +141,7 @@ rootOperation(op.operatorAddCredits, (t, declared) =>
   t.field({
     ...declared,
     type: PayloadRef,
-    args: { id: t.arg.id({ required: true }), amount: t.arg.int({ required: true }) },
-    resolve: (_r, { id, amount }, ctx) => grantCredits(ctx.service(), String(id), { amount }),
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: AddCreditsInput, required: true }) },
+    resolve: (_r, { id, input }, ctx) => grantCredits(ctx.service(), String(id), input),
   }),
 );

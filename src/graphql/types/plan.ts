@@ -1,14 +1,5 @@
-import { errors } from '../../domain/errors.js';
-import { effectivePlan, type EffectivePlan, type LimitOverride } from '../../domain/limits/override.js';
+import type { EffectivePlan, LimitOverride } from '../../domain/limits/override.js';
 import { builder } from '../builder.js';
-import type { GraphQLContext } from '../context.js';
-
-/** A workspace's plan with its override applied as of now. */
-export async function loadEffectivePlan(ctx: GraphQLContext, planId: string, override: LimitOverride | null): Promise<EffectivePlan> {
-  const plan = await ctx.plans().load(planId);
-  if (!plan) throw errors.notFound('Plan');
-  return effectivePlan(plan, override, ctx.service().clock.now());
-}
 
 export const LimitOverrideRef = builder.objectRef<LimitOverride>('LimitOverride').implement({
   description:

@@ -8,10 +8,10 @@ import {
   ownUsage,
   usage,
   type LogFilterInput,
-  requestLogList,
   type StatusClass,
   type Usage,
 } from '../../domain/logs/query.js';
+import { requestLogList } from '../../domain/logs/lists.js';
 import * as keyOps from '../../operations/api-keys.js';
 import * as op from '../../operations/logs.js';
 import { builder } from '../builder.js';

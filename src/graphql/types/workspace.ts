@@ -1,9 +1,9 @@
-import type { WorkspaceInfo } from '../../domain/context.js';
+import { planOf, type WorkspaceInfo } from '../../domain/context.js';
 import { errors } from '../../domain/errors.js';
-import { overrideOf, type EffectivePlan } from '../../domain/limits/override.js';
+import { effectivePlan, overrideOf, type EffectivePlan } from '../../domain/limits/override.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
-import { loadEffectivePlan, PlanRef } from './plan.js';
+import { PlanRef } from './plan.js';
 
 /** The directory's facts; the credit balance is a field of its own, read fresh. */
 export const WorkspaceRef = builder.objectRef<WorkspaceInfo>('Workspace');
@@ -13,8 +13,11 @@ export async function loadWorkspace(ctx: GraphQLContext, id: string): Promise<Wo
   return (await ctx.workspaces().load(id)) ?? Promise.reject(errors.notFound('Workspace'));
 }
 
-/** A workspace's plan with its override applied as of now. */
-export const workspacePlan = (ctx: GraphQLContext, w: WorkspaceInfo): Promise<EffectivePlan> => loadEffectivePlan(ctx, w.planId, overrideOf(w));
+/** A workspace's plan, from the directory, with its override applied as of now. */
+export async function workspacePlan(ctx: GraphQLContext, w: WorkspaceInfo): Promise<EffectivePlan> {
+  const service = ctx.service();
+  return effectivePlan(await planOf(service.lookup, w), overrideOf(w), service.clock.now());
+}
 
 builder.node(WorkspaceRef, {
   description: 'A tenant: its keys, data and plan. A key sees its own workspace only.',

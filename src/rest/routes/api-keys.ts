@@ -9,7 +9,7 @@ const now = (c: RestCall) => c.ctx.clock.now();
 
 export const apiKeyRoutes: RestRoute[] = [
   restRoute(op.createApiKey, async (c) => {
-    const out = await keys.createKey(c.ctx, await c.body(), { idempotencyKey: c.idempotencyKey });
+    const out = await keys.createKey(c.ctx, await c.body());
     return { data: restKey(out.key, now(c), out.secret) };
   }),
   restRoute(op.apiKeys, async (c) => {

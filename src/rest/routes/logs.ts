@@ -50,9 +50,9 @@ async function logPage(c: RestCall, list: ListLogs, keyId?: string) {
     from: optionalParam(c, 'from'),
     to: optionalParam(c, 'to'),
   };
-  // The domain's apiKeyId is REST's key_id: name it as the caller sent it.
+  // The domain's apiKeyId is what the caller sent: the path's id on a key's own logs, else the key_id parameter.
   const page = await list(filter, pageParams(c)).catch((err: unknown) => {
-    throw errors.renamed(err, 'apiKeyId', 'key_id');
+    throw errors.renamed(err, 'apiKeyId', keyId === undefined ? 'key_id' : 'id');
   });
   return restPage(page, restLog);
 }
