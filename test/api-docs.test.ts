@@ -5,11 +5,13 @@ import { PLAN_CATALOG } from '../src/db/plans.js';
 import { ERROR_DOCS } from '../src/docs/errors.js';
 import { buildOpenApi } from '../src/docs/openapi.js';
 import { docOperations } from '../src/docs/operations.js';
+import { addCredits } from '../src/domain/credits.js';
 import { ERROR_STATUS, type ErrorCode } from '../src/domain/errors.js';
 import { OPERATIONS } from '../src/operations/index.js';
 import type { RestRoute } from '../src/rest/route.js';
 import { REST_ROUTES } from '../src/rest/router.js';
 import { serverForFile } from './support/fixture.js';
+import { insertExampleLeads } from './support/leads.js';
 
 const t = serverForFile();
 
@@ -59,7 +61,7 @@ describe('/api-docs', () => {
       const where = `${r.method} ${r.path}`;
       expect(op['x-scope'], where).toBe(r.operation.scope);
       expect(op['x-limit-class'], where).toBe('default');
-      expect(op['x-credits'], where).toEqual({ kind: 'none' });
+      expect(op['x-credits'], where).toEqual(r.operation.credits);
       expect(op['x-rate-limits'], where).toHaveLength(PLAN_CATALOG.length);
       expect(op.description, where).toMatch(
         /\*\*Credits:\*\*.*\n\*\*Limit class:\*\* `default`[\s\S]*\*\*GraphQL:\*\*[\s\S]*\| Enterprise \| 200 \| 2,000 \| 200,000 \|/,
@@ -143,7 +145,7 @@ describe('/api-docs', () => {
 
     for (const op of OPERATIONS) if (op.input) expect(op.examples?.request, `${op.name} takes a body and shows no example of it`).toBeDefined();
 
-    const { key, keyId } = await t.tenant();
+    const { key, keyId, workspaceId } = await t.tenant();
     const created = await call('POST', '/v1/api-keys', key);
     const id = { id: created.id };
     await call('GET', '/v1/api-keys', key);
@@ -164,6 +166,14 @@ describe('/api-docs', () => {
     await call('GET', '/v1/usage', key);
     await call('GET', '/v1/me/logs', key);
     await call('GET', '/v1/me/usage', key);
+
+    // The lead searches' examples find rows, and pay for them.
+    await insertExampleLeads(t.database.db);
+    await addCredits(t.database.db, workspaceId, 1000);
+    for (const kind of ['b2b', 'local', 'creators']) {
+      await call('POST', `/v1/leads/${kind}/search`, key);
+      await call('POST', `/v1/leads/${kind}/count`, key);
+    }
 
     const operator = await t.tenant({ plan: 'admin', name: 'Docs operators' });
     const target = { id: (await t.tenant({ plan: 'starter' })).workspaceId };

@@ -5,3 +5,4 @@ export * from './schema/api-keys.js';
 export * from './schema/operator.js';
 export * from './schema/request-logs.js';
 export * from './schema/idempotency.js';
+export * from './schema/leads.js';

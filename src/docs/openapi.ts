@@ -3,7 +3,7 @@ import type { PlanRow } from '../db/schema.js';
 import { ERROR_STATUS, type ErrorCode } from '../domain/errors.js';
 import { snakeName } from '../domain/field-names.js';
 import { HIGH_TIER_MULTIPLIER, type LimitClass } from '../domain/limits/policy.js';
-import { operationFacts, SHAPES, spendsCredits } from '../operations/index.js';
+import { operationFacts, reportsCredits, SHAPES } from '../operations/index.js';
 import type { RestRoute } from '../rest/route.js';
 import { ERROR_DOCS, errorCatalogMarkdown } from './errors.js';
 import { docOperations, type DocOperation } from './operations.js';
@@ -65,11 +65,11 @@ function shapeComponents(): Record<string, JsonSchema> {
 }
 
 /**
- * An operation's success body as the router sends it (with `credits_used` when it spends
+ * An operation's success body as the router sends it (with `credits_used` when it reports
  * credits), each shared shape in it a reference to its component.
  */
 function successSchema(op: DocOperation): JsonSchema {
-  const body = spendsCredits(op) && op.output instanceof z.ZodObject ? op.output.extend({ credits_used: z.int() }) : op.output;
+  const body = reportsCredits(op) && op.output instanceof z.ZodObject ? op.output.extend({ credits_used: z.int() }) : op.output;
   const named = Object.entries(SHAPES).find(([, shape]) => shape === body);
   if (named) return { $ref: componentRef(named[0]) };
   const id = `${op.name} body`;

@@ -70,3 +70,26 @@ export async function withCredits<T>(ctx: ServiceContext, amount: number, work: 
     throw err;
   }
 }
+
+/**
+ * Spending whose amount the work itself finds out (e.g. the rows a search newly unlocks): the
+ * work runs in one transaction and calls `charge` for what it spends there, so a charge the
+ * balance cannot cover (402) rolls back the work with it, and work that fails takes no credits.
+ * The total is recorded once the transaction has committed.
+ */
+export async function withCreditsInTransaction<T>(
+  ctx: ServiceContext,
+  work: (tx: Db, charge: (amount: number) => Promise<void>) => Promise<T>,
+): Promise<Charged<T>> {
+  let spent = 0;
+  const value = await ctx.db.transaction(async (tx) => {
+    spent = 0;
+    return work(tx, async (amount) => {
+      if (!Number.isSafeInteger(amount) || amount < 0) throw new Error(`invalid credit amount ${amount}`);
+      if (amount > 0) await chargeCredits(tx, ctx.principal.workspaceId, amount);
+      spent += amount;
+    });
+  });
+  ctx.recordCredits(spent);
+  return { value, creditsUsed: spent };
+}

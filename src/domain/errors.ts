@@ -82,13 +82,17 @@ export const errors = {
   /** `field` is a camelCase path; the REST surface renders it in snake_case. */
   validation: (field: string, problem: string) => new ApiError('validation_error', `${field} ${problem}`, {}, field),
   /**
-   * A validation error of `from` as a surface names that field (`cursor` is GraphQL's `after`);
-   * `err` itself when it is about another field.
+   * A validation error of `from`, or of a field inside it, as a surface names that field
+   * (`cursor` is GraphQL's `after`, `filters.near` its `filter.near`); `err` itself when it is
+   * about another field.
    */
-  renamed: (err: unknown, from: string, to: string): unknown =>
-    err instanceof ApiError && err.code === 'validation_error' && err.field === from && err.message.startsWith(`${from} `)
-      ? errors.validation(to, err.message.slice(from.length + 1))
-      : err,
+  renamed: (err: unknown, from: string, to: string): unknown => {
+    if (!(err instanceof ApiError) || err.code !== 'validation_error' || !err.field) return err;
+    const inside = err.field === from || err.field.startsWith(`${from}.`);
+    if (!inside || !err.message.startsWith(`${err.field} `)) return err;
+    const field = to + err.field.slice(from.length);
+    return errors.validation(field, err.message.slice(err.field.length + 1));
+  },
   duplicateName: (name: string) => new ApiError('duplicate_name', `An active API key named "${name}" already exists in this workspace`),
   invalidState: (message: string) => new ApiError('invalid_state', message),
   keyInUse: () => new ApiError('key_in_use', 'API key has request history and cannot be deleted; deactivate or revoke it instead'),

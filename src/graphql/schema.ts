@@ -5,6 +5,7 @@ import './types/workspace.js';
 import './types/api-key.js';
 import './types/viewer.js';
 import './types/request-log.js';
+import './types/leads.js';
 import './types/operator.js';
 
 export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });

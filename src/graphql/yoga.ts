@@ -10,7 +10,7 @@ import { assignCatalogCodes, toGraphQLError } from './error-codes.js';
 import { refuseNul, requestGuard } from './input-guard.js';
 import { IntrospectionCache } from './introspection-cache.js';
 import { declaredOperations } from './operations.js';
-import { spendsCredits, strictestClass } from '../operations/index.js';
+import { reportsCredits, strictestClass } from '../operations/index.js';
 import { idempotencyKeyOf } from '../gateway/idempotency-header.js';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
@@ -88,7 +88,7 @@ const gatewayPlugin: Plugin<GraphQLContext> = {
     }
     const principal = state.principal;
     const declared = declaredOperations(args.schema, args.document, op);
-    const reportCredits = declared.some(spendsCredits);
+    const reportCredits = declared.some(reportsCredits);
     const admit = async () => {
       await ctx.gateway.admit(state, ctx.res, principal, strictestClass(declared), cost.points);
       for (const d of declared) if (d.scope) requireScope(ctx.service(), d.scope);

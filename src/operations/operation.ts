@@ -33,6 +33,11 @@ export interface Operation {
   scope: Scope | null;
   limitClass: LimitClass;
   credits: CreditCost;
+  /**
+   * Answers `credits_used` (REST) and `extensions.credits_used` (GraphQL) although it spends
+   * none: a free count beside paid searches says it cost 0, as every search answer says its cost.
+   */
+  reportsCredits?: boolean;
   /** Honours Idempotency-Key. */
   idempotent: boolean;
   /** The domain's input (camelCase; REST documents it in snake_case). */
@@ -71,6 +76,9 @@ export function strictestClass(ops: Iterable<Pick<Operation, 'limitClass'>>): Li
 }
 
 export const spendsCredits = (op: Pick<Operation, 'credits'>) => op.credits.kind !== 'none';
+
+/** Whether the answer says what the call spent: every operation that spends credits, and those declared to report it. */
+export const reportsCredits = (op: Pick<Operation, 'credits' | 'reportsCredits'>) => spendsCredits(op) || op.reportsCredits === true;
 
 /** What an operation costs, in the words both references use. */
 export function creditText(c: CreditCost): string {

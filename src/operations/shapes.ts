@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { keyStateFilter, RATE_LIMIT_TIERS } from '../domain/keys/inputs.js';
+import { PLATFORMS, SENIORITIES } from '../domain/leads/inputs.js';
 import type { AuditAction } from '../domain/operator/audit.js';
 
 /**
@@ -71,6 +72,71 @@ const Workspace = z.object(workspaceFields);
 
 const ApiKey = z.object(apiKeyFields);
 
+const text = str.nullable();
+const num = z.number().nullable();
+/** What every lead row of a search carries beyond its own columns. */
+const leadRowFields = {
+  id: str.describe('Stable across imports: derived from the kind and the external id'),
+  external_id: str.describe("The importer's id of the row"),
+  updated_at: time.describe('When the row was last imported'),
+  charged: z.boolean().describe('Whether this request paid for the row (false: the workspace had unlocked it before)'),
+};
+
+const B2bLead = z.object({
+  ...leadRowFields,
+  first_name: text,
+  last_name: text,
+  title: text,
+  seniority: z.enum(SENIORITIES).nullable(),
+  department: text,
+  email: text,
+  phone: text,
+  linkedin_url: text,
+  city: text,
+  region: text,
+  country: text.describe('ISO 3166-1 alpha-2'),
+  company_name: text,
+  company_domain: text,
+  industry: text,
+  company_size: int.nullable().describe('Employees'),
+  revenue_range: text,
+  company_city: text,
+  company_country: text,
+});
+
+const LocalLead = z.object({
+  ...leadRowFields,
+  name: str,
+  category: text,
+  address: text,
+  city: text,
+  region: text,
+  country: text.describe('ISO 3166-1 alpha-2'),
+  postal_code: text,
+  latitude: num,
+  longitude: num,
+  phone: text,
+  website: text,
+  email: text,
+  rating: num.describe('0 to 5'),
+  review_count: int.nullable(),
+});
+
+const CreatorLead = z.object({
+  ...leadRowFields,
+  display_name: text,
+  handle: str,
+  platform: z.enum(PLATFORMS),
+  profile_url: text,
+  followers: int,
+  engagement_rate: num.describe('A fraction: 0.045 is 4.5%'),
+  niches: strs.describe('Lower case'),
+  country: text.describe('ISO 3166-1 alpha-2'),
+  language: text,
+  email: text,
+  verified: z.boolean(),
+});
+
 const AUDIT_ACTIONS = ['workspace_updated', 'override_set', 'override_cleared', 'credits_added'] as const satisfies readonly AuditAction[];
 
 export const SHAPES = {
@@ -129,6 +195,10 @@ export const SHAPES = {
     endpoints: z.array(z.object({ endpoint: str, calls: int, errors: int, error_rate: z.number() })),
   }),
   Deleted: z.object({ id: str, deleted: z.literal(true) }),
+  B2bLead,
+  LocalLead,
+  CreatorLead,
+  LeadCount: z.object({ total: int.describe('Rows matching the filters; none is unlocked or charged') }),
 } satisfies Record<string, z.ZodType>;
 
 /** A body of one resource: `{"data": …}`. */

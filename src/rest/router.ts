@@ -4,18 +4,19 @@ import { requireScope, type ServiceContextFactory } from '../domain/context.js';
 import { ApiError, catalogError, errors } from '../domain/errors.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { NUL_PROBLEM } from '../domain/validation.js';
-import { spendsCredits } from '../operations/index.js';
+import { reportsCredits } from '../operations/index.js';
 import { idempotencyKeyOf } from '../gateway/idempotency-header.js';
 import { assertDeclaredLength } from '../http/body.js';
 import { sendJson } from '../http/respond.js';
 import { objectBody, readJsonBody, sendError } from './http.js';
 import type { RestRoute } from './route.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { leadRoutes } from './routes/leads.js';
 import { logRoutes } from './routes/logs.js';
 import { meRoutes } from './routes/me.js';
 import { operatorRoutes } from './routes/operator.js';
 
-export const REST_ROUTES: readonly RestRoute[] = [...meRoutes, ...apiKeyRoutes, ...logRoutes, ...operatorRoutes];
+export const REST_ROUTES: readonly RestRoute[] = [...meRoutes, ...apiKeyRoutes, ...logRoutes, ...leadRoutes, ...operatorRoutes];
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
@@ -37,7 +38,7 @@ function assertNoNulInUrl(params: Readonly<Record<string, string | undefined>>, 
   }
 }
 
-/** What a successful answer reports beyond the handler's body: the credits the call spent, when its operation spends any. */
+/** What a successful answer reports beyond the handler's body: the credits the call spent, when its operation reports them (reportsCredits). */
 function withCredits(body: unknown, credits: number): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   return { ...body, credits_used: credits };
@@ -89,7 +90,7 @@ export function createRestHandler(gateway: Gateway, onUnexpected: (err: unknown)
         body: () => (parsed ??= readJsonBody(req, opts.maxBodyBytes).then((b) => objectBody(b, operation.input))),
       });
       if (state.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      sendJson(res, operation.rest.status ?? 200, spendsCredits(operation) ? withCredits(body, state.credits) : body);
+      sendJson(res, operation.rest.status ?? 200, reportsCredits(operation) ? withCredits(body, state.credits) : body);
     } catch (err) {
       gateway.recordError(state, err);
       // A replayed refusal says so too.

@@ -6,6 +6,7 @@ import { keyState } from '../domain/keys/state.js';
 import { displayHint } from '../domain/keys/secret.js';
 import type { Principal } from '../domain/principal.js';
 import type { QuotaUsage } from '../domain/keys/quota-usage.js';
+import type { SearchedLead } from '../domain/leads/search.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -89,4 +90,75 @@ export function restManagedWorkspace(w: ManagedWorkspace) {
 
 export function restAuditEntry(a: OperatorAuditRow) {
   return { id: a.id, workspace_id: a.workspaceId, actor: a.actor, action: a.action, before: a.before, after: a.after, at: iso(a.at) };
+}
+
+/** A lead row of a search: every column in snake_case, and whether this request paid for it. */
+export function restB2bLead(r: SearchedLead<'b2b'>) {
+  return {
+    id: r.id,
+    external_id: r.externalId,
+    first_name: r.firstName,
+    last_name: r.lastName,
+    title: r.title,
+    seniority: r.seniority,
+    department: r.department,
+    email: r.email,
+    phone: r.phone,
+    linkedin_url: r.linkedinUrl,
+    city: r.city,
+    region: r.region,
+    country: r.country,
+    company_name: r.companyName,
+    company_domain: r.companyDomain,
+    industry: r.industry,
+    company_size: r.companySize,
+    revenue_range: r.revenueRange,
+    company_city: r.companyCity,
+    company_country: r.companyCountry,
+    updated_at: iso(r.updatedAt),
+    charged: r.charged,
+  };
+}
+
+export function restLocalLead(r: SearchedLead<'local'>) {
+  return {
+    id: r.id,
+    external_id: r.externalId,
+    name: r.name,
+    category: r.category,
+    address: r.address,
+    city: r.city,
+    region: r.region,
+    country: r.country,
+    postal_code: r.postalCode,
+    latitude: r.latitude,
+    longitude: r.longitude,
+    phone: r.phone,
+    website: r.website,
+    email: r.email,
+    rating: r.rating,
+    review_count: r.reviewCount,
+    updated_at: iso(r.updatedAt),
+    charged: r.charged,
+  };
+}
+
+export function restCreatorLead(r: SearchedLead<'creators'>) {
+  return {
+    id: r.id,
+    external_id: r.externalId,
+    display_name: r.displayName,
+    handle: r.handle,
+    platform: r.platform,
+    profile_url: r.profileUrl,
+    followers: r.followers,
+    engagement_rate: r.engagementRate,
+    niches: r.niches,
+    country: r.country,
+    language: r.language,
+    email: r.email,
+    verified: r.verified,
+    updated_at: iso(r.updatedAt),
+    charged: r.charged,
+  };
 }

@@ -6,6 +6,7 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  type GraphQLArgument,
   type GraphQLField,
   type GraphQLInputObjectType,
   type GraphQLInputType,
@@ -24,12 +25,17 @@ import { graphqlCoordinate, type Operation } from '../../src/operations/index.js
 type Zod = z.ZodType;
 type Shape = Record<string, Zod>;
 
-/** The schema under its optional, nullable, default and pipe wrappers. */
+/**
+ * The schema under its optional, nullable, default and pipe wrappers. `X | X[]` is read as
+ * `X[]`: GraphQL takes one value given for a list argument as a list of one, so its `[X]` is the
+ * same input.
+ */
 function bare(s: Zod): Zod {
   for (;;) {
-    const d = s._zod.def as { type: string; innerType?: Zod; in?: Zod };
+    const d = s._zod.def as { type: string; innerType?: Zod; in?: Zod; options?: Zod[] };
     if (d.innerType) s = d.innerType;
     else if (d.type === 'pipe' && d.in) s = d.in;
+    else if (d.type === 'union' && d.options?.length === 2 && d.options[1] instanceof z.ZodArray) s = d.options[1];
     else return s;
   }
 }
@@ -101,12 +107,21 @@ function inputDrift(declared: Zod, type: GraphQLInputObjectType, at: string): st
 }
 
 /**
+ * A query's arguments where the declared input names them otherwise: a page is asked for as
+ * Relay's `first`/`after`, and one filter object is `filter`.
+ */
+const QUERY_ARGUMENTS: Record<string, string> = { limit: 'first', cursor: 'after', filters: 'filter' };
+
+/**
  * A mutation takes the ids of its REST path and, when it is declared with an input, one `input`
  * argument whose input object mirrors the zod schema at every depth (names and which are required).
+ * A query declared with an input takes its fields as arguments (renamed as QUERY_ARGUMENTS says),
+ * an input object argument mirroring its zod schema the same way.
  */
 export function operationInputDrift(schema: GraphQLSchema, op: Operation): string[] {
   if (!op.input && op.kind !== 'mutation') return [];
   const field = fieldOf(schema, op);
+  if (op.kind === 'query' && op.input) return queryInputDrift(field.args, op.input, op.name);
   const wanted = [...pathParams(op), ...(op.input ? ['input'] : [])].sort();
   const args = field.args.map((a) => a.name).sort();
   const drift = args.join() === wanted.join() ? [] : [`${op.name}: takes (${args.join(', ')}); its declaration wants (${wanted.join(', ')})`];
@@ -115,6 +130,21 @@ export function operationInputDrift(schema: GraphQLSchema, op: Operation): strin
     const type = getNamedType(input.type);
     if (isInputObjectType(type)) drift.push(...inputDrift(op.input, type, op.name));
     else drift.push(`${op.name}.input: ${type.name} is not an input object`);
+  }
+  return drift;
+}
+
+function queryInputDrift(args: readonly GraphQLArgument[], declared: Zod, at: string): string[] {
+  const shape = objectShape(declared) ?? {};
+  const wanted = Object.keys(shape)
+    .map((k) => QUERY_ARGUMENTS[k] ?? k)
+    .sort();
+  const names = args.map((a) => a.name).sort();
+  const drift = names.join() === wanted.join() ? [] : [`${at}: takes (${names.join(', ')}); its declaration wants (${wanted.join(', ')})`];
+  for (const [key, schema] of Object.entries(shape)) {
+    const arg = args.find((a) => a.name === (QUERY_ARGUMENTS[key] ?? key));
+    const type = arg && getNamedType(arg.type);
+    if (type && isInputObjectType(type)) drift.push(...inputDrift(schema, type, `${at}.${arg.name}`));
   }
   return drift;
 }

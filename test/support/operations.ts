@@ -353,3 +353,151 @@ export const ListKeysQuotaUsage = graphql(`
     }
   }
 `);
+
+export const B2bLeadFields = graphql(`
+  fragment B2bLeadFields on B2bLead {
+    id
+    externalId
+    firstName
+    lastName
+    title
+    seniority
+    department
+    email
+    phone
+    linkedinUrl
+    city
+    region
+    country
+    companyName
+    companyDomain
+    industry
+    companySize
+    revenueRange
+    companyCity
+    companyCountry
+    updatedAt
+    charged
+  }
+`);
+
+export const LocalLeadFields = graphql(`
+  fragment LocalLeadFields on LocalLead {
+    id
+    externalId
+    name
+    category
+    address
+    city
+    region
+    country
+    postalCode
+    latitude
+    longitude
+    phone
+    website
+    email
+    rating
+    reviewCount
+    updatedAt
+    charged
+  }
+`);
+
+export const CreatorLeadFields = graphql(`
+  fragment CreatorLeadFields on CreatorLead {
+    id
+    externalId
+    displayName
+    handle
+    platform
+    profileUrl
+    followers
+    engagementRate
+    niches
+    country
+    language
+    email
+    verified
+    updatedAt
+    charged
+  }
+`);
+
+export const SearchB2bLeads = graphql(`
+  query SearchB2bLeads($filter: B2bLeadFilter, $first: Int, $after: String, $maxCredits: Int) {
+    searchB2bLeads(filter: $filter, first: $first, after: $after, maxCredits: $maxCredits) {
+      creditsUsed
+      edges {
+        cursor
+        node {
+          ...B2bLeadFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const SearchLocalLeads = graphql(`
+  query SearchLocalLeads($filter: LocalLeadFilter, $first: Int, $after: String, $maxCredits: Int) {
+    searchLocalLeads(filter: $filter, first: $first, after: $after, maxCredits: $maxCredits) {
+      creditsUsed
+      edges {
+        cursor
+        node {
+          ...LocalLeadFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const SearchCreatorLeads = graphql(`
+  query SearchCreatorLeads($filter: CreatorLeadFilter, $first: Int, $after: String, $maxCredits: Int) {
+    searchCreatorLeads(filter: $filter, first: $first, after: $after, maxCredits: $maxCredits) {
+      creditsUsed
+      edges {
+        cursor
+        node {
+          ...CreatorLeadFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const CountB2bLeads = graphql(`
+  query CountB2bLeads($filter: B2bLeadFilter) {
+    countB2bLeads(filter: $filter) {
+      total
+    }
+  }
+`);
+
+export const CountLocalLeads = graphql(`
+  query CountLocalLeads($filter: LocalLeadFilter) {
+    countLocalLeads(filter: $filter) {
+      total
+    }
+  }
+`);
+
+export const CountCreatorLeads = graphql(`
+  query CountCreatorLeads($filter: CreatorLeadFilter) {
+    countCreatorLeads(filter: $filter) {
+      total
+    }
+  }
+`);

@@ -1,4 +1,6 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ERROR_STATUS, type ErrorCode } from '../../src/domain/errors.js';
+import type { LeadKind } from '../../src/domain/leads/inputs.js';
 import type { KeyFieldsFragment, LogFieldsFragment, QuotaUsageFieldsFragment, UsageFieldsFragment } from '../gql/graphql.js';
 import type { CallOptions, Reply, TestServer } from './harness.js';
 import * as ops from './operations.js';
@@ -93,6 +95,27 @@ export type QuotaUsagesView = Record<string, QuotaUsageView>;
 
 export type OwnLogQuery = Omit<LogQuery, 'apiKeyId'>;
 
+/** A lead search as the domain reads it (camelCase); the REST driver sends it in snake_case, the GraphQL one as filter/first/after/maxCredits. */
+export interface LeadSearchQuery {
+  filters?: Record<string, unknown>;
+  limit?: number;
+  cursor?: string | null;
+  maxCredits?: number;
+}
+
+/** A lead row as both surfaces show it, in camelCase, enums in lower case (as REST sends them). */
+export type LeadView = Record<string, unknown> & { id: string; externalId: string; charged: boolean };
+
+export interface LeadPageView {
+  items: LeadView[];
+  hasMore: boolean;
+  nextCursor: string | null;
+  /** REST's credits_used; GraphQL's creditsUsed on the connection. */
+  creditsUsed: number;
+  /** What the answer reports beside the data: REST's credits_used again, GraphQL's extensions.credits_used. */
+  reportedCredits: unknown;
+}
+
 export interface Surface {
   name: 'rest' | 'graphql';
   createKey(key: string, input: CreateInput, opts?: CallOptions): Promise<Outcome<KeyView & { secret: string; replayed: boolean }>>;
@@ -127,12 +150,56 @@ export interface Surface {
   ownLogs(key: string, q?: OwnLogQuery): Promise<Outcome<{ items: LogView[]; next: string | null }>>;
   /** REST: /v1/me/usage; GraphQL: viewer.usage. */
   ownUsage(key: string, window?: { from?: string; to?: string }): Promise<Outcome<UsageView>>;
+  searchLeads(key: string, kind: LeadKind, q?: LeadSearchQuery): Promise<Outcome<LeadPageView>>;
+  /** `creditsUsed`: REST's credits_used, GraphQL's extensions.credits_used. */
+  countLeads(key: string, kind: LeadKind, q?: { filters?: Record<string, unknown> }): Promise<Outcome<{ total: number; creditsUsed: unknown }>>;
   /** The endpoint name a `me` call is logged under. */
   meEndpoint: string;
+  /** The endpoint name a lead search of `kind` is logged under. */
+  leadSearchEndpoint(kind: LeadKind): string;
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const snakeKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [snake(k), v]));
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Field names in snake_case at every depth, as a REST client writes a body. */
+function snakeDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snakeDeep);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [snake(k), snakeDeep(x)]));
+}
+
+const restLead = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v])) as LeadView;
+
+const GQL_ENUM_FILTERS = ['seniorities', 'platforms'];
+/** The domain's filters as GraphQL's typed filter: enum values in upper case. */
+function gqlFilter(filters: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!filters) return undefined;
+  const out = { ...filters };
+  for (const f of GQL_ENUM_FILTERS) if (Array.isArray(out[f])) out[f] = (out[f] as unknown[]).map((v) => (typeof v === 'string' ? v.toUpperCase() : v));
+  return out;
+}
+
+function gqlLead(node: Record<string, unknown>): LeadView {
+  const out: Record<string, unknown> = { ...node };
+  for (const f of ['seniority', 'platform']) if (typeof out[f] === 'string') out[f] = (out[f] as string).toLowerCase();
+  out.updatedAt = new Date(out.updatedAt as string).toISOString();
+  return out as LeadView;
+}
+
+type AnyDocument = TypedDocumentNode<any, any>;
+const GQL_LEADS: Record<LeadKind, { search: AnyDocument; count: AnyDocument; field: string; countField: string; operation: string }> = {
+  b2b: { search: ops.SearchB2bLeads, count: ops.CountB2bLeads, field: 'searchB2bLeads', countField: 'countB2bLeads', operation: 'SearchB2bLeads' },
+  local: { search: ops.SearchLocalLeads, count: ops.CountLocalLeads, field: 'searchLocalLeads', countField: 'countLocalLeads', operation: 'SearchLocalLeads' },
+  creators: {
+    search: ops.SearchCreatorLeads,
+    count: ops.CountCreatorLeads,
+    field: 'searchCreatorLeads',
+    countField: 'countCreatorLeads',
+    operation: 'SearchCreatorLeads',
+  },
+};
 
 type RestKey = Record<string, any>;
 function fromRest(k: RestKey): KeyView {
@@ -330,7 +397,18 @@ export function restSurface(t: TestServer): Surface {
       const p = new URLSearchParams(Object.entries(w).filter((e): e is [string, string] => e[1] !== undefined));
       return restOutcome(await t.rest('GET', `/v1/me/usage?${p}`, { key }), (b) => fromRestUsage(b.data));
     },
+    searchLeads: async (key, kind, q = {}) =>
+      restOutcome(await t.rest('POST', `/v1/leads/${kind}/search`, { key, body: snakeDeep(q) }), (b) => ({
+        items: b.data.map(restLead),
+        hasMore: b.has_more,
+        nextCursor: b.next_cursor,
+        creditsUsed: b.credits_used,
+        reportedCredits: b.credits_used,
+      })),
+    countLeads: async (key, kind, q = {}) =>
+      restOutcome(await t.rest('POST', `/v1/leads/${kind}/count`, { key, body: snakeDeep(q) }), (b) => ({ total: b.data.total, creditsUsed: b.credits_used })),
     meEndpoint: 'GET /v1/me',
+    leadSearchEndpoint: (kind) => `POST /v1/leads/${kind}/search`,
   };
 }
 
@@ -406,7 +484,28 @@ export function graphqlSurface(t: TestServer): Surface {
       }));
     },
     ownUsage: async (key, w = {}) => gqlOutcome(await t.gql(ops.ViewerUsage, w, { key }), (d) => fromGqlUsage(d.viewer.usage)),
+    async searchLeads(key, kind, q = {}) {
+      const { search, field } = GQL_LEADS[kind];
+      const variables = { filter: gqlFilter(q.filters), first: q.limit, after: q.cursor, maxCredits: q.maxCredits };
+      const r = await t.gql(search, variables, { key });
+      return gqlOutcome(r, (d) => {
+        const c = d[field];
+        return {
+          items: c.edges.map((e: { node: Record<string, unknown> }) => gqlLead(e.node)),
+          hasMore: c.pageInfo.hasNextPage,
+          nextCursor: c.pageInfo.hasNextPage ? c.pageInfo.endCursor : null,
+          creditsUsed: c.creditsUsed,
+          reportedCredits: r.body.extensions?.credits_used,
+        };
+      });
+    },
+    async countLeads(key, kind, q = {}) {
+      const { count, countField } = GQL_LEADS[kind];
+      const r = await t.gql(count, { filter: gqlFilter(q.filters) }, { key });
+      return gqlOutcome(r, (d) => ({ total: d[countField].total, creditsUsed: r.body.extensions?.credits_used }));
+    },
     meEndpoint: 'query Viewer',
+    leadSearchEndpoint: (kind) => `query ${GQL_LEADS[kind].operation}`,
   };
 }
 

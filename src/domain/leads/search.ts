@@ -1,0 +1,110 @@
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { leadUnlocks } from '../../db/schema.js';
+import { requireScope, type ServiceContext } from '../context.js';
+import { withCreditsInTransaction } from '../credits.js';
+import { cursorOf, loadPage, readPage } from '../pagination.js';
+import { parseInput } from '../validation.js';
+import { COUNT_INPUTS, type CountInput, type LeadFilters, type LeadKind, SEARCH_INPUTS, type SearchInput } from './inputs.js';
+import { LEAD_KINDS_DEF, type LeadOf } from './kinds.js';
+
+export const LEADS_SCOPE = 'read:leads';
+
+/** A row of a search: the lead, and whether this request paid for it (false: the workspace had unlocked it before). */
+export type SearchedLead<K extends LeadKind> = LeadOf[K] & { charged: boolean };
+
+export interface LeadSearchResult<K extends LeadKind> {
+  items: SearchedLead<K>[];
+  hasMore: boolean;
+  nextCursor: string | null;
+  creditsUsed: number;
+}
+
+type AnyFilters = LeadFilters[LeadKind];
+
+function conditionsOf<K extends LeadKind>(kind: K, filters: AnyFilters | undefined) {
+  const def = LEAD_KINDS_DEF[kind];
+  return (def.conditions as (f: AnyFilters) => ReturnType<typeof def.conditions>)(filters ?? {});
+}
+
+/**
+ * How many leads match, unlocking none and costing nothing: what a caller checks before a search.
+ * Needs read:leads.
+ */
+export async function countLeads<K extends LeadKind>(ctx: ServiceContext, kind: K, raw: CountInput<K> | unknown): Promise<{ total: number }> {
+  requireScope(ctx, LEADS_SCOPE);
+  const input = parseInput(COUNT_INPUTS[kind], raw ?? {}) as { filters?: AnyFilters };
+  const def = LEAD_KINDS_DEF[kind];
+  const [row] = await ctx.db
+    .select({ total: count() })
+    .from(def.table)
+    .where(and(...conditionsOf(kind, input.filters)));
+  return { total: row?.total ?? 0 };
+}
+
+/**
+ * One page of leads matching the filters, in id order. Each row costs 1 credit unless the
+ * workspace unlocked it before; the rows are unlocked and paid for in one transaction before
+ * they are returned, so a search the balance cannot cover returns nothing and costs nothing
+ * (402), and concurrent searches never charge a row twice. `maxCredits` stops the page before
+ * the row that would spend more. Needs read:leads.
+ */
+export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind: K, raw: SearchInput<K> | unknown): Promise<LeadSearchResult<K>> {
+  requireScope(ctx, LEADS_SCOPE);
+  const input = parseInput(SEARCH_INPUTS[kind], raw ?? {}) as { filters?: AnyFilters; limit?: number; cursor?: string | null; maxCredits?: number };
+  const def = LEAD_KINDS_DEF[kind];
+  const page = readPage(def.list, { limit: input.limit, cursor: input.cursor });
+  const workspaceId = ctx.principal.workspaceId;
+  const conds = conditionsOf(kind, input.filters);
+  const table = def.table;
+
+  const { value, creditsUsed } = await withCreditsInTransaction(ctx, async (tx, charge) => {
+    const loaded = await loadPage(page, ({ where, orderBy, limit }) =>
+      tx
+        .select({ ...def.columns, unlocked: sql<boolean>`(${leadUnlocks.leadId} is not null)` })
+        .from(table)
+        .leftJoin(leadUnlocks, and(eq(leadUnlocks.workspaceId, workspaceId), eq(leadUnlocks.leadId, table.id)))
+        .where(and(...conds, where))
+        .orderBy(...orderBy)
+        .limit(limit),
+    );
+    let { items, hasMore, nextCursor } = loaded;
+    if (input.maxCredits !== undefined) {
+      let fresh = 0;
+      const cut = items.findIndex((row) => !row.unlocked && ++fresh > input.maxCredits!);
+      if (cut !== -1) {
+        items = items.slice(0, cut);
+        hasMore = true;
+        nextCursor = items.length ? cursorOf(def.list, items[items.length - 1]!) : (input.cursor ?? null);
+      }
+    }
+    const wanted = items.filter((r) => !r.unlocked).map((r) => r.id);
+    let charged = new Set<string>();
+    if (wanted.length) {
+      const now = new Date(ctx.clock.now());
+      // A row a concurrent search unlocked first is theirs to pay for: only the rows this insert made count.
+      const made = await tx
+        .insert(leadUnlocks)
+        .values(wanted.map((leadId) => ({ workspaceId, leadId, unlockedAt: now })))
+        .onConflictDoNothing()
+        .returning({ leadId: leadUnlocks.leadId });
+      charged = new Set(made.map((m) => m.leadId));
+      await charge(charged.size);
+    }
+    return {
+      items: items.map(({ unlocked: _u, ...lead }) => ({ ...lead, charged: charged.has(lead.id) }) as unknown as SearchedLead<K>),
+      hasMore,
+      nextCursor,
+    };
+  });
+  return { ...value, creditsUsed };
+}
+
+/** Which of `ids` the caller's workspace has unlocked (for callers that only need to know, e.g. saving leads to a list). */
+export async function unlockedOf(ctx: ServiceContext, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await ctx.db
+    .select({ id: leadUnlocks.leadId })
+    .from(leadUnlocks)
+    .where(and(eq(leadUnlocks.workspaceId, ctx.principal.workspaceId), inArray(leadUnlocks.leadId, [...ids])));
+  return new Set(rows.map((r) => r.id));
+}
