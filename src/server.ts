@@ -50,7 +50,7 @@ const app = await createApp({
 let control: ControlServer | undefined;
 if (database.lock) {
   const path = controlSocketPath(database.lock.dataDir);
-  const cliDeps: CliDeps = app.services;
+  const cliDeps: CliDeps = { ...app.services, database };
   try {
     if (!path) throw new Error('DATA_DIR is too long a path for a Unix socket, or this platform has none');
     control = await startControlServer({ path, run: (req) => runCliRequest(cliDeps, req), logger });
