@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { prepareDatabase } from './app.js';
-import { CLI_USAGE, formatCliOutput, importKeysFile, parseCli, runCliRequest, type CliExecutor, type CliOutput } from './control/commands.js';
+import { CLI_USAGE, formatCliOutput, importKeysFile, parseCli, runCliRequest, type CliExecutor, type CliOutput, type CliVia } from './control/commands.js';
+import { readLeadFile } from './control/lead-files.js';
 import { controlSocketPath, ControlUnreachableError, sendCliRequest } from './control/socket.js';
 import { loadEnv, type Env } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -21,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const env = loadEnv();
-  const parsed = parseCli(argv, { logRetentionDays: env.LOG_RETENTION_DAYS });
+  const parsed = parseCli(argv, { logRetentionDays: env.LOG_RETENTION_DAYS }, readLeadFile);
   if (!parsed) {
     process.stderr.write(CLI_USAGE);
     return 2;
@@ -31,6 +32,9 @@ async function main(argv: string[]): Promise<number> {
     const { workspace, file } = parsed.importFile;
     const content = readImportFile(file);
     output = await withExecutor(env, 'keys import', (exec) => importKeysFile(exec, workspace, file, content));
+  } else if (parsed.job) {
+    const job = parsed.job;
+    output = await withExecutor(env, job.command, (exec, via) => job.run(exec, via));
   } else {
     const request = parsed.request;
     output = await withExecutor(env, request.command, (exec) => exec(request));
@@ -56,11 +60,11 @@ function readImportFile(file: string): string {
  * Runs `work` with a way to run CLI requests: on a database this process opens (DATABASE_URL, or
  * an embedded folder nobody holds), or through the server that holds the embedded folder.
  */
-async function withExecutor<T>(env: Env, command: string, work: (exec: CliExecutor) => Promise<T>): Promise<T> {
+async function withExecutor<T>(env: Env, command: string, work: (exec: CliExecutor, via: CliVia) => Promise<T>): Promise<T> {
   return env.DATABASE_URL ? runHere(env, command, work) : runOnEmbedded(env, command, work);
 }
 
-async function runHere<T>(env: Env, command: string, work: (exec: CliExecutor) => Promise<T>): Promise<T> {
+async function runHere<T>(env: Env, command: string, work: (exec: CliExecutor, via: CliVia) => Promise<T>): Promise<T> {
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, owner: { kind: 'cli', command } });
   try {
     await prepareDatabase(database);
@@ -69,7 +73,7 @@ async function runHere<T>(env: Env, command: string, work: (exec: CliExecutor) =
     const workspaceChanged = (id: string) => publishInvalidation(database, { workspace: id });
     // Read once for this one command: nothing in this short-lived process needs it kept fresh.
     const lookup = await Directory.load(database.db);
-    return await work((req) => runCliRequest({ db: database.db, clock: systemClock, lookup, workspaceChanged, keyChanged }, req));
+    return await work((req) => runCliRequest({ database, db: database.db, clock: systemClock, lookup, workspaceChanged, keyChanged }, req), 'here');
   } finally {
     await database.close();
   }
@@ -87,7 +91,7 @@ class NotSentYet extends Error {
  * server: the server runs the command (control socket). Held by a server still starting, or by
  * another CLI run: wait for it, within a bound.
  */
-async function runOnEmbedded<T>(env: Env, command: string, work: (exec: CliExecutor) => Promise<T>): Promise<T> {
+async function runOnEmbedded<T>(env: Env, command: string, work: (exec: CliExecutor, via: CliVia) => Promise<T>): Promise<T> {
   const deadline = Date.now() + WAIT_FOR_HOLDER_MS;
   const socket = controlSocketPath(env.DATA_DIR);
   for (;;) {
@@ -118,7 +122,7 @@ async function runOnEmbedded<T>(env: Env, command: string, work: (exec: CliExecu
             sent = true;
             throw err;
           }
-        });
+        }, 'server');
       } catch (err) {
         // Nothing was sent (the server is stopping, or has just ended): look again.
         if (!(err instanceof NotSentYet)) throw err;

@@ -6,8 +6,9 @@ import { runCliRequest, type CliDeps } from './control/commands.js';
 import { CONTROL_DRAIN_MS, controlSocketPath, startControlServer, type ControlServer } from './control/socket.js';
 import { openDatabase, type Database } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
+import { FIRST_START_DEMO_LEADS, noLeadsYet, seedDemoLeads } from './domain/leads/seed.js';
 import { bootstrapWorkspace, countWorkspaces } from './domain/workspaces.js';
-import { firstStartNote, restartNote } from './startup-notes.js';
+import { demoLeadsNote, firstStartNote, restartNote } from './startup-notes.js';
 
 const env = loadEnv();
 const logger = pino({ level: env.LOG_LEVEL });
@@ -50,7 +51,7 @@ const app = await createApp({
 let control: ControlServer | undefined;
 if (database.lock) {
   const path = controlSocketPath(database.lock.dataDir);
-  const cliDeps: CliDeps = app.services;
+  const cliDeps: CliDeps = { ...app.services, database };
   try {
     if (!path) throw new Error('DATA_DIR is too long a path for a Unix socket, or this platform has none');
     control = await startControlServer({ path, run: (req) => runCliRequest(cliDeps, req), logger });
@@ -75,12 +76,26 @@ try {
   await app.close();
   process.exit(1);
 }
+/** Credits the Default workspace starts with beside the demo leads: a first search's worth, many times over. */
+const DEMO_CREDITS = 1_000;
+
+async function seedFirstStart() {
+  const started = performance.now();
+  const inserted = await seedDemoLeads(database, FIRST_START_DEMO_LEADS, Date.now());
+  const ms = Math.round(performance.now() - started);
+  logger.info({ inserted, ms }, 'seeded demo leads on a new embedded database');
+  return { inserted, ms };
+}
+
 // A fresh install gets a workspace and an admin key, printed once, so the API is usable at once;
 // and is told where its data lives and how to keep it. A restart says what it found.
 const place = { databaseUrl: env.DATABASE_URL, dataDir: resolve(env.DATA_DIR), appSecretFromEnv: env.APP_SECRET !== undefined };
 const workspaceCount = await countWorkspaces(database.db);
 if (workspaceCount === 0) {
-  const { workspace, admin } = await bootstrapWorkspace(app.services, { name: 'Default', plan: env.DEFAULT_PLAN });
+  // An embedded database is someone trying the server out: demo leads, and credits to search
+  // them, make the first search work. A PostgreSQL database is an operator's, for their own data.
+  const seeded = !env.DATABASE_URL && (await noLeadsYet(database.db)) ? await seedFirstStart() : undefined;
+  const { workspace, admin } = await bootstrapWorkspace(app.services, { name: 'Default', plan: env.DEFAULT_PLAN, credits: seeded ? DEMO_CREDITS : 0 });
   process.stdout.write(
     [
       '',
@@ -90,6 +105,7 @@ if (workspaceCount === 0) {
       `    ${admin.secret}`,
       '',
       firstStartNote(place),
+      ...(seeded ? ['', demoLeadsNote({ ...seeded, credits: DEMO_CREDITS, url })] : []),
       '',
       '',
     ].join('\n'),

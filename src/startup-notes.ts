@@ -55,3 +55,17 @@ export function restartNote(place: DataPlace, workspaces: number): string {
   if (place.databaseUrl) return `Reusing the data in ${describePostgres(place.databaseUrl)}: ${count}.`;
   return `Reusing the data in ${place.dataDir}: ${count}. Back it up by stopping the server and copying that folder.`;
 }
+
+/** Printed once, when the first start on an embedded database added demo leads (see src/domain/leads/seed.ts). */
+export function demoLeadsNote(d: { inserted: Record<string, number>; credits: number; url: string }): string {
+  const kinds = Object.entries(d.inserted)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ');
+  return [
+    `Demo data: made-up leads (${kinds}) to try lead search on, and ${d.credits} credits for the Default workspace (a search costs 1 a row). With the admin key above in KEY:`,
+    '',
+    `    curl -X POST ${d.url}/v1/leads/b2b/search -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"filters":{"countries":["US"]},"limit":5}'`,
+    '',
+    'Add your own with npm run cli -- leads import --type b2b|local|creators --file FILE (see the README); the demo rows have external ids starting with "seed-".',
+  ].join('\n');
+}

@@ -100,8 +100,9 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('one process per embedded datab
       key_count: number;
       calls_today: number;
     }[];
-    // Every request the key made so far: the server flushes its request logs before counting.
-    expect(listed.find((w) => w.id === ws)).toMatchObject({ credit_balance: 50, key_count: 1, calls_today: 6 });
+    // Every request the key made so far: the server flushes its request logs before counting. The
+    // Default workspace started with the demo credits of a first start on an embedded database.
+    expect(listed.find((w) => w.id === ws)).toMatchObject({ credit_balance: 1050, key_count: 1, calls_today: 6 });
     const audit = JSON.parse((await cli(dataDir, ['workspaces', 'audit', '--workspace', ws, '--json'])).stdout) as { actor: string; action: string }[];
     expect(audit.map((e) => [e.actor, e.action])).toEqual([
       ['cli', 'credits_added'],

@@ -28,7 +28,7 @@ const file = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 /** As the server runs the CLI's requests: on its database, announcing keys to its gateway. */
 function serverExec(server: TestServer): CliExecutor {
-  return (req) => runCliRequest(server.app.services, req);
+  return (req) => runCliRequest({ ...server.app.services, database: server.app.database }, req);
 }
 
 interface ImportReport {
@@ -365,6 +365,7 @@ describe('an import by a CLI with its own database connection', () => {
       const exec: CliExecutor = (req) =>
         runCliRequest(
           {
+            database: cli,
             db: cli.db,
             clock: server.clock,
             lookup,

@@ -13,7 +13,7 @@ describe('operator commands', () => {
   let deps: CliDeps;
   beforeAll(() => {
     // As the server runs the CLI's commands (control socket): with its app's services.
-    deps = t.app.services;
+    deps = { ...t.app.services, database: t.app.database };
   });
 
   const command = async (...argv: string[]): Promise<CliOutput> => runCliRequest(deps, parseCli(argv, { logRetentionDays: 90 })!.request!);

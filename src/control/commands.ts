@@ -1,11 +1,16 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { Database } from '../db/client.js';
 import type { KeyAnnouncer } from '../domain/context.js';
 import { importKeys, MAX_IMPORT_LINE_BYTES, oversizedLine, type ImportLine, type ImportLineResult } from '../domain/keys/import.js';
+import { importLeadBatch, type LeadBatchResult, type LeadRecord, type LeadRowFailure } from '../domain/leads/import.js';
+import { LEAD_KINDS, type LeadKind } from '../domain/leads/inputs.js';
+import { DEFAULT_DEMO_SEED, seedLeads } from '../domain/leads/seed.js';
 import { purgeRequestLogs } from '../domain/logs/query.js';
 import type { CliOperator } from '../domain/operator/access.js';
 import { grantCredits } from '../domain/operator/credits.js';
 import { bootstrapWorkspace } from '../domain/workspaces.js';
+import type { LeadFileItem } from './lead-files.js';
 import { runWorkspacesCommand, WORKSPACES_REQUESTS, WORKSPACES_USAGE, parseWorkspacesArgs, WORKSPACES_OPTIONS, type WorkspacesRequest } from './workspaces.js';
 
 /**
@@ -29,7 +34,23 @@ ${WORKSPACES_USAGE}  logs purge [--days N] [--json]                    Delete re
                                                     "prefix", "expires_at", "rate_limit_tier", "quotas",
                                                     "description", "category". Keys already there are skipped; bad
                                                     lines are reported by number (exit 1) and the rest imported
+  leads import --type KIND --file FILE [--json]     Import leads (KIND: b2b, local or creators) from CSV with a header row,
+                                                    or NDJSON when FILE ends in .ndjson or .jsonl; columns as in the
+                                                    README. A row already there (same external_id) is updated; bad
+                                                    rows are reported by line (exit 1) and the rest imported
+  leads seed --type KIND|all --count N [--seed S] [--json]
+                                                    Add N demo leads of a kind (or of each) made up from seed S
+                                                    (default ${DEFAULT_DEMO_SEED}): the same seed makes the same rows
 `;
+
+/** Lead rows per import or seed request: one COPY and one merge each. */
+export const LEAD_BATCH_ROWS = 5_000;
+/** A lead import's request to a server, at most (JSON): under the control socket's request bound of 1 MiB. */
+const LEAD_REQUEST_BYTES = 900 * 1024;
+/** The most seeded rows of one kind in one command. */
+const MAX_SEED_COUNT = 10_000_000;
+/** Failures listed in a lead import's report (all are counted). */
+const LISTED_FAILURES = 1_000;
 
 /** Lines per import request, and their JSON size at most: under the control socket's request bound. */
 const IMPORT_CHUNK_LINES = 1_000;
@@ -51,6 +72,23 @@ export const cliRequestSchema = z.discriminatedUnion('command', [
       lines: z.array(z.object({ line: z.number().int().min(1), text: text(MAX_IMPORT_LINE_BYTES) }).strict()).max(IMPORT_CHUNK_LINES),
     })
     .strict(),
+  // One batch of a lead file (see importLeadsFile), read and sent by the CLI; the rows are judged where they are imported.
+  z
+    .object({
+      command: z.literal('leads import'),
+      kind: z.enum(LEAD_KINDS),
+      records: z.array(z.object({ line: z.number().int().min(1), values: z.record(z.string(), z.unknown()) }).strict()).max(LEAD_BATCH_ROWS),
+    })
+    .strict(),
+  z
+    .object({
+      command: z.literal('leads seed'),
+      kind: z.enum(LEAD_KINDS),
+      seed: z.number().int().min(0).max(2_147_483_647),
+      from: z.number().int().min(1).max(MAX_SEED_COUNT),
+      count: z.number().int().min(1).max(LEAD_BATCH_ROWS),
+    })
+    .strict(),
   ...WORKSPACES_REQUESTS,
 ]);
 export type CliRequest = z.infer<typeof cliRequestSchema>;
@@ -61,7 +99,7 @@ export type CliRequest = z.infer<typeof cliRequestSchema>;
  * `keyChanged` tells them of a new or changed key (the server's own gateway, or the bus). A
  * server passes its app's ServiceDeps; the CLI's own process, its own directory and the bus.
  */
-export type CliDeps = Omit<CliOperator, 'kind'> & { keyChanged: KeyAnnouncer };
+export type CliDeps = Omit<CliOperator, 'kind'> & { keyChanged: KeyAnnouncer; database: Database };
 
 /** What a command prints: `json` with --json, `text` otherwise; `exitCode` when not 0 (printed and still failed). */
 export interface CliOutput {
@@ -76,10 +114,27 @@ export interface ImportFileRequest {
   file: string;
 }
 
-export type ParsedCli = { json: boolean } & ({ request: CliRequest; importFile?: undefined } | { importFile: ImportFileRequest; request?: undefined });
+/** Where a CLI request runs: in the CLI's own process, or in the server holding the embedded database (over its control socket). */
+export type CliVia = 'here' | 'server';
+
+/** A command of many requests (a lead import or seed), run by the CLI through an executor. */
+export interface CliJob {
+  command: string;
+  run(exec: CliExecutor, via: CliVia): Promise<CliOutput>;
+}
+
+export type ParsedCli = { json: boolean } & (
+  | { request: CliRequest; importFile?: undefined; job?: undefined }
+  | { importFile: ImportFileRequest; request?: undefined; job?: undefined }
+  | { job: CliJob; request?: undefined; importFile?: undefined }
+);
 
 /** Reads argv into a request; undefined for an unknown command (print usage). Throws on bad arguments. */
-export function parseCli(argv: string[], defaults: { logRetentionDays: number }): ParsedCli | undefined {
+export function parseCli(
+  argv: string[],
+  defaults: { logRetentionDays: number },
+  leadFiles?: (file: string, kind: LeadKind) => Promise<AsyncIterable<LeadFileItem>>,
+): ParsedCli | undefined {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -90,6 +145,9 @@ export function parseCli(argv: string[], defaults: { logRetentionDays: number })
       amount: { type: 'string' },
       days: { type: 'string' },
       file: { type: 'string' },
+      type: { type: 'string' },
+      count: { type: 'string' },
+      seed: { type: 'string' },
       ...WORKSPACES_OPTIONS,
       json: { type: 'boolean', default: false },
     },
@@ -117,6 +175,8 @@ export function parseCli(argv: string[], defaults: { logRetentionDays: number })
       return { json, importFile: { workspace: values.workspace, file: values.file } };
     case 'workspaces':
       return { json, request: parseWorkspacesArgs(positionals, values) };
+    case 'leads':
+      return { json, job: parseLeadsArgs(positionals, values, leadFiles) };
     default:
       return undefined;
   }
@@ -148,6 +208,10 @@ export async function runCliRequest(deps: CliDeps, req: CliRequest): Promise<Cli
       const lines = await importKeys(deps, req.workspace, req.lines);
       return { json: { lines }, text: '' };
     }
+    case 'leads import':
+      return { json: await importLeadBatch(deps.database, req.kind, req.records, clock.now()), text: '' };
+    case 'leads seed':
+      return { json: await seedLeads(deps.database, req.kind, req, clock.now()), text: '' };
     default:
       return runWorkspacesCommand({ kind: 'cli', ...deps }, req satisfies WorkspacesRequest);
   }
@@ -211,6 +275,226 @@ export async function importKeysFile(exec: CliExecutor, workspace: string, file:
     text: [`Workspace ${workspace}: ${imported} imported, ${skipped} skipped (already present), ${failed} failed`, ...results.map(describe)].join('\n'),
     exitCode: failed > 0 ? 1 : 0,
   };
+}
+
+const kindList = `${LEAD_KINDS.join(', ')}`;
+const isKind = (s: string | undefined): s is LeadKind => (LEAD_KINDS as readonly (string | undefined)[]).includes(s);
+
+function wholeFlag(flag: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value);
+  if (value === undefined || !/^\d+$/.test(value.trim()) || n < min || n > max) throw new Error(`--${flag} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function parseLeadsArgs(
+  positionals: string[],
+  values: { type?: string; file?: string; count?: string; seed?: string },
+  leadFiles: ((file: string, kind: LeadKind) => Promise<AsyncIterable<LeadFileItem>>) | undefined,
+): CliJob {
+  const [sub] = positionals;
+  if (sub === 'import') {
+    if (!values.file || values.type === undefined) throw new Error(`usage: leads import --type ${LEAD_KINDS.join('|')} --file FILE`);
+    const kind = values.type;
+    if (!isKind(kind)) throw new Error(`--type must be one of ${kindList}`);
+    if (!leadFiles) throw new Error('leads import reads a file: run it from the command line');
+    const file = values.file;
+    return { command: 'leads import', run: async (exec, via) => importLeadsFile(exec, via, kind, file, await leadFiles(file, kind)) };
+  }
+  if (sub === 'seed') {
+    if (values.type === undefined || values.count === undefined) throw new Error(`usage: leads seed --type ${LEAD_KINDS.join('|')}|all --count N [--seed S]`);
+    const type = values.type;
+    if (type !== 'all' && !isKind(type)) throw new Error(`--type must be one of ${kindList} or all`);
+    const count = wholeFlag('count', values.count, 1, MAX_SEED_COUNT);
+    const seed = values.seed === undefined ? DEFAULT_DEMO_SEED : wholeFlag('seed', values.seed, 0, 2_147_483_647);
+    const kinds = type === 'all' ? [...LEAD_KINDS] : [type];
+    return { command: 'leads seed', run: (exec) => seedLeadsCommand(exec, kinds, count, seed) };
+  }
+  throw new Error('usage: leads import --type KIND --file FILE, or leads seed --type KIND|all --count N [--seed S]');
+}
+
+/** What a lead import or seed did, over all its batches (snake_case: it is printed by --json). */
+export interface LeadCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  /** The first LISTED_FAILURES by line. */
+  failures: LeadRowFailure[];
+  seconds: number;
+}
+
+/** What `leads import --json` prints. */
+export interface LeadImportReport extends LeadCounts {
+  kind: LeadKind;
+  file: string;
+  rows: number;
+}
+
+/** What `leads seed --json` prints: the counts of each kind seeded. */
+export type LeadSeedReport = { seed: number; count: number } & Partial<Record<LeadKind, LeadCounts>>;
+
+class LeadTally {
+  inserted = 0;
+  updated = 0;
+  unchanged = 0;
+  failed = 0;
+  private failures: LeadRowFailure[] = [];
+
+  add(r: LeadBatchResult): void {
+    this.inserted += r.inserted;
+    this.updated += r.updated;
+    this.unchanged += r.unchanged;
+    for (const f of r.failures) this.fail(f);
+  }
+
+  fail(f: LeadRowFailure): void {
+    this.failed++;
+    this.failures.push(f);
+    // Keeps the earliest lines, in bounded memory, whatever the order they came in.
+    if (this.failures.length > 10 * LISTED_FAILURES) this.failures = this.listed();
+  }
+
+  listed(): LeadRowFailure[] {
+    return this.failures.sort((a, b) => a.line - b.line).slice(0, LISTED_FAILURES);
+  }
+
+  get done(): number {
+    return this.inserted + this.updated + this.unchanged;
+  }
+
+  summary(): string {
+    return `${this.inserted} inserted, ${this.updated} updated, ${this.unchanged} unchanged, ${this.failed} failed`;
+  }
+
+  counts(ms: number): LeadCounts {
+    return {
+      inserted: this.inserted,
+      updated: this.updated,
+      unchanged: this.unchanged,
+      failed: this.failed,
+      failures: this.listed(),
+      seconds: Math.round(ms) / 1000,
+    };
+  }
+}
+
+/**
+ * Sends requests through `exec` with at most `depth` awaiting an answer, so that the next batch
+ * is read (or made) while the database takes the last. The first failure stops it, with where.
+ */
+function inFlight(depth: number) {
+  const pending: Promise<void>[] = [];
+  let sent = 0;
+  let failure: { err: unknown; at: string; first: boolean } | undefined;
+  return {
+    async send(request: () => Promise<CliOutput>, onDone: (out: CliOutput) => void, at: string): Promise<void> {
+      while (pending.length >= depth && !failure) await pending.shift();
+      if (failure) return;
+      const first = sent++ === 0;
+      pending.push(
+        request().then(onDone, (err: unknown) => {
+          failure ??= { err, at, first };
+        }),
+      );
+    },
+    /** Waits for the answers; throws the first failure, as it was when nothing had been done yet (it may be tried again elsewhere), else saying where. */
+    async drain(explain: (at: string) => string): Promise<void> {
+      while (pending.length) await pending.shift();
+      if (!failure) return;
+      if (failure.first) throw failure.err;
+      const message = failure.err instanceof Error ? failure.err.message : String(failure.err);
+      throw new Error(`${message} (${explain(failure.at)})`);
+    },
+    get failed() {
+      return failure !== undefined;
+    },
+  };
+}
+
+const rate = (rows: number, ms: number) => `${rows} rows in ${(ms / 1000).toFixed(1)} s${ms > 0 ? `, ${Math.round((rows * 1000) / ms)} rows/s` : ''}`;
+
+/**
+ * Imports a lead file's rows through `exec`, in batches of LEAD_BATCH_ROWS (smaller when they go
+ * to a server: each request stays under its bound), written in file order so that a later row
+ * always wins over an earlier one with the same external_id. The next batch is read while the
+ * database takes the last. A batch that fails outright (the database went away) stops the import;
+ * the batches before it are in, and importing the file again updates them.
+ */
+export async function importLeadsFile(exec: CliExecutor, via: CliVia, kind: LeadKind, file: string, items: AsyncIterable<LeadFileItem>): Promise<CliOutput> {
+  const started = performance.now();
+  const tally = new LeadTally();
+  // In this process the database takes batches one at a time in the order they were handed over
+  // (copyMerge), so one may be checked while the one before is written; a server may take two
+  // requests in either order, so it gets one at a time.
+  const requests = inFlight(via === 'here' ? 2 : 1);
+  let batch: LeadRecord[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    const records = batch;
+    batch = [];
+    bytes = 0;
+    await requests.send(
+      () => exec({ command: 'leads import', kind, records }),
+      (out) => tally.add(out.json as LeadBatchResult),
+      `the rows from line ${records[0]!.line}`,
+    );
+  };
+  for await (const item of items) {
+    if (requests.failed) break;
+    if ('failure' in item) {
+      tally.fail(item.failure);
+      continue;
+    }
+    if (via === 'server') {
+      const size = Buffer.byteLength(JSON.stringify(item.record)) + 1;
+      if (batch.length > 0 && bytes + size > LEAD_REQUEST_BYTES) await flush();
+      bytes += size;
+    }
+    batch.push(item.record);
+    if (batch.length >= LEAD_BATCH_ROWS) await flush();
+  }
+  if (batch.length > 0) await flush();
+  await requests.drain((at) => `importing ${at} of ${file}; ${tally.done} rows before were imported: importing ${file} again updates them`);
+  const ms = performance.now() - started;
+  const rows = tally.done + tally.failed;
+  const listed = tally.listed();
+  const more = tally.failed - listed.length;
+  return {
+    json: { kind, file, rows, ...tally.counts(ms) } satisfies LeadImportReport,
+    text: [
+      `${kind} leads from ${file}: ${tally.summary()} (${rate(rows, ms)})`,
+      ...listed.map((f) => `line ${f.line}: ${f.reason}`),
+      ...(more > 0 ? [`... and ${more} more failed rows (the first ${listed.length} are listed)`] : []),
+    ].join('\n'),
+    exitCode: tally.failed > 0 ? 1 : 0,
+  };
+}
+
+/** Seeds `count` demo rows of each kind, in requests of LEAD_BATCH_ROWS; see src/domain/leads/seed.ts. */
+export async function seedLeadsCommand(exec: CliExecutor, kinds: readonly LeadKind[], count: number, seed: number): Promise<CliOutput> {
+  const json: LeadSeedReport = { seed, count };
+  const text: string[] = [];
+  let failed = 0;
+  for (const kind of kinds) {
+    const started = performance.now();
+    const tally = new LeadTally();
+    // Rows are made where they are imported: two requests at once let one be made while the other is written.
+    const requests = inFlight(2);
+    for (let from = 1; from <= count && !requests.failed; from += LEAD_BATCH_ROWS) {
+      const n = Math.min(LEAD_BATCH_ROWS, count - from + 1);
+      await requests.send(
+        () => exec({ command: 'leads seed', kind, seed, from, count: n }),
+        (out) => tally.add(out.json as LeadBatchResult),
+        `rows ${from} to ${from + n - 1}`,
+      );
+    }
+    await requests.drain((at) => `seeding ${kind} leads, ${at}; ${tally.done} were seeded: seeding again updates them`);
+    const ms = performance.now() - started;
+    failed += tally.failed;
+    json[kind] = tally.counts(ms);
+    text.push(`${kind} leads (seed ${seed}): ${tally.summary()} (${rate(count, ms)})`, ...tally.listed().map((f) => `row ${f.line}: ${f.reason}`));
+  }
+  return { json, text: text.join('\n'), exitCode: failed > 0 ? 1 : 0 };
 }
 
 export function formatCliOutput(out: CliOutput, json: boolean): string {

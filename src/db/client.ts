@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { lockDataDir, type DataDirLock, type LockOwner } from './data-dir-lock.js';
 import { migratePgliteInstance, migratePostgresUrl } from './migrate.js';
+import { pgliteCopyMerge } from './pglite-copy.js';
 import { PgliteThread } from './pglite-thread.js';
 import type { WorkerInit } from './pglite-worker.js';
 import { boundedSocket, type SocketTarget } from './bounded-socket.js';
@@ -39,9 +40,28 @@ export interface Database {
    * INSERT for request logs. `table` and `columns` are trusted identifiers, never input.
    */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
+  /**
+   * Bulk upsert: in one transaction, COPY `csv` into a temporary table named `staging` holding
+   * `table`'s `columns` (same types), then run `merge`, which reads it (an INSERT ... SELECT ...
+   * ON CONFLICT, say), and return merge's rows. COPY is what makes a large import fast; the
+   * merge is what lets it update rows instead of failing on them. `table`, `columns` and `merge`
+   * are trusted SQL, never input. Calls run one at a time, in the order they were made (a
+   * later batch's rows win), each bounded like copyCsv from when its turn comes.
+   */
+  copyMerge(table: string, columns: readonly string[], csv: string, merge: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
   /** The embedded database's folder lock (PGlite on a folder only), held until close(). */
   readonly lock?: DataDirLock;
+}
+
+/** The statements copyMerge runs before its merge, the same on both drivers. */
+export function copyMergeStatements(table: string, columns: readonly string[], source: 'STDIN' | "'/dev/blob'") {
+  const cols = columns.join(', ');
+  return {
+    // Typed as the target's columns, without its constraints, indexes or generated columns; gone at commit.
+    prepare: `CREATE TEMP TABLE staging ON COMMIT DROP AS SELECT ${cols} FROM ${table} WITH NO DATA`,
+    copy: `COPY staging (${cols}) FROM ${source} WITH (FORMAT csv)`,
+  };
 }
 
 const countingLogger = (stats: { queries: number }): Logger => ({
@@ -192,6 +212,39 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     return c;
   };
 
+  /**
+   * Runs `work` on the COPY connection within copyTimeoutMs, failing at once if that connection
+   * closes; after any failure the connection is dropped (which also ends a transaction left open).
+   */
+  const onCopier = async <T>(what: string, work: (sql: postgres.Sql) => Promise<T>): Promise<T> => {
+    const c = (copier ??= openCopier());
+    let abort!: (err: Error) => void;
+    const closed = new Promise<never>((_, reject) => c.aborts.add((abort = reject)));
+    const running = work(c.sql);
+    try {
+      return await withTimeout(Promise.race([running, closed]), copyTimeoutMs, () => dbTimeout(`${what} did not finish within ${copyTimeoutMs} ms`));
+    } catch (err) {
+      running.catch(() => {});
+      dropCopier(c);
+      throw err;
+    } finally {
+      c.aborts.delete(abort);
+      closed.catch(() => {});
+    }
+  };
+  // On the COPY connection: the temporary table lives in its session.
+  const copyMergeNow = (table: string, columns: readonly string[], csv: string, merge: string) =>
+    onCopier(`COPY and merge into ${table}`, (sql) =>
+      sql.begin(async (tx) => {
+        const { prepare, copy } = copyMergeStatements(table, columns, 'STDIN');
+        await tx.unsafe(prepare);
+        await pipeline(Readable.from([csv]), await tx.unsafe(copy).writable());
+        return [...(await tx.unsafe(merge))] as Record<string, unknown>[];
+      }),
+    );
+  /** The copyMerge calls waiting their turn: one at a time, in call order. */
+  let merges: Promise<unknown> = Promise.resolve();
+
   return {
     db,
     kind: 'postgres',
@@ -214,23 +267,18 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     },
     migrate: () => migratePostgresUrl(url),
     async copyCsv(table, columns, csv) {
-      const c = (copier ??= openCopier());
-      let abort!: (err: Error) => void;
-      const closed = new Promise<never>((_, reject) => c.aborts.add((abort = reject)));
-      const work = (async () => {
-        const sink = await c.sql.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
+      await onCopier(`COPY into ${table}`, async (sql) => {
+        const sink = await sql.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`).writable();
         await pipeline(Readable.from([csv]), sink);
-      })();
-      try {
-        await withTimeout(Promise.race([work, closed]), copyTimeoutMs, () => dbTimeout(`COPY into ${table} did not finish within ${copyTimeoutMs} ms`));
-      } catch (err) {
-        work.catch(() => {});
-        dropCopier(c);
-        throw err;
-      } finally {
-        c.aborts.delete(abort);
-        closed.catch(() => {});
-      }
+      });
+    },
+    copyMerge(table, columns, csv, merge) {
+      const run = merges.then(() => copyMergeNow(table, columns, csv, merge));
+      merges = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
     },
     async close() {
       closing = true;
@@ -266,6 +314,7 @@ export function wrapPglite(pg: PGlite): Database {
         await tx.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
       });
     },
+    copyMerge: (table, columns, csv, merge) => pgliteCopyMerge(pg, { ...copyMergeStatements(table, columns, "'/dev/blob'"), csv, merge }),
     async close() {
       if (!pg.closed) await pg.close();
     },
@@ -304,6 +353,9 @@ export async function openPgliteThread(init: WorkerInit, owner: LockOwner = { ki
     },
     async migrate() {
       await thread.call({ kind: 'migrate' });
+    },
+    async copyMerge(table, columns, csv, merge) {
+      return (await thread.call({ kind: 'copyMerge', ...copyMergeStatements(table, columns, "'/dev/blob'"), csv, merge })) as Record<string, unknown>[];
     },
     async copyCsv(table, columns, csv) {
       await thread.call({ kind: 'copy', sql: `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, csv });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { migratePgliteInstance } from './migrate.js';
+import { pgliteCopyMerge, type PgliteCopyMerge } from './pglite-copy.js';
 
 export interface WorkerInit {
   dataDir?: string;
@@ -20,6 +21,7 @@ export type WorkerRequest =
   | { id: number; kind: 'begin' }
   | { id: number; kind: 'commit' | 'rollback'; tx: number }
   | { id: number; kind: 'copy'; sql: string; csv: string }
+  | ({ id: number; kind: 'copyMerge' } & PgliteCopyMerge)
   | { id: number; kind: 'listen'; channel: string }
   | { id: number; kind: 'migrate' | 'close' };
 
@@ -107,6 +109,8 @@ async function handle(m: WorkerRequest): Promise<unknown> {
         await tx.query(m.sql, [], { blob: new Blob([m.csv]) });
       });
       return null;
+    case 'copyMerge':
+      return pgliteCopyMerge(pg, m);
     case 'listen':
       await pg.listen(m.channel, (payload) => port.postMessage({ notify: m.channel, payload } satisfies WorkerReply));
       return null;

@@ -76,7 +76,7 @@ const quote = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
  * What a field must be, for every zod issue a schema did not word itself: zod's own wording
  * ("Too big: expected string to have <=120 characters") never reaches a caller.
  */
-function describeIssue(iss: z.core.$ZodRawIssue): string {
+export function describeIssue(iss: z.core.$ZodRawIssue): string {
   switch (iss.code) {
     case 'invalid_type':
       if (iss.input === undefined) return 'is required';
