@@ -45,8 +45,13 @@ ${WORKSPACES_USAGE}  logs purge [--days N] [--json]                    Delete re
 
 /** Lead rows per import or seed request: one COPY and one merge each. */
 export const LEAD_BATCH_ROWS = 5_000;
-/** A lead import's request to a server, at most (JSON): under the control socket's request bound of 1 MiB. */
-const LEAD_REQUEST_BYTES = 900 * 1024;
+/**
+ * What a server is sent at once: a server checks (and for a seed, makes) the rows on its request
+ * thread, so a request is kept to some tens of milliseconds of that work, about 700 rows of a
+ * file (and under the control socket's request bound) or 1,000 demo rows.
+ */
+const LEAD_REQUEST_BYTES = 256 * 1024;
+const SERVER_SEED_ROWS = 1_000;
 /** The most seeded rows of one kind in one command. */
 const MAX_SEED_COUNT = 10_000_000;
 /** Failures listed in a lead import's report (all are counted). */
@@ -307,7 +312,7 @@ function parseLeadsArgs(
     const count = wholeFlag('count', values.count, 1, MAX_SEED_COUNT);
     const seed = values.seed === undefined ? DEFAULT_DEMO_SEED : wholeFlag('seed', values.seed, 0, 2_147_483_647);
     const kinds = type === 'all' ? [...LEAD_KINDS] : [type];
-    return { command: 'leads seed', run: (exec) => seedLeadsCommand(exec, kinds, count, seed) };
+    return { command: 'leads seed', run: (exec, via) => seedLeadsCommand(exec, via, kinds, count, seed) };
   }
   throw new Error('usage: leads import --type KIND --file FILE, or leads seed --type KIND|all --count N [--seed S]');
 }
@@ -470,8 +475,9 @@ export async function importLeadsFile(exec: CliExecutor, via: CliVia, kind: Lead
   };
 }
 
-/** Seeds `count` demo rows of each kind, in requests of LEAD_BATCH_ROWS; see src/domain/leads/seed.ts. */
-export async function seedLeadsCommand(exec: CliExecutor, kinds: readonly LeadKind[], count: number, seed: number): Promise<CliOutput> {
+/** Seeds `count` demo rows of each kind, in requests of LEAD_BATCH_ROWS (fewer to a server); see src/domain/leads/seed.ts. */
+export async function seedLeadsCommand(exec: CliExecutor, via: CliVia, kinds: readonly LeadKind[], count: number, seed: number): Promise<CliOutput> {
+  const per = via === 'server' ? SERVER_SEED_ROWS : LEAD_BATCH_ROWS;
   const json: LeadSeedReport = { seed, count };
   const text: string[] = [];
   let failed = 0;
@@ -480,8 +486,8 @@ export async function seedLeadsCommand(exec: CliExecutor, kinds: readonly LeadKi
     const tally = new LeadTally();
     // Rows are made where they are imported: two requests at once let one be made while the other is written.
     const requests = inFlight(2);
-    for (let from = 1; from <= count && !requests.failed; from += LEAD_BATCH_ROWS) {
-      const n = Math.min(LEAD_BATCH_ROWS, count - from + 1);
+    for (let from = 1; from <= count && !requests.failed; from += per) {
+      const n = Math.min(per, count - from + 1);
       await requests.send(
         () => exec({ command: 'leads seed', kind, seed, from, count: n }),
         (out) => tally.add(out.json as LeadBatchResult),
