@@ -17,9 +17,9 @@ const text = (what: string, max = 200) =>
     .max(max, { error: `must be at most ${max} characters` });
 
 /** A list of values of which a row must match any (case-insensitive). */
-const anyOf = (what: string) =>
+const anyOf = (what: string, plural = `${what}s`) =>
   z
-    .array(text(what, 120), { error: `must be an array of ${what}s` })
+    .array(text(what, 120), { error: `must be an array of ${plural}` })
     .min(1, { error: `must hold at least one ${what}` })
     .max(MAX_VALUES, { error: `must hold at most ${MAX_VALUES} values` });
 
@@ -55,7 +55,7 @@ export const b2bFilters = z.strictObject(
     jobTitles: anyOf('job title').optional(),
     seniorities: enumOf(SENIORITIES).optional(),
     departments: anyOf('department').optional(),
-    industries: anyOf('industry').optional(),
+    industries: anyOf('industry', 'industries').optional(),
     /** One range, or several of which a company must fall in any. */
     companySize: z
       .union(
@@ -72,8 +72,8 @@ export const b2bFilters = z.strictObject(
       )
       .optional(),
     companyDomains: anyOf('domain').optional(),
-    countries: anyOf('country').optional(),
-    cities: anyOf('city').optional(),
+    countries: anyOf('country', 'countries').optional(),
+    cities: anyOf('city', 'cities').optional(),
     hasEmail: flag.optional(),
     hasPhone: flag.optional(),
   },
@@ -85,9 +85,9 @@ export const MAX_RADIUS_KM = 500;
 export const localFilters = z.strictObject(
   {
     q: keywords.optional(),
-    categories: anyOf('category').optional(),
-    countries: anyOf('country').optional(),
-    cities: anyOf('city').optional(),
+    categories: anyOf('category', 'categories').optional(),
+    countries: anyOf('country', 'countries').optional(),
+    cities: anyOf('city', 'cities').optional(),
     near: z
       .strictObject(
         {
@@ -118,7 +118,7 @@ export const creatorFilters = z.strictObject(
     /** A fraction: 0.05 is 5%. */
     engagementRate: range('fraction (0.05 is 5%)', { min: 0, max: 1, int: false }).optional(),
     niches: anyOf('niche').optional(),
-    countries: anyOf('country').optional(),
+    countries: anyOf('country', 'countries').optional(),
     languages: anyOf('language').optional(),
     hasEmail: flag.optional(),
     verified: flag.optional(),
