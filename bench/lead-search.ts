@@ -21,6 +21,7 @@
  * BENCH_LEADS_PG_ROWS, BENCH_LEADS_EMBEDDED_ROWS (0 skips that run), BENCH_LEADS_SECONDS
  * (measured, default 20), BENCH_LEADS_CLIENTS (default 8) change the run.
  */
+import { readFileSync } from 'node:fs';
 import { asc, sql } from 'drizzle-orm';
 import type { Database } from '../src/db/client.js';
 import { openDatabase, openPostgres } from '../src/db/client.js';
@@ -158,10 +159,34 @@ async function prepare(label: string, baseUrl: string, child: Child, adminKey: s
 
 async function startServer(label: string, env: Record<string, string>): Promise<{ baseUrl: string; child: Child }> {
   const port = await freePort();
-  const child = spawnTs(label, 'src/server.ts', [], { ...oursEnv(port, env.DATA_DIR ?? makeTempDir()), ...env, PORT: String(port) });
+  // At info, the server says when each kind's search index has loaded.
+  const child = spawnTs(label, 'src/server.ts', [], { ...oursEnv(port, env.DATA_DIR ?? makeTempDir()), LOG_LEVEL: 'info', ...env, PORT: String(port) });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(child, `${baseUrl}/healthz`, { method: 'GET' });
   return { baseUrl, child };
+}
+
+/** Waits (bounded) until the server has loaded the search index of every kind: the load is start-up work, not the measured steady state. */
+async function indexLoaded(child: Child): Promise<{ ms: number; loads: string[] }> {
+  const started = performance.now();
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const loads = child.output.head.split('\n').filter((l) => l.includes('lead search index loaded'));
+    if (new Set(loads.map((l) => /"kind":"(\w+)"/.exec(l)?.[1])).size >= 3) return { ms: Math.round(performance.now() - started), loads };
+    if (Date.now() > deadline || child.proc.exitCode !== null) throw new Error(`the search index did not load:\n${child.output.lastLines()}`);
+    await sleep(200);
+  }
+}
+
+/** The server's resident memory, in MB. */
+function rssMb(child: Child): number | null {
+  try {
+    const status = readFileSync(`/proc/${child.proc.pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
 }
 
 async function stop(child: Child): Promise<void> {
@@ -268,6 +293,9 @@ interface Result {
   creditsUsed: number;
   rowsReturned: number;
   slowest: { query: string; mode: Mode; p95: number; plan: string };
+  /** How long after the server was ready its search index finished loading. */
+  indexWaitMs: number;
+  serverRssMb: number | null;
   goals: { search: number; count: number | null };
   failures: string[];
 }
@@ -278,6 +306,8 @@ async function measure(
   target: Target,
   explain: (q: BenchQuery, mode: Mode) => Promise<string>,
 ): Promise<Result> {
+  const loaded = await indexLoaded(target.child);
+  for (const l of loaded.loads) console.log(`  ${l}`);
   const totals = new Map<string, number>();
   // Every request once, checked, before any timing: a broken query fails the run here.
   for (const q of QUERIES) {
@@ -325,6 +355,8 @@ async function measure(
     creditsUsed: run.creditsReported,
     rowsReturned: run.rows,
     slowest: { query: slowestQuery.name, mode: slowestMode, p95: perQuery[slowestName]!.p95, plan: '' },
+    indexWaitMs: loaded.ms,
+    serverRssMb: rssMb(target.child),
     goals,
     failures,
   };
@@ -430,6 +462,7 @@ function report(r: Result): boolean {
   console.log(line('all searches', r.search, ok(r.search.p95, r.goals.search)));
   console.log(line('all counts', r.count, ok(r.count.p95, r.goals.count)));
   console.log(`  ${r.rowsReturned} rows returned, ${r.creditsUsed} credits charged (rows returned again cost nothing)`);
+  console.log(`  search index loaded ${r.indexWaitMs} ms after the server was ready; server memory (RSS) ${r.serverRssMb ?? '?'} MB`);
   console.log(`\n  slowest at p95: ${r.slowest.query} (${r.slowest.mode}), ${r.slowest.p95} ms; its plan (EXPLAIN ANALYZE, first page):`);
   console.log(
     r.slowest.plan

@@ -31,6 +31,7 @@ import { renderApiDocs, serveDocsAsset } from './docs/page.js';
 import { assertDeclaredLength, DEFAULT_MAX_BODY_BYTES, isJsonType, parseJson, readBody } from './http/body.js';
 import { sendHtml, sendJson } from './http/respond.js';
 import { createRestHandler, REST_ROUTES } from './rest/router.js';
+import { createLeadIndex } from './domain/leads/memory/lead-index.js';
 
 /** Seeds' base URL for the REST API (`…/functions/v1/api-gateway/v1/contacts`), served as an alias of `/v1`. */
 export const COMPAT_PREFIX = '/functions/v1/api-gateway';
@@ -41,6 +42,8 @@ export interface AppOptions {
   serverSecret: Buffer;
   clock?: Clock;
   logger?: Logger;
+  /** Keep lead filter columns in memory for fast counts and searches (default true); false: SQL alone. */
+  leadSearchIndex?: boolean;
   /** Which proxies' X-Forwarded-For to believe (default: none). */
   trustProxy?: TrustProxy;
   ipBlock?: IpBlockPolicy;
@@ -125,6 +128,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     sealer: createSealer(opts.serverSecret, 'idempotency'),
     lookup: directory,
     quotas: gateway.quotas,
+    leadIndex: createLeadIndex(opts.database.db, {
+      enabled: opts.leadSearchIndex ?? true,
+      log: (message, facts) => logger.info(facts, message),
+      onError: (err) => (catalogError(err) ? logger.warn({ err }, 'lead search index: load failed; searches use SQL until it loads') : onUnexpected(err)),
+    }),
     keyChanged: (hash, o) => gateway.keyChanged(hash, o),
     workspaceChanged: (id) => gateway.workspaceChanged(id),
     // A request that needs its logs written first waits a bounded time, then fails 503 rather than answer from stale counts.

@@ -1,3 +1,4 @@
+import { LEAD_KINDS } from './domain/leads/inputs.js';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { createApp, prepareDatabase } from './app.js';
@@ -43,6 +44,7 @@ const app = await createApp({
     addressShare: env.UNKNOWN_KEY_LOOKUP_ADDRESS_PERCENT / 100,
   },
   anonymousPerMinute: env.ANONYMOUS_REQUESTS_PER_MINUTE,
+  leadSearchIndex: env.LEAD_SEARCH_INDEX,
 });
 
 // The CLI cannot open the embedded database while this process holds it: it sends its
@@ -116,6 +118,8 @@ if (workspaceCount === 0) {
 
 database.lock?.update({ url });
 logger.info({ url, database: database.kind }, `listening: GraphQL ${url}/graphql, REST ${url}/v1`);
+// Loaded now, not on the first searches (which SQL answers until it is).
+for (const kind of LEAD_KINDS) void app.services.leadIndex.ready(kind);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -151,7 +151,8 @@ describe.each(SURFACES)('a request that needs its logs written, over %s', (_name
     // Once the writer has caught up (waited on here, not raced against the request's own bound).
     await t.app.logWriter.flush({ timeoutMs: 30_000 });
     const logs = await s.logs(tenant.key);
-    expect(logs.status).toBe(200);
+    // The whole answer on failure: a 503 here says which bound ran out.
+    expect(logs.status, JSON.stringify({ code: logs.code, message: logs.message, pending: t.app.logWriter.pending })).toBe(200);
     // The `me` call and the two refused reads are all logged.
     expect(logs.data!.items.length).toBe(3);
   });

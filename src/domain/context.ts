@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { PlanRow, WorkspaceRow } from '../db/schema.js';
 import type { Clock } from './clock.js';
+import type { LeadIndex } from './leads/memory/lead-index.js';
 import { errors, serviceUnavailable } from './errors.js';
 import type { QuotaReading } from './limits/policy.js';
 import type { KeyQuotas, Principal } from './principal.js';
@@ -77,6 +78,8 @@ export interface ServiceContext {
   sealer: Sealer;
   lookup: WorkspaceLookup;
   quotas: QuotaReader;
+  /** The lead search index: counts and pages of lead searches without scanning the tables (SQL answers when it cannot). */
+  leadIndex: LeadIndex;
   /**
    * The request's Idempotency-Key, for an operation declared idempotent (the REST router and the
    * GraphQL plugin read the header for those only); else null. The domain honours it, so no
@@ -106,6 +109,7 @@ export interface ServiceDeps {
   sealer: Sealer;
   lookup: WorkspaceLookup;
   quotas: QuotaReader;
+  leadIndex: LeadIndex;
   keyChanged: KeyAnnouncer;
   workspaceChanged(workspaceId: string): Promise<void>;
   flushLogs(): Promise<void>;
@@ -129,6 +133,7 @@ export function serviceContexts(deps: ServiceDeps): ServiceContextFactory {
     sealer: deps.sealer,
     lookup: deps.lookup,
     quotas: deps.quotas,
+    leadIndex: deps.leadIndex,
     principal,
     get idempotencyKey() {
       return record.idempotencyKey;

@@ -20,6 +20,7 @@ import { KnownKeyHashes } from '../../src/gateway/known-keys.js';
 import { Limiter } from '../../src/gateway/limiter/limiter.js';
 import { MemoryCounterStore } from '../../src/gateway/limiter/memory-store.js';
 import { LookupBudget } from '../../src/gateway/lookup-budget.js';
+import { createLeadIndex } from '../../src/domain/leads/memory/lead-index.js';
 import { openTestDatabase, startServer, T0, type StartOptions, type TestServer } from './harness.js';
 
 /**
@@ -132,6 +133,7 @@ async function domainParts(database: Database, clock: ManualClock) {
     limiter,
     logWriter,
     authenticator,
+    leadIndex: createLeadIndex(db),
     flushLogs,
     announcedKeys,
     announcedWorkspaces,
@@ -158,6 +160,7 @@ function serviceContext(parts: DomainParts, principal: Principal, idempotencyKey
     sealer: parts.sealer,
     lookup: parts.directory,
     quotas: { read: (key) => parts.limiter.readQuotas(key, parts.clock.now()) },
+    leadIndex: parts.leadIndex,
     keyChanged: (hash, opts) => parts.keyChanged(hash, opts),
     workspaceChanged: parts.workspaceChanged,
     flushLogs: parts.flushLogs,

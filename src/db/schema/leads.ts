@@ -147,3 +147,13 @@ export const leadUnlocks = pgTable(
 export type B2bLeadRow = typeof leadsB2b.$inferSelect;
 export type LocalLeadRow = typeof leadsLocal.$inferSelect;
 export type CreatorLeadRow = typeof leadsCreator.$inferSelect;
+
+/**
+ * A counter per lead kind, raised by triggers (in the same transaction) whenever a statement
+ * changes that kind's rows, however it was written: the in-memory search index is used only
+ * while its version is the one here, so it never answers from rows that have changed.
+ */
+export const leadVersions = pgTable('lead_versions', {
+  kind: text('kind').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});

@@ -76,20 +76,27 @@ const idCursor = (kind: LeadKind) =>
     .max(64)
     .refine((s) => s.startsWith(`${LEAD_ID_PREFIX[kind]}_`));
 
-const EARTH_KM = 6371.0088;
+export const EARTH_KM = 6371.0088;
 const KM_PER_DEGREE = (Math.PI * EARTH_KM) / 180;
+
+/**
+ * The box around a point that holds every place within `radiusKm`: its latitudes, and its
+ * longitudes unless the box wraps past the antimeridian or a pole (then only the exact distance decides).
+ */
+export function nearBox(n: { lat: number; lng: number; radiusKm: number }): { latMin: number; latMax: number; lng: { min: number; max: number } | null } {
+  const dLat = n.radiusKm / KM_PER_DEGREE;
+  const cosLat = Math.cos((n.lat * Math.PI) / 180);
+  const dLng = cosLat > 1e-6 ? n.radiusKm / (KM_PER_DEGREE * cosLat) : 360;
+  const wraps = !(n.lng - dLng >= -180 && n.lng + dLng <= 180 && n.lat + dLat < 90 && n.lat - dLat > -90);
+  return { latMin: n.lat - dLat, latMax: n.lat + dLat, lng: wraps ? null : { min: n.lng - dLng, max: n.lng + dLng } };
+}
 
 /** Within `radiusKm` of a point: a bounding box the (latitude, longitude) index serves, then the exact great-circle distance. */
 function near(n: { lat: number; lng: number; radiusKm: number }): SQL[] {
   const t = leadsLocal;
-  const dLat = n.radiusKm / KM_PER_DEGREE;
-  const cosLat = Math.cos((n.lat * Math.PI) / 180);
-  const dLng = cosLat > 1e-6 ? n.radiusKm / (KM_PER_DEGREE * cosLat) : 360;
-  const conds: SQL[] = [sql`${t.latitude} between ${n.lat - dLat}::float8 and ${n.lat + dLat}::float8`];
-  // A box that wraps past the antimeridian or a pole is left to the exact test alone.
-  if (n.lng - dLng >= -180 && n.lng + dLng <= 180 && n.lat + dLat < 90 && n.lat - dLat > -90) {
-    conds.push(sql`${t.longitude} between ${n.lng - dLng}::float8 and ${n.lng + dLng}::float8`);
-  }
+  const box = nearBox(n);
+  const conds: SQL[] = [sql`${t.latitude} between ${box.latMin}::float8 and ${box.latMax}::float8`];
+  if (box.lng) conds.push(sql`${t.longitude} between ${box.lng.min}::float8 and ${box.lng.max}::float8`);
   const lat = sql`${n.lat}::float8`;
   const lng = sql`${n.lng}::float8`;
   conds.push(

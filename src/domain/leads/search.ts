@@ -34,6 +34,8 @@ function conditionsOf<K extends LeadKind>(kind: K, filters: AnyFilters | undefin
 export async function countLeads<K extends LeadKind>(ctx: ServiceContext, kind: K, raw: CountInput<K> | unknown): Promise<{ total: number }> {
   requireScope(ctx, LEADS_SCOPE);
   const input = parseInput(COUNT_INPUTS[kind], raw ?? {}) as { filters?: AnyFilters };
+  const indexed = await ctx.leadIndex.count(kind, input.filters as LeadFilters[K] | undefined);
+  if (indexed !== undefined) return { total: indexed };
   const [row] = await countQuery(ctx.db, kind, input.filters);
   return { total: row?.total ?? 0 };
 }
@@ -46,15 +48,26 @@ export function countQuery(db: Db, kind: LeadKind, filters: AnyFilters | undefin
     .where(and(...conditionsOf(kind, filters)));
 }
 
-/** The query that loads one page of a search, each row with whether `workspaceId` unlocked it before (the benchmark explains exactly this one). */
-export function pageQuery<K extends LeadKind>(db: Db, kind: K, filters: AnyFilters | undefined, workspaceId: string, { where, orderBy, limit }: PageSql) {
+/**
+ * The query that loads one page of a search, each row with whether `workspaceId` unlocked it
+ * before (the benchmark explains exactly this one). With `ids` (the search index's page) it
+ * reads those rows, still under every condition, so a row changed since is never returned.
+ */
+export function pageQuery<K extends LeadKind>(
+  db: Db,
+  kind: K,
+  filters: AnyFilters | undefined,
+  workspaceId: string,
+  { where, orderBy, limit }: PageSql,
+  ids?: readonly string[],
+) {
   const def = LEAD_KINDS_DEF[kind];
   const table = def.table;
   return db
     .select({ ...def.columns, unlocked: sql<boolean>`(${leadUnlocks.leadId} is not null)` })
     .from(table)
     .leftJoin(leadUnlocks, and(eq(leadUnlocks.workspaceId, workspaceId), eq(leadUnlocks.leadId, table.id)))
-    .where(and(...conditionsOf(kind, filters), where))
+    .where(and(...(ids ? [inArray(table.id, [...ids])] : []), ...conditionsOf(kind, filters), where))
     .orderBy(...orderBy)
     .limit(limit);
 }
@@ -72,9 +85,14 @@ export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind:
   const def = LEAD_KINDS_DEF[kind];
   const page = readPage(def.list, { limit: input.limit, cursor: input.cursor });
   const workspaceId = ctx.principal.workspaceId;
+  // The index pages forwards only; a page read backwards (GraphQL's `before`) is SQL's.
+  const ids =
+    page.before || page.fromEnd
+      ? undefined
+      : await ctx.leadIndex.page(kind, input.filters as LeadFilters[K] | undefined, page.after ? String(page.after[0]) : null, page.limit + 1);
 
   const { value, creditsUsed } = await withCreditsInTransaction(ctx, async (tx, charge) => {
-    const loaded = await loadPage(page, (paging) => pageQuery(tx, kind, input.filters, workspaceId, paging));
+    const loaded = await loadPage(page, (paging) => (ids?.length === 0 ? Promise.resolve([]) : pageQuery(tx, kind, input.filters, workspaceId, paging, ids)));
     let { items, hasMore, nextCursor } = loaded;
     if (input.maxCredits !== undefined) {
       let fresh = 0;

@@ -1,0 +1,174 @@
+/**
+ * The lead search index: each kind's filter columns in memory, so that counting a million rows
+ * or finding the next page of a broad filter costs bitmap work instead of a scan of the table.
+ *
+ * It is a cache and never the source of truth. A kind's index is used only while its version
+ * equals the kind's row in lead_versions, which triggers raise in the same transaction as any
+ * change to the kind's rows (read once per request); otherwise the request is answered by SQL
+ * alone and the index reloads in the background. The rows a search returns are always read from
+ * the table by id under the full SQL conditions.
+ */
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import { leadVersions } from '../../../db/schema.js';
+import type { LeadFilters, LeadKind } from '../inputs.js';
+import { LEAD_KINDS_DEF } from '../kinds.js';
+import { parseTsQuery, readTsVector, type TsQueryNode } from '../tsquery.js';
+import { INDEX_FIELDS, type Step, type TextQuery, translate } from './fields.js';
+import { KindIndex } from './kind-index.js';
+import type { Bits } from './row-sets.js';
+
+/** Rows read per statement while loading: each statement stays short, so other queries interleave (the embedded database runs one at a time). */
+const LOAD_BATCH = 20_000;
+/** After a load that a concurrent change made out of date, wait this long before the next (an import changes rows batch after batch). */
+const RELOAD_PAUSE_MS = 5_000;
+const PARSED_QUERIES = 10_000;
+
+export interface LeadIndex {
+  /** How many rows match, or undefined when the index cannot answer now (SQL then does). */
+  count<K extends LeadKind>(kind: K, filters: LeadFilters[K] | undefined): Promise<number | undefined>;
+  /** The ids of up to `limit` matching rows after `afterId`, in id order, or undefined when the index cannot answer now. */
+  page<K extends LeadKind>(kind: K, filters: LeadFilters[K] | undefined, afterId: string | null, limit: number): Promise<string[] | undefined>;
+  /** Loads the kind now if its index is missing or out of date; true once it is current. */
+  ready(kind: LeadKind): Promise<boolean>;
+}
+
+export interface LeadIndexOptions {
+  /** Off: every request is answered by SQL alone. */
+  enabled?: boolean;
+  log?: (message: string, facts: Record<string, unknown>) => void;
+  /** For a load that failed (the database went away, say). */
+  onError?: (err: unknown) => void;
+}
+
+export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex {
+  if (opts.enabled === false) {
+    return { count: async () => undefined, page: async () => undefined, ready: async () => false };
+  }
+  const current = new Map<LeadKind, KindIndex>();
+  const loading = new Map<LeadKind, Promise<KindIndex | null>>();
+  const pausedUntil = new Map<LeadKind, number>();
+  const parsed = new Map<string, TsQueryNode | null>();
+
+  async function versionOf(kind: LeadKind): Promise<number> {
+    const [row] = await db.select({ version: leadVersions.version }).from(leadVersions).where(eq(leadVersions.kind, kind));
+    return Number(row?.version ?? -1);
+  }
+
+  async function load(kind: LeadKind): Promise<KindIndex | null> {
+    const started = performance.now();
+    const def = LEAD_KINDS_DEF[kind];
+    const table = def.table;
+    const fields = INDEX_FIELDS[kind];
+    const version = await versionOf(kind);
+    const builder = KindIndex.builder(version, fields);
+    const select = { id: table.id, ...Object.fromEntries(Object.entries(fields).map(([name, spec]) => [name, spec.sql])) };
+    let after: string | null = null;
+    for (;;) {
+      const rows = (await db
+        .select(select)
+        .from(table)
+        .where(after === null ? undefined : gt(table.id, after))
+        .orderBy(asc(table.id))
+        .limit(LOAD_BATCH)) as ({ id: string } & Record<string, unknown>)[];
+      for (const r of rows) builder.add(r.id, r, readTsVector);
+      if (rows.length < LOAD_BATCH) break;
+      after = rows[rows.length - 1]!.id;
+    }
+    // A change committed while we read raised the version: what was read may mix before and after.
+    if ((await versionOf(kind)) !== version || !builder.usable) return null;
+    const index = builder.build();
+    opts.log?.('lead search index loaded', { kind, rows: index.size, version, ms: Math.round(performance.now() - started) });
+    return index;
+  }
+
+  function startLoad(kind: LeadKind): Promise<KindIndex | null> {
+    let p = loading.get(kind);
+    if (p) return p;
+    p = load(kind)
+      .then((index) => {
+        if (index) current.set(kind, index);
+        else pausedUntil.set(kind, Date.now() + RELOAD_PAUSE_MS);
+        return index;
+      })
+      .catch((err: unknown) => {
+        pausedUntil.set(kind, Date.now() + RELOAD_PAUSE_MS);
+        opts.onError?.(err);
+        return null;
+      })
+      .finally(() => loading.delete(kind));
+    loading.set(kind, p);
+    return p;
+  }
+
+  /** The kind's index if it holds the table's current rows; else starts bringing it up to date and says so with undefined. */
+  async function usable(kind: LeadKind): Promise<KindIndex | undefined> {
+    const version = await versionOf(kind);
+    const index = current.get(kind);
+    if (index && index.version === version) return index;
+    if ((pausedUntil.get(kind) ?? 0) <= Date.now()) void startLoad(kind);
+    return undefined;
+  }
+
+  async function tsQueries(steps: readonly Step[]): Promise<Map<string, TsQueryNode | null>> {
+    const keyOf = (q: TextQuery) => `${q.fn}\u0000${q.text}`;
+    const wanted = steps.flatMap((s) => (s.type === 'words' ? s.queries : []));
+    for (const q of wanted) {
+      const key = keyOf(q);
+      if (parsed.has(key)) continue;
+      // The database's own parser makes the query, exactly as the SQL condition does.
+      const made = q.fn === 'websearch' ? sql`websearch_to_tsquery('simple', ${q.text})::text` : sql`phraseto_tsquery('simple', ${q.text})::text`;
+      const result = (await db.execute(sql`select ${made} as q`)) as unknown as { rows?: { q: string }[] } | { q: string }[];
+      const text = (Array.isArray(result) ? result : (result.rows ?? []))[0]?.q ?? '';
+      if (parsed.size >= PARSED_QUERIES) parsed.clear();
+      parsed.set(key, parseTsQuery(text));
+    }
+    const out = new Map<string, TsQueryNode | null>();
+    for (const q of wanted) out.set(keyOf(q), parsed.get(keyOf(q)) ?? null);
+    return out;
+  }
+
+  /** The matching rows, or undefined when the index cannot answer. */
+  async function matching(kind: LeadKind, filters: Record<string, unknown> | undefined): Promise<{ index: KindIndex; rows: Bits } | undefined> {
+    const steps = translate(kind, filters);
+    if (!steps) return undefined;
+    const index = await usable(kind);
+    if (!index) return undefined;
+    const nodes = await tsQueries(steps);
+    const evaluation = index.evaluate(steps, (step) => step.queries.map((q) => nodes.get(`${q.fn}\u0000${q.text}`) ?? null));
+    if (!evaluation) return undefined;
+    if (evaluation.borderline.length) {
+      const table = LEAD_KINDS_DEF.local.table;
+      const near = (filters as LeadFilters['local']).near;
+      const ids = evaluation.borderline.map((row) => index.id(row));
+      const inside = await db
+        .select({ id: table.id })
+        .from(table)
+        .where(and(inArray(table.id, ids), ...LEAD_KINDS_DEF.local.conditions({ near })));
+      const yes = new Set(inside.map((r) => r.id));
+      for (const row of evaluation.borderline) if (yes.has(index.id(row))) evaluation.rows.add(row);
+    }
+    return { index, rows: evaluation.rows };
+  }
+
+  return {
+    async count(kind, filters) {
+      const m = await matching(kind, filters as Record<string, unknown> | undefined);
+      return m?.rows.count();
+    },
+    async page(kind, filters, afterId, limit) {
+      const m = await matching(kind, filters as Record<string, unknown> | undefined);
+      if (!m) return undefined;
+      const ids: string[] = [];
+      for (let row = m.rows.next(afterId === null ? 0 : m.index.rowAfter(afterId)); row !== -1 && ids.length < limit; row = m.rows.next(row + 1)) {
+        ids.push(m.index.id(row));
+      }
+      return ids;
+    },
+    async ready(kind) {
+      const version = await versionOf(kind);
+      if (current.get(kind)?.version === version) return true;
+      return (await startLoad(kind))?.version === version;
+    },
+  };
+}
