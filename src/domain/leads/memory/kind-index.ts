@@ -384,30 +384,15 @@ function run(sorted: Float64Array, r: Range): [number, number] {
   return [from, Math.max(from, to)];
 }
 
-/** Keeps the rows whose value is within any of the ranges (inclusive; NaN, a null, is in none). A plain loop: this runs on up to every row. */
+/** Keeps the rows whose value is within any of the ranges (inclusive; NaN, a null, is in none). */
 function keepInRanges(rows: Bits, values: Float64Array, ranges: readonly Range[]): void {
   const mins = ranges.map((r) => r.min ?? Number.NEGATIVE_INFINITY);
   const maxs = ranges.map((r) => r.max ?? Number.POSITIVE_INFINITY);
-  const a = rows.words;
-  for (let w = 0; w < a.length; w++) {
-    let v = a[w]!;
-    if (v === 0) continue;
-    let kept = v;
-    while (v !== 0) {
-      const low = v & -v;
-      const x = values[(w << 5) + (31 - Math.clz32(low))]!;
-      let inside = false;
-      for (let k = 0; k < mins.length; k++) {
-        if (x >= mins[k]! && x <= maxs[k]!) {
-          inside = true;
-          break;
-        }
-      }
-      if (!inside) kept &= ~low;
-      v ^= low;
-    }
-    a[w] = kept >>> 0;
-  }
+  rows.keepIf((row) => {
+    const x = values[row]!;
+    for (let k = 0; k < mins.length; k++) if (x >= mins[k]! && x <= maxs[k]!) return true;
+    return false;
+  });
 }
 
 /** Reads a tsvector's text, calling `visit` per lexeme with its packed positions (tsquery.ts's readTsVector). */
