@@ -1,15 +1,15 @@
 /**
  * Lead search and count latency through the full gateway (key lookup, plan limits, quotas,
- * credits, request logging), as customers call them: 8 clients at once, each cycling through
- * 10 representative requests (5 searches, each followed page by page through its cursors, and
- * the same filters as counts).
+ * credits, request logging), as customers call them: 8 clients at once, each a workspace of its
+ * own, each cycling through 10 representative requests (5 searches, each followed page by page
+ * through its cursors, so most pages unlock and pay for new rows, and the same filters as counts).
  *
  *   npx tsx bench/lead-search.ts                                              # embedded database only
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench npx tsx bench/lead-search.ts
  *
  * PostgreSQL (BENCH_DATABASE_URL only, never DATABASE_URL; with BENCH_REDIS_URL the limiter
  * counts in Redis): 1,000,000 leads of each kind. The demo rows are seeded there on the first
- * run and kept, so later runs start at once; each run uses a new workspace, so every search
+ * run and kept, so later runs start at once; each run makes new workspaces, so every search
  * starts with nothing unlocked. Goals: search p95 ≤ 25 ms, count p95 ≤ 50 ms.
  * Embedded database: 100,000 of each in a fresh data directory. Goal: search p95 ≤ 60 ms.
  *
@@ -31,7 +31,7 @@ import { COUNT_INPUTS, type LeadKind, SEARCH_INPUTS } from '../src/domain/leads/
 import { LEAD_KINDS_DEF } from '../src/domain/leads/kinds.js';
 import { countQuery, pageQuery } from '../src/domain/leads/search.js';
 import { parseInput } from '../src/domain/validation.js';
-import { cleanup, freePort, makeTempDir, sleep, spawnTs, waitForOutput, waitUntilReady, type Child } from './harness/processes.js';
+import { cleanup, freePort, makeTempDir, sleep, spawnTs, waitUntilReady, type Child } from './harness/processes.js';
 import { ADMIN_KEY, asRecord, json, oursEnv } from './harness/servers.js';
 
 function intEnv(name: string, fallback: number): number {
@@ -50,7 +50,7 @@ const SECONDS = intEnv('BENCH_LEADS_SECONDS', 20);
 const WARMUP_SECONDS = 3;
 const CLIENTS = intEnv('BENCH_LEADS_CLIENTS', 8);
 /** Pages a client follows through one search's cursors before it starts that search again (rows it unlocked then cost nothing). */
-const PAGES = 8;
+const PAGES = 40;
 const PAGE = 25;
 const CREDITS = 100_000_000;
 
@@ -112,9 +112,12 @@ interface Target {
   label: string;
   baseUrl: string;
   child: Child;
-  /** read:leads only, standard tier, daily and monthly quotas: every gateway check applies. */
-  key: string;
-  adminKey: string;
+  /** One workspace per client, as separate customers: each pays for the rows it unlocks. */
+  clients: {
+    /** read:leads only, standard tier, daily and monthly quotas: every gateway check applies. */
+    key: string;
+    adminKey: string;
+  }[];
 }
 
 async function call(baseUrl: string, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -142,19 +145,34 @@ async function must(baseUrl: string, method: string, path: string, key: string, 
   return data;
 }
 
-/** Credits for the whole run, then the key the clients use. */
-async function prepare(label: string, baseUrl: string, child: Child, adminKey: string): Promise<Target & { workspaceId: string }> {
-  const me = await must(baseUrl, 'GET', '/v1/me', adminKey);
-  const workspaceId = String(asRecord(me.workspace)?.id);
-  await must(baseUrl, 'POST', `/v1/operator/workspaces/${workspaceId}/credits`, adminKey, { amount: CREDITS });
-  const created = await must(baseUrl, 'POST', '/v1/api-keys', adminKey, {
-    name: 'bench lead search',
-    permissions: ['read:leads'],
-    quotas: { daily: 100_000_000, monthly: 1_000_000_000 },
-  });
-  if (created.rate_limit_tier !== 'standard' || typeof created.key !== 'string')
-    throw new Error(`${label}: the created key is not a standard-tier key: ${JSON.stringify(created)}`);
-  return { label, baseUrl, child, key: created.key, adminKey, workspaceId };
+/** Per client: credits for the whole run, then the key it searches with. */
+async function prepare(label: string, baseUrl: string, child: Child, adminKeys: readonly string[]): Promise<Target> {
+  const clients: Target['clients'] = [];
+  for (const adminKey of adminKeys) {
+    const me = await must(baseUrl, 'GET', '/v1/me', adminKey);
+    const workspaceId = String(asRecord(me.workspace)?.id);
+    await must(baseUrl, 'POST', `/v1/operator/workspaces/${workspaceId}/credits`, adminKey, { amount: CREDITS });
+    const created = await must(baseUrl, 'POST', '/v1/api-keys', adminKey, {
+      name: 'bench lead search',
+      permissions: ['read:leads'],
+      quotas: { daily: 100_000_000, monthly: 1_000_000_000 },
+    });
+    if (created.rate_limit_tier !== 'standard' || typeof created.key !== 'string') throw new Error(`${label}: the created key is not a standard-tier key: ${JSON.stringify(created)}`);
+    clients.push({ key: created.key, adminKey });
+  }
+  return { label, baseUrl, child, clients };
+}
+
+/** A new workspace on the Admin plan (so its key may add credits) per client, through the CLI: their admin keys. */
+async function workspaces(env: Record<string, string>): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const out = await cli('bootstrap', ['bootstrap', '--workspace', `bench-leads-${Date.now()}-${i}`, '--plan', 'admin', '--json'], env);
+    const key = ADMIN_KEY.exec(out)?.[0];
+    if (!key) throw new Error(`cli bootstrap printed no key:\n${out}`);
+    keys.push(key);
+  }
+  return keys;
 }
 
 async function startServer(label: string, env: Record<string, string>): Promise<{ baseUrl: string; child: Child }> {
@@ -236,7 +254,7 @@ async function load(target: Target, until: number, run: Run, totals: Map<string,
         const started = performance.now();
         const res = await fetch(target.baseUrl + path, {
           method: 'POST',
-          headers: { authorization: `Bearer ${target.key}`, ...json },
+          headers: { authorization: `Bearer ${target.clients[client]!.key}`, ...json },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(30_000),
         });
@@ -277,8 +295,11 @@ function check(q: BenchQuery, mode: Mode, status: number, text: string, run: Run
   return null;
 }
 
+/** What every client's workspace holds, together. */
 async function balance(target: Target): Promise<number> {
-  return Number((await must(target.baseUrl, 'GET', '/v1/workspace', target.adminKey)).credit_balance);
+  let sum = 0;
+  for (const c of target.clients) sum += Number((await must(target.baseUrl, 'GET', '/v1/workspace', c.adminKey)).credit_balance);
+  return sum;
 }
 
 interface Result {
@@ -313,7 +334,7 @@ async function measure(
   for (const q of QUERIES) {
     for (const mode of ['count', 'search'] as Mode[]) {
       const { path, body } = requestOf(q, mode, null);
-      const r = await call(target.baseUrl, 'POST', path, target.key, body);
+      const r = await call(target.baseUrl, 'POST', path, target.clients[0]!.key, body);
       if (r.status !== 200) throw new Error(`${database}: ${q.name} ${mode} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
       if (mode === 'count') totals.set(q.name, Number(asRecord(r.body.data)?.total));
     }
@@ -407,14 +428,9 @@ async function onPostgres(url: string): Promise<Result> {
     await database.db.execute(sql`vacuum (analyze) leads_b2b, leads_local, leads_creator`);
 
     const dataDir = makeTempDir();
-    const out = await cli('bootstrap', ['bootstrap', '--workspace', `bench-leads-${Date.now()}`, '--plan', 'admin', '--json'], {
-      DATABASE_URL: url,
-      DATA_DIR: dataDir,
-    });
-    const adminKey = ADMIN_KEY.exec(out)?.[0];
-    if (!adminKey) throw new Error(`cli bootstrap printed no key:\n${out}`);
+    const adminKeys = await workspaces({ DATABASE_URL: url, DATA_DIR: dataDir });
     const { baseUrl, child } = await startServer('leads-pg', { DATA_DIR: dataDir, DATABASE_URL: url, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) });
-    const target = await prepare('postgres', baseUrl, child, adminKey);
+    const target = await prepare('postgres', baseUrl, child, adminKeys);
     try {
       return await measure('postgres', PG_ROWS, target, (q, mode) => explainWith(database, q, mode));
     } finally {
@@ -432,9 +448,8 @@ async function onEmbedded(): Promise<Result> {
   await cli('seed all', ['leads', 'seed', '--type', 'all', '--count', String(EMBEDDED_ROWS)], { DATA_DIR: dataDir });
   console.log(`  ${Math.round((performance.now() - started) / 1000)} s`);
   const { baseUrl, child } = await startServer('leads-embedded', { DATA_DIR: dataDir });
-  const adminKey = await waitForOutput(child, ADMIN_KEY);
-  if (!adminKey) throw new Error(`the embedded server printed no admin key:\n${child.output.lastLines()}`);
-  const target = await prepare('embedded', baseUrl, child, adminKey);
+  // The CLI reaches the embedded database through the running server.
+  const target = await prepare('embedded', baseUrl, child, await workspaces({ DATA_DIR: dataDir }));
   let result: Result;
   try {
     result = await measure('embedded', EMBEDDED_ROWS, target, async () => '');

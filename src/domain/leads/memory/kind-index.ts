@@ -157,31 +157,22 @@ export class KindIndex {
         case 'ranges':
         case 'atLeast': {
           const col = this.columns.get(step.field) as NumberColumn;
-          const ranges = step.type === 'ranges' ? step.ranges : [{ min: step.min }];
-          const runs = ranges.map((r) => run(col.sorted, r));
-          const inRuns = runs.reduce((n, [from, to]) => n + to - from, 0);
-          // Few candidates: test each; else mark the rows in the ranges' runs of the sorted order.
-          if (rows && (rows as Bits).count() * 8 < inRuns) {
-            keepInRanges(rows, col.values, ranges);
-            break;
-          }
-          const set = new Bits(this.size);
-          for (const [from, to] of runs) for (let i = from; i < to; i++) set.add(col.order[i]!);
-          narrow(set);
+          rows = this.inRanges(rows, col, step.type === 'ranges' ? step.ranges : [{ min: step.min }]);
           break;
         }
         case 'near': {
           const lat = (this.columns.get('latitude') as { values: Float64Array }).values;
           const lng = (this.columns.get('longitude') as { values: Float64Array }).values;
           const box = nearBox(step);
+          // The box first, from the sorted coordinates: the distance is worked out only inside it.
+          rows = this.inRanges(rows, this.columns.get('latitude') as NumberColumn, [{ min: box.latMin, max: box.latMax }]);
+          if (box.lng) rows = this.inRanges(rows, this.columns.get('longitude') as NumberColumn, [{ min: box.lng.min, max: box.lng.max }]);
           const rad = Math.PI / 180;
           const lat0 = step.lat;
           const cosLat0 = Math.cos(lat0 * rad);
           keepIf((row) => {
             const a = lat[row]!;
             const b = lng[row]!;
-            if (!(a >= box.latMin && a <= box.latMax)) return false;
-            if (box.lng && !(b >= box.lng.min && b <= box.lng.max)) return false;
             const d =
               2 *
               EARTH_KM *
@@ -198,6 +189,20 @@ export class KindIndex {
       }
     }
     return { rows: rows ?? Bits.all(this.size), borderline };
+  }
+
+  /** `rows` (every row when null) narrowed to values within any of the ranges. */
+  private inRanges(rows: Bits | null, col: NumberColumn, ranges: readonly Range[]): Bits {
+    const runs = ranges.map((r) => run(col.sorted, r));
+    const inRuns = runs.reduce((n, [from, to]) => n + to - from, 0);
+    // Few candidates: test each; else mark the rows in the ranges' runs of the sorted order.
+    if (rows && rows.count() * 8 < inRuns) {
+      keepInRanges(rows, col.values, ranges);
+      return rows;
+    }
+    const set = new Bits(this.size);
+    for (const [from, to] of runs) for (let i = from; i < to; i++) set.add(col.order[i]!);
+    return rows ? rows.and(set) : set;
   }
 
   /**
