@@ -157,7 +157,8 @@ async function prepare(label: string, baseUrl: string, child: Child, adminKeys: 
       permissions: ['read:leads'],
       quotas: { daily: 100_000_000, monthly: 1_000_000_000 },
     });
-    if (created.rate_limit_tier !== 'standard' || typeof created.key !== 'string') throw new Error(`${label}: the created key is not a standard-tier key: ${JSON.stringify(created)}`);
+    if (created.rate_limit_tier !== 'standard' || typeof created.key !== 'string')
+      throw new Error(`${label}: the created key is not a standard-tier key: ${JSON.stringify(created)}`);
     clients.push({ key: created.key, adminKey });
   }
   return { label, baseUrl, child, clients };
@@ -317,6 +318,8 @@ interface Result {
   /** How long after the server was ready its search index finished loading. */
   indexWaitMs: number;
   serverRssMb: number | null;
+  /** What the server logged at warn or above during the run (the first 20 lines). */
+  serverProblems: string[];
   goals: { search: number; count: number | null };
   failures: string[];
 }
@@ -361,6 +364,7 @@ async function measure(
   const slowestMode: Mode = slowestName.endsWith('(count)') ? 'count' : 'search';
 
   const failures = [...warm.errors, ...run.errors];
+  if (target.child.output.problems.length) failures.push(`the server logged ${target.child.output.problems.length} problems (warn or worse)`);
   const reported = warm.creditsReported + run.creditsReported;
   if (spent !== reported) failures.push(`the balance lost ${spent} credits while the responses reported ${reported} (warm-up and run)`);
   const goals = GOALS[database];
@@ -378,6 +382,7 @@ async function measure(
     slowest: { query: slowestQuery.name, mode: slowestMode, p95: perQuery[slowestName]!.p95, plan: '' },
     indexWaitMs: loaded.ms,
     serverRssMb: rssMb(target.child),
+    serverProblems: target.child.output.problems.slice(0, 20),
     goals,
     failures,
   };
@@ -486,6 +491,7 @@ function report(r: Result): boolean {
       .join('\n'),
   );
   for (const f of r.failures) console.log(`  FAILED CHECK: ${f}`);
+  for (const line of r.serverProblems) console.log(`  server: ${line}`);
   return r.failures.length === 0 && r.search.p95 <= r.goals.search && (r.goals.count === null || r.count.p95 <= r.goals.count);
 }
 

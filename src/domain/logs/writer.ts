@@ -123,9 +123,14 @@ export class RequestLogWriter {
     return (this.draining ??= this.run().finally(() => (this.draining = null)));
   }
 
+  /**
+   * Writes the rows queued when it starts, not those queued meanwhile: under steady traffic the
+   * queue never empties, and a flush waiting on this pass must not wait for a quiet moment.
+   */
   private async run(): Promise<unknown> {
-    while (this.queue.length > 0) {
-      const chunk = this.queue.slice(0, this.batchSize);
+    let left = this.queue.length;
+    while (left > 0 && this.queue.length > 0) {
+      const chunk = this.queue.slice(0, Math.min(this.batchSize, left));
       try {
         await this.write(chunk);
       } catch (err) {
@@ -136,6 +141,7 @@ export class RequestLogWriter {
       this.uncertain = false;
       this.queue.splice(0, chunk.length);
       this.written += chunk.length;
+      left -= chunk.length;
     }
     return undefined;
   }

@@ -571,6 +571,7 @@ export class KindIndexBuilder {
         }
       }
     }
-    return this.make(this.version, size, this.ids.subarray(0, size * ID_WIDTH), columns);
+    // A copy of exactly the ids: the growing buffer may be twice their size.
+    return this.make(this.version, size, Buffer.from(this.ids.subarray(0, size * ID_WIDTH)), columns);
   }
 }
