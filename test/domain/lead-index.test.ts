@@ -10,7 +10,7 @@ import { leadVersions } from '../../src/db/schema.js';
 import { importLeadBatch } from '../../src/domain/leads/import.js';
 import { COUNT_INPUTS, LEAD_KINDS, type LeadFilters, type LeadKind } from '../../src/domain/leads/inputs.js';
 import { LEAD_KINDS_DEF } from '../../src/domain/leads/kinds.js';
-import { createLeadIndex, type LeadIndex } from '../../src/domain/leads/memory/lead-index.js';
+import { createLeadIndex, type IndexedPage, type LeadIndex, leadVersion } from '../../src/domain/leads/memory/lead-index.js';
 import { countQuery, pageQuery } from '../../src/domain/leads/search.js';
 import { demoLeadRecords } from '../../src/domain/leads/seed.js';
 import { parseInput } from '../../src/domain/validation.js';
@@ -68,8 +68,9 @@ async function byIndex<K extends LeadKind>(kind: K, filters: LeadFilters[K]) {
   const pages: string[][] = [];
   let after: string | null = null;
   for (let i = 0; i < 3; i++) {
-    const ids: string[] | undefined = await index.page(kind, filters, after, PAGE);
-    if (!ids) return undefined;
+    const page: IndexedPage | undefined = await index.page(kind, filters, after, PAGE);
+    if (!page) return undefined;
+    const ids: string[] = page.ids;
     pages.push(ids);
     if (ids.length < PAGE) break;
     after = ids[ids.length - 1]!;
@@ -195,8 +196,12 @@ describe('the lead search index is never used while out of date', () => {
 
     await insertLeads(database.db, 'local', `index-${word}`, [{ name: `Cafe ${word}`, category: 'Cafe' }]);
     expect(await versionOf('local')).toBeGreaterThan(before);
-    // Out of date: SQL must answer (the index starts reloading meanwhile).
+    // Out of date: SQL must answer the count (the index starts reloading meanwhile), and a page
+    // carries the index's version, which the search sees is no longer the table's.
     expect(await index.count('local', { q: word })).toBeUndefined();
+    const page = await index.page('local', { q: word }, null, 10);
+    expect(page?.ids ?? []).toEqual([]);
+    if (page) expect(page.version).toBeLessThan(await leadVersion(database.db, 'local'));
     expect(await currentCount('local', { q: word })).toBe(1);
   });
 

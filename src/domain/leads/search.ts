@@ -1,12 +1,13 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { leadUnlocks } from '../../db/schema.js';
+import { leadUnlocks, leadVersions } from '../../db/schema.js';
 import { requireScope, type ServiceContext } from '../context.js';
 import { withCreditsInTransaction } from '../credits.js';
 import { cursorOf, loadPage, type PageSql, readPage } from '../pagination.js';
 import { parseInput } from '../validation.js';
 import { COUNT_INPUTS, type CountInput, type LeadFilters, type LeadKind, SEARCH_INPUTS, type SearchInput } from './inputs.js';
 import { LEAD_KINDS_DEF, type LeadOf } from './kinds.js';
+import { leadVersion } from './memory/lead-index.js';
 
 export const LEADS_SCOPE = 'read:leads';
 
@@ -50,8 +51,9 @@ export function countQuery(db: Db, kind: LeadKind, filters: AnyFilters | undefin
 
 /**
  * The query that loads one page of a search, each row with whether `workspaceId` unlocked it
- * before (the benchmark explains exactly this one). With `ids` (the search index's page) it
- * reads those rows, still under every condition, so a row changed since is never returned.
+ * before and the kind's version as of this statement (the benchmark explains exactly this one).
+ * With `ids` (the search index's page) it reads just those rows: they are the filters' rows
+ * only if the version read with them is the index's, which the caller checks.
  */
 export function pageQuery<K extends LeadKind>(
   db: Db,
@@ -64,10 +66,14 @@ export function pageQuery<K extends LeadKind>(
   const def = LEAD_KINDS_DEF[kind];
   const table = def.table;
   return db
-    .select({ ...def.columns, unlocked: sql<boolean>`(${leadUnlocks.leadId} is not null)` })
+    .select({
+      ...def.columns,
+      unlocked: sql<boolean>`(${leadUnlocks.leadId} is not null)`,
+      kindVersion: sql<string>`(select ${leadVersions.version} from ${leadVersions} where ${leadVersions.kind} = ${kind})`,
+    })
     .from(table)
     .leftJoin(leadUnlocks, and(eq(leadUnlocks.workspaceId, workspaceId), eq(leadUnlocks.leadId, table.id)))
-    .where(and(...(ids ? [inArray(table.id, [...ids])] : []), ...conditionsOf(kind, filters), where))
+    .where(and(...(ids ? [inArray(table.id, [...ids])] : conditionsOf(kind, filters)), where))
     .orderBy(...orderBy)
     .limit(limit);
 }
@@ -86,13 +92,22 @@ export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind:
   const page = readPage(def.list, { limit: input.limit, cursor: input.cursor });
   const workspaceId = ctx.principal.workspaceId;
   // The index pages forwards only; a page read backwards (GraphQL's `before`) is SQL's.
-  const ids =
+  const indexed =
     page.before || page.fromEnd
       ? undefined
       : await ctx.leadIndex.page(kind, input.filters as LeadFilters[K] | undefined, page.after ? String(page.after[0]) : null, page.limit + 1);
 
   const { value, creditsUsed } = await withCreditsInTransaction(ctx, async (tx, charge) => {
-    const loaded = await loadPage(page, (paging) => (ids?.length === 0 ? Promise.resolve([]) : pageQuery(tx, kind, input.filters, workspaceId, paging, ids)));
+    const loaded = await loadPage(page, async (paging) => {
+      if (indexed) {
+        const rows = indexed.ids.length ? await pageQuery(tx, kind, input.filters, workspaceId, paging, indexed.ids) : [];
+        // Rows and version come from one statement's snapshot: equal versions mean the index's rows are the table's.
+        const version = rows.length ? Number(rows[0]!.kindVersion) : await leadVersion(tx, kind);
+        if (version === indexed.version) return rows;
+        ctx.leadIndex.outdated(kind);
+      }
+      return pageQuery(tx, kind, input.filters, workspaceId, paging);
+    });
     let { items, hasMore, nextCursor } = loaded;
     if (input.maxCredits !== undefined) {
       let fresh = 0;
@@ -117,7 +132,7 @@ export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind:
       await charge(charged.size);
     }
     return {
-      items: items.map(({ unlocked: _u, ...lead }) => ({ ...lead, charged: charged.has(lead.id) }) as unknown as SearchedLead<K>),
+      items: items.map(({ unlocked: _u, kindVersion: _v, ...lead }) => ({ ...lead, charged: charged.has(lead.id) }) as unknown as SearchedLead<K>),
       hasMore,
       nextCursor,
     };

@@ -29,10 +29,28 @@ type LoadedRow = { id: string } & Record<string, unknown>;
 export interface LeadIndex {
   /** How many rows match, or undefined when the index cannot answer now (SQL then does). */
   count<K extends LeadKind>(kind: K, filters: LeadFilters[K] | undefined): Promise<number | undefined>;
-  /** The ids of up to `limit` matching rows after `afterId`, in id order, or undefined when the index cannot answer now. */
-  page<K extends LeadKind>(kind: K, filters: LeadFilters[K] | undefined, afterId: string | null, limit: number): Promise<string[] | undefined>;
+  /**
+   * The ids of up to `limit` matching rows after `afterId`, in id order, from the index as it is
+   * (its version is not read here: the caller reads the rows and the kind's version in one
+   * statement, and uses them only when the versions agree), or undefined when there is no index.
+   */
+  page<K extends LeadKind>(kind: K, filters: LeadFilters[K] | undefined, afterId: string | null, limit: number): Promise<IndexedPage | undefined>;
+  /** The caller found the kind's version moved on: load it again (in the background). */
+  outdated(kind: LeadKind): void;
   /** Loads the kind now if its index is missing or out of date; true once it is current. */
   ready(kind: LeadKind): Promise<boolean>;
+}
+
+export interface IndexedPage {
+  ids: string[];
+  /** The kind's version the ids are true for. */
+  version: number;
+}
+
+/** A kind's current version in lead_versions. */
+export async function leadVersion(db: Db, kind: LeadKind): Promise<number> {
+  const [row] = await db.select({ version: leadVersions.version }).from(leadVersions).where(eq(leadVersions.kind, kind));
+  return Number(row?.version ?? -1);
 }
 
 export interface LeadIndexOptions {
@@ -45,17 +63,14 @@ export interface LeadIndexOptions {
 
 export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex {
   if (opts.enabled === false) {
-    return { count: async () => undefined, page: async () => undefined, ready: async () => false };
+    return { count: async () => undefined, page: async () => undefined, outdated: () => {}, ready: async () => false };
   }
   const current = new Map<LeadKind, KindIndex>();
   const loading = new Map<LeadKind, Promise<KindIndex | null>>();
   const pausedUntil = new Map<LeadKind, number>();
   const parsed = new Map<string, TsQueryNode | null>();
 
-  async function versionOf(kind: LeadKind): Promise<number> {
-    const [row] = await db.select({ version: leadVersions.version }).from(leadVersions).where(eq(leadVersions.kind, kind));
-    return Number(row?.version ?? -1);
-  }
+  const versionOf = (kind: LeadKind) => leadVersion(db, kind);
 
   async function load(kind: LeadKind): Promise<KindIndex | null> {
     const started = performance.now();
@@ -132,12 +147,19 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
     return out;
   }
 
-  /** The matching rows, or undefined when the index cannot answer. */
-  async function matching(kind: LeadKind, filters: Record<string, unknown> | undefined): Promise<{ index: KindIndex; rows: Bits } | undefined> {
+  /** The matching rows, or undefined when the index cannot answer (`checked`: only an index of the kind's current version). */
+  async function matching(
+    kind: LeadKind,
+    filters: Record<string, unknown> | undefined,
+    checked: boolean,
+  ): Promise<{ index: KindIndex; rows: Bits } | undefined> {
     const steps = translate(kind, filters);
     if (!steps) return undefined;
-    const index = await usable(kind);
-    if (!index) return undefined;
+    const index = checked ? await usable(kind) : current.get(kind);
+    if (!index) {
+      if (!checked) void usable(kind);
+      return undefined;
+    }
     const nodes = await tsQueries(steps);
     const evaluation = index.evaluate(steps, (step) => step.queries.map((q) => nodes.get(`${q.fn}\u0000${q.text}`) ?? null));
     if (!evaluation) return undefined;
@@ -157,17 +179,20 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
 
   return {
     async count(kind, filters) {
-      const m = await matching(kind, filters as Record<string, unknown> | undefined);
+      const m = await matching(kind, filters as Record<string, unknown> | undefined, true);
       return m?.rows.count();
     },
     async page(kind, filters, afterId, limit) {
-      const m = await matching(kind, filters as Record<string, unknown> | undefined);
+      const m = await matching(kind, filters as Record<string, unknown> | undefined, false);
       if (!m) return undefined;
       const ids: string[] = [];
       for (let row = m.rows.next(afterId === null ? 0 : m.index.rowAfter(afterId)); row !== -1 && ids.length < limit; row = m.rows.next(row + 1)) {
         ids.push(m.index.id(row));
       }
-      return ids;
+      return { ids, version: m.index.version };
+    },
+    outdated(kind) {
+      void usable(kind);
     },
     async ready(kind) {
       const version = await versionOf(kind);
