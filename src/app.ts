@@ -257,6 +257,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       if (closed) return { unwrittenLogs: logWriter.pending };
       closed = true;
       clearInterval(maintenance);
+      services.leadIndex.close();
       // Each step gets what is left of one budget, so a database that is down cannot hold the
       // process: requests in flight get up to 40% of it, then their connections are cut.
       const budget = opts.shutdownTimeoutMs ?? 10_000;

@@ -39,6 +39,8 @@ export interface LeadIndex {
   outdated(kind: LeadKind): void;
   /** Loads the kind now if its index is missing or out of date; true once it is current. */
   ready(kind: LeadKind): Promise<boolean>;
+  /** Stops loading (the app is closing its database): a load under way ends quietly, and none starts. */
+  close(): void;
 }
 
 export interface IndexedPage {
@@ -63,12 +65,13 @@ export interface LeadIndexOptions {
 
 export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex {
   if (opts.enabled === false) {
-    return { count: async () => undefined, page: async () => undefined, outdated: () => {}, ready: async () => false };
+    return { count: async () => undefined, page: async () => undefined, outdated: () => {}, ready: async () => false, close: () => {} };
   }
   const current = new Map<LeadKind, KindIndex>();
   const loading = new Map<LeadKind, Promise<KindIndex | null>>();
   const pausedUntil = new Map<LeadKind, number>();
   const parsed = new Map<string, TsQueryNode | null>();
+  let closed = false;
 
   const versionOf = (kind: LeadKind) => leadVersion(db, kind);
 
@@ -91,6 +94,7 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       )) as unknown as LoadedRow[] | { rows: LoadedRow[] };
       const rows = Array.isArray(result) ? result : result.rows;
       for (const r of rows) builder.add(r.id, r, readTsVector);
+      if (closed) return null;
       if (rows.length < LOAD_BATCH) break;
       after = rows[rows.length - 1]!.id;
     }
@@ -104,6 +108,7 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
   function startLoad(kind: LeadKind): Promise<KindIndex | null> {
     let p = loading.get(kind);
     if (p) return p;
+    if (closed) return Promise.resolve(null);
     p = load(kind)
       .then((index) => {
         if (index) current.set(kind, index);
@@ -112,7 +117,8 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       })
       .catch((err: unknown) => {
         pausedUntil.set(kind, Date.now() + RELOAD_PAUSE_MS);
-        opts.onError?.(err);
+        // Once closing, a failed read is the database going away on purpose.
+        if (!closed) opts.onError?.(err);
         return null;
       })
       .finally(() => loading.delete(kind));
@@ -193,6 +199,9 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
     },
     outdated(kind) {
       void usable(kind);
+    },
+    close() {
+      closed = true;
     },
     async ready(kind) {
       const version = await versionOf(kind);
