@@ -46,7 +46,16 @@ interface NumberColumn {
   /** Rows with a value, ordered by it, and their values in that order: a range is one run of them. */
   order: Uint32Array;
   sorted: Float64Array;
+  /**
+   * prefixes[k]: the rows of order[0 … k·step-1]. A long run of the sorted order is then two
+   * bitmaps (the rows before its end, less those before its start) and at most two short edges.
+   */
+  step: number;
+  prefixes: Bits[];
 }
+
+/** Prefix bitmaps per number column: 64 of them cost 8 MB a column per million rows. */
+const PREFIXES = 64;
 
 type Column = ValueColumn | WordsColumn | NumberColumn | { type: 'flag'; bits: Bits };
 
@@ -201,7 +210,17 @@ export class KindIndex {
       return rows;
     }
     const set = new Bits(this.size);
-    for (const [from, to] of runs) for (let i = from; i < to; i++) set.add(col.order[i]!);
+    for (const [from, to] of runs) {
+      const lo = Math.ceil(from / col.step);
+      const hi = Math.floor(to / col.step);
+      if (lo < hi && col.prefixes[hi] && col.prefixes[lo]) {
+        set.orDifference(col.prefixes[hi], col.prefixes[lo]);
+        for (let i = from; i < lo * col.step; i++) set.add(col.order[i]!);
+        for (let i = hi * col.step; i < to; i++) set.add(col.order[i]!);
+      } else {
+        for (let i = from; i < to; i++) set.add(col.order[i]!);
+      }
+    }
     return rows ? rows.and(set) : set;
   }
 
@@ -549,7 +568,14 @@ export class KindIndexBuilder {
           const order = Uint32Array.from(b.values.keys()).filter((r) => !Number.isNaN(values[r]!));
           order.sort((x, y) => values[x]! - values[y]!);
           const sorted = Float64Array.from(order, (r) => values[r]!);
-          columns.set(name, { type: 'number', values, order, sorted });
+          const step = Math.max(1, Math.ceil(order.length / PREFIXES));
+          const prefixes: Bits[] = [new Bits(size)];
+          for (let k = 1; k * step <= order.length; k++) {
+            const bits = prefixes[k - 1]!.clone();
+            for (let i = (k - 1) * step; i < k * step; i++) bits.add(order[i]!);
+            prefixes.push(bits);
+          }
+          columns.set(name, { type: 'number', values, order, sorted, step, prefixes });
           break;
         }
         case 'words': {

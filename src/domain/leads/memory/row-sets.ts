@@ -48,6 +48,15 @@ export class Bits {
     return this;
   }
 
+  /** Adds the rows in `a` but not in `b`. */
+  orDifference(a: Bits, b: Bits): this {
+    const w = this.words;
+    const x = a.words;
+    const y = b.words;
+    for (let i = 0; i < w.length; i++) w[i]! |= x[i]! & ~y[i]!;
+    return this;
+  }
+
   /** Keeps the rows `test` accepts. */
   keepIf(test: (row: number) => boolean): this {
     const a = this.words;
