@@ -53,7 +53,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_MAX_BODY_BYTES),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_PLAN: z.string().default('enterprise'),
-  /** Keep each lead kind's filter columns in memory for fast counts and searches (about 100 MB per million b2b leads); `false` answers every search with SQL alone. */
+  /** Keep each lead kind's filter columns in memory for fast counts and searches (about 300 MB per million leads of a kind); `false` answers every search with SQL alone. */
   LEAD_SEARCH_INDEX: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('true')

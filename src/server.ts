@@ -119,7 +119,11 @@ if (workspaceCount === 0) {
 database.lock?.update({ url });
 logger.info({ url, database: database.kind }, `listening: GraphQL ${url}/graphql, REST ${url}/v1`);
 // Loaded now, not on the first searches (which SQL answers until it is).
-for (const kind of LEAD_KINDS) void app.services.leadIndex.ready(kind);
+for (const kind of LEAD_KINDS) {
+  app.services.leadIndex
+    .ready(kind)
+    .catch((err: unknown) => logger.warn({ err, kind }, 'lead search index: first load failed; searches use SQL until it loads'));
+}
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

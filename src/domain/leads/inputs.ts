@@ -102,7 +102,12 @@ export const localFilters = z.strictObject(
       )
       .optional(),
     minRating: z.number({ error: 'must be a rating' }).min(0, { error: 'must be 0 to 5' }).max(5, { error: 'must be 0 to 5' }).optional(),
-    minReviews: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }).optional(),
+    minReviews: z
+      .number({ error: 'must be a whole number' })
+      .int({ error: 'must be a whole number' })
+      .min(0, { error: 'must be at least 0' })
+      .max(2_147_483_647, { error: 'must be at most 2147483647' })
+      .optional(),
     hasWebsite: flag.optional(),
     hasPhone: flag.optional(),
     hasEmail: flag.optional(),

@@ -52,8 +52,8 @@ export function countQuery(db: Db, kind: LeadKind, filters: AnyFilters | undefin
 /**
  * The query that loads one page of a search, each row with whether `workspaceId` unlocked it
  * before and the kind's version as of this statement (the benchmark explains exactly this one).
- * With `ids` (the search index's page) it reads just those rows: they are the filters' rows
- * only if the version read with them is the index's, which the caller checks.
+ * With `ids` (the search index's page) it reads just those rows, still under the filters: they
+ * are the whole page only if the version read with them is the index's, which the caller checks.
  */
 export function pageQuery<K extends LeadKind>(
   db: Db,
@@ -73,7 +73,7 @@ export function pageQuery<K extends LeadKind>(
     })
     .from(table)
     .leftJoin(leadUnlocks, and(eq(leadUnlocks.workspaceId, workspaceId), eq(leadUnlocks.leadId, table.id)))
-    .where(and(...(ids ? [inArray(table.id, [...ids])] : conditionsOf(kind, filters)), where))
+    .where(and(...(ids ? [inArray(table.id, [...ids])] : []), ...conditionsOf(kind, filters), where))
     .orderBy(...orderBy)
     .limit(limit);
 }
@@ -102,7 +102,8 @@ export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind:
       if (indexed) {
         const rows = indexed.ids.length ? await pageQuery(tx, kind, input.filters, workspaceId, paging, indexed.ids) : [];
         // Rows and version come from one statement's snapshot: equal versions mean the index's rows are the table's.
-        const version = rows.length ? Number(rows[0]!.kindVersion) : await leadVersion(tx, kind);
+        const first = rows[0];
+        const version = first ? (first.kindVersion === null ? Number.NaN : Number(first.kindVersion)) : await leadVersion(tx, kind);
         if (version === indexed.version) return rows;
         ctx.leadIndex.outdated(kind);
       }

@@ -45,7 +45,7 @@ export const INDEX_FIELDS = {
     city: { type: 'value', sql: lower(leadsLocal.city) },
     latitude: { type: 'number', sql: float(leadsLocal.latitude) },
     longitude: { type: 'number', sql: float(leadsLocal.longitude) },
-    // real widened to float8 is exact; the filter's bound is rounded to real as SQL's `::real` does.
+    // real widened to float8 is exact; the filter's bound is rounded to real as SQL's `::real` does (see minRating).
     rating: { type: 'number', sql: float(leadsLocal.rating) },
     reviewCount: { type: 'number', sql: float(leadsLocal.reviewCount) },
     hasWebsite: { type: 'flag', sql: present(leadsLocal.website) },
@@ -89,6 +89,20 @@ export type Step =
   | { type: 'near'; lat: number; lng: number; radiusKm: number };
 
 const lowered = (values: readonly string[]) => values.map((v) => v.toLowerCase());
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Whether `x` is exactly the midpoint of two neighbouring 32-bit floats. */
+export function halfwayBetweenFloats(x: number): boolean {
+  const f = Math.fround(x);
+  if (f === x || !Number.isFinite(f)) return false;
+  // The float on x's other side: one step of the float's bits away from zero or towards it.
+  f32[0] = f;
+  u32[0] = u32[0]! + (x > f === f >= 0 ? 1 : -1);
+  const g = f32[0]!;
+  return x - f === g - x || f - x === x - g;
+}
 const rangesOf = (r: Range | readonly Range[]) => (Array.isArray(r) ? (r as readonly Range[]) : [r as Range]);
 
 /** The index's steps for `filters`, or null when one of them is not one the index serves. */
@@ -150,9 +164,13 @@ const TRANSLATE: Record<LeadKind, (name: string, value: unknown) => Step | null>
         return { type: 'in', field: 'city', values: lowered(f.cities!) };
       case 'near':
         return { type: 'near', ...f.near! };
-      case 'minRating':
-        // SQL compares with the bound cast to real.
-        return { type: 'atLeast', field: 'rating', min: Math.fround(f.minRating!) };
+      case 'minRating': {
+        // SQL casts the bound's decimal text to real in one rounding; rounding the number to a
+        // double first and then to a float agrees except when the double lies exactly halfway
+        // between two floats: that bound is left to SQL.
+        const min = f.minRating!;
+        return halfwayBetweenFloats(min) ? null : { type: 'atLeast', field: 'rating', min: Math.fround(min) };
+      }
       case 'minReviews':
         return { type: 'atLeast', field: 'reviewCount', min: f.minReviews! };
       case 'hasWebsite':

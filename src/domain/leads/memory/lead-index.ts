@@ -5,14 +5,14 @@
  * It is a cache and never the source of truth. A kind's index is used only while its version
  * equals the kind's row in lead_versions, which triggers raise in the same transaction as any
  * change to the kind's rows (read once per request); otherwise the request is answered by SQL
- * alone and the index reloads in the background. The rows a search returns are always read from
- * the table by id under the full SQL conditions.
+ * alone and the index reloads in the background. The rows a search returns are read from the
+ * table by id, still under the filters' SQL conditions.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { leadVersions } from '../../../db/schema.js';
 import type { LeadFilters, LeadKind } from '../inputs.js';
-import { LEAD_KINDS_DEF } from '../kinds.js';
+import { LEAD_ID_PREFIX, LEAD_KINDS_DEF } from '../kinds.js';
 import { parseTsQuery, readTsVector, type TsQueryNode } from '../tsquery.js';
 import { INDEX_FIELDS, type Step, type TextQuery, translate } from './fields.js';
 import { KindIndex } from './kind-index.js';
@@ -25,6 +25,10 @@ const RELOAD_PAUSE_MS = 5_000;
 const PARSED_QUERIES = 10_000;
 
 type LoadedRow = { id: string } & Record<string, unknown>;
+/** Rows near a radius's edge checked by SQL at once; more (many places on the very edge) and SQL answers the whole query. */
+const MAX_BORDERLINE = 1_000;
+/** A lead id as the index stores them. */
+const LEAD_ID = new RegExp(`^(${Object.values(LEAD_ID_PREFIX).join('|')})_[a-z2-7]{20}$`);
 
 export interface LeadIndex {
   /** How many rows match, or undefined when the index cannot answer now (SQL then does). */
@@ -52,7 +56,8 @@ export interface IndexedPage {
 /** A kind's current version in lead_versions. */
 export async function leadVersion(db: Db, kind: LeadKind): Promise<number> {
   const [row] = await db.select({ version: leadVersions.version }).from(leadVersions).where(eq(leadVersions.kind, kind));
-  return Number(row?.version ?? -1);
+  // No row: NaN, equal to no version, so nothing is taken as current.
+  return row ? Number(row.version) : Number.NaN;
 }
 
 export interface LeadIndexOptions {
@@ -71,6 +76,8 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
   const loading = new Map<LeadKind, Promise<KindIndex | null>>();
   const pausedUntil = new Map<LeadKind, number>();
   const parsed = new Map<string, TsQueryNode | null>();
+  /** The version at which a kind's rows could not be indexed (an id of another shape or order): not tried again until it changes. */
+  const unusable = new Map<LeadKind, number>();
   let closed = false;
 
   const versionOf = (kind: LeadKind) => leadVersion(db, kind);
@@ -81,6 +88,8 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
     const table = def.table;
     const fields = INDEX_FIELDS[kind];
     const version = await versionOf(kind);
+    // No version row: changes could not be noticed, so no index.
+    if (Number.isNaN(version)) return null;
     const builder = KindIndex.builder(version, fields);
     // Plain rows, not drizzle's mapping: a million rows of it costs seconds.
     const columns = sql.join(
@@ -99,7 +108,12 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       after = rows[rows.length - 1]!.id;
     }
     // A change committed while we read raised the version: what was read may mix before and after.
-    if ((await versionOf(kind)) !== version || !builder.usable) return null;
+    if ((await versionOf(kind)) !== version) return null;
+    if (!builder.usable) {
+      unusable.set(kind, version);
+      opts.log?.('lead search index: not used for this kind (ids of another shape or order); searches use SQL', { kind, version });
+      return null;
+    }
     const index = builder.build();
     opts.log?.('lead search index loaded', { kind, rows: index.size, version, ms: Math.round(performance.now() - started) });
     return index;
@@ -131,25 +145,35 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
     const version = await versionOf(kind);
     const index = current.get(kind);
     if (index && index.version === version) return index;
-    if ((pausedUntil.get(kind) ?? 0) <= Date.now()) void startLoad(kind);
+    if ((pausedUntil.get(kind) ?? 0) <= Date.now() && unusable.get(kind) !== version) void startLoad(kind);
     return undefined;
+  }
+
+  /** Work nobody waits for: its failure is reported, never left to reject unhandled. */
+  function background(work: Promise<unknown>): void {
+    work.catch((err: unknown) => {
+      if (!closed) opts.onError?.(err);
+    });
   }
 
   async function tsQueries(steps: readonly Step[]): Promise<Map<string, TsQueryNode | null>> {
     const keyOf = (q: TextQuery) => `${q.fn}\u0000${q.text}`;
     const wanted = steps.flatMap((s) => (s.type === 'words' ? s.queries : []));
+    // This request's queries are kept here as they are found: the shared cache may be cleared meanwhile.
+    const out = new Map<string, TsQueryNode | null>();
     for (const q of wanted) {
       const key = keyOf(q);
-      if (parsed.has(key)) continue;
-      // The database's own parser makes the query, exactly as the SQL condition does.
-      const made = q.fn === 'websearch' ? sql`websearch_to_tsquery('simple', ${q.text})::text` : sql`phraseto_tsquery('simple', ${q.text})::text`;
-      const result = (await db.execute(sql`select ${made} as q`)) as unknown as { rows?: { q: string }[] } | { q: string }[];
-      const text = (Array.isArray(result) ? result : (result.rows ?? []))[0]?.q ?? '';
-      if (parsed.size >= PARSED_QUERIES) parsed.clear();
-      parsed.set(key, parseTsQuery(text));
+      let node = parsed.get(key);
+      if (node === undefined) {
+        // The database's own parser makes the query, exactly as the SQL condition does.
+        const made = q.fn === 'websearch' ? sql`websearch_to_tsquery('simple', ${q.text})::text` : sql`phraseto_tsquery('simple', ${q.text})::text`;
+        const result = (await db.execute(sql`select ${made} as q`)) as unknown as { rows?: { q: string }[] } | { q: string }[];
+        node = parseTsQuery((Array.isArray(result) ? result : (result.rows ?? []))[0]?.q ?? '');
+        if (parsed.size >= PARSED_QUERIES) parsed.clear();
+        parsed.set(key, node);
+      }
+      out.set(key, node);
     }
-    const out = new Map<string, TsQueryNode | null>();
-    for (const q of wanted) out.set(keyOf(q), parsed.get(keyOf(q)) ?? null);
     return out;
   }
 
@@ -163,12 +187,20 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
     if (!steps) return undefined;
     const index = checked ? await usable(kind) : current.get(kind);
     if (!index) {
-      if (!checked) void usable(kind);
+      if (!checked) background(usable(kind));
       return undefined;
     }
-    const nodes = await tsQueries(steps);
+    let nodes: Map<string, TsQueryNode | null>;
+    try {
+      nodes = await tsQueries(steps);
+    } catch (err) {
+      // A query text this module cannot read is SQL's to answer; a database failure is the caller's.
+      if (err instanceof Error && err.message.startsWith('tsquery text')) return undefined;
+      throw err;
+    }
     const evaluation = index.evaluate(steps, (step) => step.queries.map((q) => nodes.get(`${q.fn}\u0000${q.text}`) ?? null));
     if (!evaluation) return undefined;
+    if (evaluation.borderline.length > MAX_BORDERLINE) return undefined;
     if (evaluation.borderline.length) {
       const table = LEAD_KINDS_DEF.local.table;
       const near = (filters as LeadFilters['local']).near;
@@ -179,6 +211,8 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
         .where(and(inArray(table.id, ids), ...LEAD_KINDS_DEF.local.conditions({ near })));
       const yes = new Set(inside.map((r) => r.id));
       for (const row of evaluation.borderline) if (yes.has(index.id(row))) evaluation.rows.add(row);
+      // That check read the table later than the version did: only an unchanged table makes the two one answer.
+      if ((await versionOf(kind)) !== index.version) return undefined;
     }
     return { index, rows: evaluation.rows };
   }
@@ -189,6 +223,8 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       return m?.rows.count();
     },
     async page(kind, filters, afterId, limit) {
+      // A cursor of another shape than the index's ids is compared by SQL's collation, not here.
+      if (afterId !== null && !LEAD_ID.test(afterId)) return undefined;
       const m = await matching(kind, filters as Record<string, unknown> | undefined, false);
       if (!m) return undefined;
       const ids: string[] = [];
@@ -198,7 +234,7 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       return { ids, version: m.index.version };
     },
     outdated(kind) {
-      void usable(kind);
+      background(usable(kind));
     },
     close() {
       closed = true;
