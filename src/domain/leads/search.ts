@@ -52,8 +52,9 @@ export function countQuery(db: Db, kind: LeadKind, filters: AnyFilters | undefin
 /**
  * The query that loads one page of a search, each row with whether `workspaceId` unlocked it
  * before and the kind's version as of this statement (the benchmark explains exactly this one).
- * With `ids` (the search index's page) it reads just those rows, still under the filters: they
- * are the whole page only if the version read with them is the index's, which the caller checks.
+ * With `ids` (the search index's page) it reads just those rows by primary key: they are the
+ * filters' page only if the version read with them is the index's, which the caller checks.
+ * (Repeating the filters here cost the embedded database 40% more time per search.)
  */
 export function pageQuery<K extends LeadKind>(
   db: Db,
@@ -73,7 +74,7 @@ export function pageQuery<K extends LeadKind>(
     })
     .from(table)
     .leftJoin(leadUnlocks, and(eq(leadUnlocks.workspaceId, workspaceId), eq(leadUnlocks.leadId, table.id)))
-    .where(and(...(ids ? [inArray(table.id, [...ids])] : []), ...conditionsOf(kind, filters), where))
+    .where(and(...(ids ? [inArray(table.id, [...ids])] : conditionsOf(kind, filters)), where))
     .orderBy(...orderBy)
     .limit(limit);
 }

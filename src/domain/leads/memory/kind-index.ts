@@ -2,7 +2,7 @@
  * One lead kind held in memory for filtering and counting: every row's filter columns, by row
  * number in id order. A query becomes a bitmap of matching rows; its count is the bitmap's, and a
  * page is the next rows of it after a cursor. Only ids leave the index: the rows themselves are
- * read from the database by id, under the same SQL conditions.
+ * read from the database by id, with the version that says whether they are still the indexed ones.
  */
 import { EARTH_KM, nearBox } from '../kinds.js';
 import { compileTsQuery, type TsDoc, type TsPositions, type TsQueryNode } from '../tsquery.js';

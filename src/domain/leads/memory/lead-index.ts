@@ -6,7 +6,7 @@
  * equals the kind's row in lead_versions, which triggers raise in the same transaction as any
  * change to the kind's rows (read once per request); otherwise the request is answered by SQL
  * alone and the index reloads in the background. The rows a search returns are read from the
- * table by id, still under the filters' SQL conditions.
+ * table by id, in the statement that reads the version.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
