@@ -23,8 +23,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { asc, type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../src/db/client.js';
-import { openDatabase, openPostgres } from '../src/db/client.js';
+import { type Database, openDatabase, openPostgres, selectRows } from '../src/db/client.js';
 import { leadsB2b, leadsCreator, leadsLocal } from '../src/db/schema.js';
 import { camelizeInput } from '../src/domain/field-names.js';
 import { COUNT_INPUTS, type LeadKind, SEARCH_INPUTS } from '../src/domain/leads/inputs.js';
@@ -32,15 +31,8 @@ import { LEAD_KINDS_DEF } from '../src/domain/leads/kinds.js';
 import { countQuery, pageQuery } from '../src/domain/leads/search.js';
 import { parseInput } from '../src/domain/validation.js';
 import { cleanup, freePort, makeTempDir, sleep, spawnTs, waitUntilReady, type Child } from './harness/processes.js';
-import { ADMIN_KEY, asRecord, json, oursEnv } from './harness/servers.js';
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
+import { intEnv } from './harness/config.js';
+import { ADMIN_KEY, asRecord, callJson, json, oursEnv } from './harness/servers.js';
 
 const pgUrl = process.env.BENCH_DATABASE_URL || undefined;
 const redisUrl = process.env.BENCH_REDIS_URL || undefined;
@@ -137,22 +129,14 @@ async function call(baseUrl: string, method: string, path: string, key: string, 
   return { status: res.status, body: parsed };
 }
 
-async function must(baseUrl: string, method: string, path: string, key: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await call(baseUrl, method, path, key, body);
-  if (r.status !== 200 && r.status !== 201) throw new Error(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
-  const data = asRecord(r.body.data);
-  if (!data) throw new Error(`${method} ${path} answered no data: ${JSON.stringify(r.body).slice(0, 500)}`);
-  return data;
-}
-
 /** Per client: credits for the whole run, then the key it searches with. */
 async function prepare(label: string, baseUrl: string, child: Child, adminKeys: readonly string[]): Promise<Target> {
   const clients: Target['clients'] = [];
   for (const adminKey of adminKeys) {
-    const me = await must(baseUrl, 'GET', '/v1/me', adminKey);
+    const me = await callJson(label, baseUrl, 'GET', '/v1/me', adminKey);
     const workspaceId = String(asRecord(me.workspace)?.id);
-    await must(baseUrl, 'POST', `/v1/operator/workspaces/${workspaceId}/credits`, adminKey, { amount: CREDITS });
-    const created = await must(baseUrl, 'POST', '/v1/api-keys', adminKey, {
+    await callJson(label, baseUrl, 'POST', `/v1/operator/workspaces/${workspaceId}/credits`, adminKey, { amount: CREDITS });
+    const created = await callJson(label, baseUrl, 'POST', '/v1/api-keys', adminKey, {
       name: 'bench lead search',
       permissions: ['read:leads'],
       quotas: { daily: 100_000_000, monthly: 1_000_000_000 },
@@ -299,7 +283,7 @@ function check(q: BenchQuery, mode: Mode, status: number, text: string, run: Run
 /** What every client's workspace holds, together. */
 async function balance(target: Target): Promise<number> {
   let sum = 0;
-  for (const c of target.clients) sum += Number((await must(target.baseUrl, 'GET', '/v1/workspace', c.adminKey)).credit_balance);
+  for (const c of target.clients) sum += Number((await callJson(target.label, target.baseUrl, 'GET', '/v1/workspace', c.adminKey)).credit_balance);
   return sum;
 }
 
@@ -416,21 +400,16 @@ async function explainWith(database: Database, q: BenchQuery, mode: Mode): Promi
 }
 
 async function explain(database: Database, query: SQL): Promise<string[]> {
-  const rows = (await database.db.execute(sql`explain (analyze, buffers) ${query}`)) as unknown as
-    | { rows?: Record<string, string>[] }
-    | Record<string, string>[];
-  const list = Array.isArray(rows) ? rows : (rows.rows ?? []);
-  return list.map((r) => `  ${Object.values(r)[0]}`);
+  const rows = await selectRows<Record<string, string>>(database.db, sql`explain (analyze, buffers) ${query}`);
+  return rows.map((r) => `  ${Object.values(r)[0]}`);
 }
 
 // ---- the two runs ----
 
 async function seededRows(database: Database): Promise<Record<LeadKind, number>> {
   const counted = async (table: typeof leadsB2b | typeof leadsLocal | typeof leadsCreator, kind: LeadKind) => {
-    const r = (await database.db.execute(sql`select count(*)::int as n from ${table} where external_id like ${`seed-${kind}-%`}`)) as unknown as
-      | { rows?: { n: number }[] }
-      | { n: number }[];
-    return Number((Array.isArray(r) ? r : (r.rows ?? []))[0]?.n ?? 0);
+    const [row] = await selectRows<{ n: number }>(database.db, sql`select count(*)::int as n from ${table} where external_id like ${`seed-${kind}-%`}`);
+    return Number(row?.n ?? 0);
   };
   return { b2b: await counted(leadsB2b, 'b2b'), local: await counted(leadsLocal, 'local'), creators: await counted(leadsCreator, 'creators') };
 }

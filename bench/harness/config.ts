@@ -1,6 +1,6 @@
 /** The benchmark's settings, from BENCH_* (see bench/run.ts); read once, when the harness loads. */
 
-function intEnv(name: string, fallback: number): number {
+export function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import type { Logger } from 'drizzle-orm';
+import type { Logger, SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { lockDataDir, type DataDirLock, type LockOwner } from './data-dir-lock.js';
@@ -18,6 +18,12 @@ import * as schema from './schema.js';
 export type Schema = typeof schema;
 /** Both drivers speak the same drizzle dialect; code never needs to know which one it has. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** The rows of a raw statement, whichever driver ran it (postgres.js answers an array of rows, PGlite `{ rows }`). */
+export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows?: T[] };
+  return Array.isArray(result) ? result : (result.rows ?? []);
+}
 
 export interface Database {
   db: Db;

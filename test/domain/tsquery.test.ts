@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { type Database, selectRows } from '../../src/db/client.js';
 import {
   compileTsQuery,
   formatTsQuery,
@@ -288,10 +288,6 @@ interface Row {
   [key: string]: unknown;
 }
 
-function rowsOf(result: unknown): Row[] {
-  return Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []);
-}
-
 const DOC_SQL = sql.raw(`case x.kind
   when 'plain' then to_tsvector('simple', x.a)
   when 'weighted' then setweight(to_tsvector('simple', x.a), 'A') || setweight(to_tsvector('simple', x.b), 'B')
@@ -325,17 +321,19 @@ const BATCH = 600;
 
 async function judge(database: Database, docs: DocCase[], queries: QueryCase[]): Promise<Judged> {
   const docsJson = JSON.stringify(docs.map((d, i) => ({ i, ...d })));
-  const vectorRows = rowsOf(
-    await database.db.execute(sql`
+  const vectorRows = await selectRows<Row>(
+    database.db,
+    sql`
       select x.i, (${DOC_SQL})::text as v
       from jsonb_to_recordset(${docsJson}::jsonb) as x(i int, kind text, a text, b text, c text, d text)
-      order by x.i`),
+      order by x.i`,
   );
   const answers: Judged['answers'] = [];
   for (let from = 0; from < queries.length; from += BATCH) {
     const batch = queries.slice(from, from + BATCH).map((q, k) => ({ j: from + k, ...q }));
-    const rows = rowsOf(
-      await database.db.execute(sql`
+    const rows = await selectRows<Row>(
+      database.db,
+      sql`
         with d as materialized (
           select x.i, ${DOC_SQL} as v
           from jsonb_to_recordset(${docsJson}::jsonb) as x(i int, kind text, a text, b text, c text, d text)
@@ -346,7 +344,7 @@ async function judge(database: Database, docs: DocCase[], queries: QueryCase[]):
         select q.j, q.q::text as text,
           (select string_agg(case when d.v @@ q.q then '1' else '0' end, '' order by d.i) from d) as hits,
           (select string_agg(case when d.v @@ q.q::text::tsquery then '1' else '0' end, '' order by d.i) from d) as reread
-        from q order by q.j`),
+        from q order by q.j`,
     );
     for (const r of rows) answers.push({ text: String(r.text), hits: String(r.hits), reread: String(r.reread) });
   }
@@ -392,7 +390,7 @@ describe('tsquery: PostgreSQL full-text matching in JavaScript', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    version = String(rowsOf(await database.db.execute(sql`select current_setting('server_version') as v`))[0]!.v);
+    version = String((await selectRows<Row>(database.db, sql`select current_setting('server_version') as v`))[0]!.v);
     let started = performance.now();
     general = await judge(database, Array.from({ length: 240 }, docCase), Array.from({ length: 2400 }, queryCase));
     timings.push(`general ${Math.round(performance.now() - started)} ms`);
@@ -465,10 +463,11 @@ describe('tsquery: PostgreSQL full-text matching in JavaScript', () => {
   it('answers for the text PostgreSQL printed, where that text loses the shape of a & chain', async () => {
     // `x & (y & z)` prints as `x & y & z`, read back as `(x & y) & z`. Under ! in a phrase, the
     // width a failed & reports depends on which & failed, so the two readings can differ.
-    const rows = rowsOf(
-      await database.db.execute(sql`
+    const rows = await selectRows<Row>(
+      database.db,
+      sql`
         select q::text as text, v::text as vector, v @@ q as original, v @@ q::text::tsquery as reread
-        from (select $$'x' <-> !( ( 'p' <-> 'q' ) & ( 'r' & 's' ) ) <-> 'y'$$::tsquery as q, $$p:1 q:2 r:5 s:5 x:10 y:13$$::tsvector as v) t`),
+        from (select $$'x' <-> !( ( 'p' <-> 'q' ) & ( 'r' & 's' ) ) <-> 'y'$$::tsquery as q, $$p:1 q:2 r:5 s:5 x:10 y:13$$::tsvector as v) t`,
     );
     const { text, vector, original, reread } = rows[0]!;
     expect(text).toBe("'x' <-> !( 'p' <-> 'q' & 'r' & 's' ) <-> 'y'");

@@ -379,22 +379,21 @@ class QueryReader {
   }
 
   private or(): TsQueryNode {
-    let left = this.and();
-    for (;;) {
-      this.skipSpace();
-      if (this.text.charCodeAt(this.i) !== 0x7c) return left;
-      this.i++;
-      left = { kind: 'or', left, right: this.and() };
-    }
+    return this.chain(0x7c, 'or', () => this.and());
   }
 
   private and(): TsQueryNode {
-    let left = this.phrase();
+    return this.chain(0x26, 'and', () => this.phrase());
+  }
+
+  /** Operands read by `next`, joined by the operator character `op`, grouped from the left. */
+  private chain(op: number, kind: 'and' | 'or', next: () => TsQueryNode): TsQueryNode {
+    let left = next();
     for (;;) {
       this.skipSpace();
-      if (this.text.charCodeAt(this.i) !== 0x26) return left;
+      if (this.text.charCodeAt(this.i) !== op) return left;
       this.i++;
-      left = { kind: 'and', left, right: this.phrase() };
+      left = { kind, left, right: next() };
     }
   }
 

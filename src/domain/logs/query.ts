@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, max, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.js';
+import { type Db, selectRows } from '../../db/client.js';
 import { apiKeys, requestLogs, type RequestLogRow } from '../../db/schema.js';
 import { requireScope, type ServiceContext } from '../context.js';
 import { errors } from '../errors.js';
@@ -182,9 +182,11 @@ export async function purgeRequestLogs(db: Db, now: number, retentionDays: numbe
   if (retentionDays <= 0) return 0;
   const cutoff = new Date(now - retentionDays * DAY_MS).toISOString();
   // Counted in SQL: a large purge must not ship every deleted id back.
-  const res = await db.execute<{ n: string }>(sql`
+  const rows = await selectRows<{ n: string }>(
+    db,
+    sql`
     with gone as (delete from request_logs where at < ${cutoff}::timestamptz returning 1)
-    select count(*)::text as n from gone`);
-  const rows = (Array.isArray(res) ? res : (res as { rows: { n: string }[] }).rows) as { n: string }[];
+    select count(*)::text as n from gone`,
+  );
   return Number(rows[0]?.n ?? 0);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import { type Database, selectRows } from '../../db/client.js';
 import { toCsv } from '../../db/csv.js';
 import { dbTimeout, withTimeout } from '../../db/errors.js';
 import type { NewRequestLog } from '../../db/schema.js';
@@ -166,10 +166,11 @@ export class RequestLogWriter {
     let rows = batch;
     if (this.uncertain) {
       const ids = JSON.stringify(batch.map((e) => e.id));
-      const found = await this.database.db.execute(sql`
-        select l.id from request_logs l where l.id in (select jsonb_array_elements_text(${ids}::jsonb))`);
-      const list = (Array.isArray(found) ? found : (found as { rows: unknown[] }).rows) as { id: string }[];
-      const present = new Set(list.map((r) => r.id));
+      const found = await selectRows<{ id: string }>(
+        this.database.db,
+        sql`select l.id from request_logs l where l.id in (select jsonb_array_elements_text(${ids}::jsonb))`,
+      );
+      const present = new Set(found.map((r) => r.id));
       rows = batch.filter((e) => !present.has(e.id));
     }
     if (rows.length > 0) await this.database.copyCsv('request_logs', LOG_COLUMNS, toCsv(rows, LOG_FIELDS));

@@ -9,7 +9,7 @@
  * table by id, in the statement that reads the version.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import { type Db, selectRows } from '../../../db/client.js';
 import { leadVersions } from '../../../db/schema.js';
 import type { LeadFilters, LeadKind } from '../inputs.js';
 import { LEAD_ID_PREFIX, LEAD_KINDS_DEF } from '../kinds.js';
@@ -98,10 +98,10 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
     );
     let after: string | null = null;
     for (;;) {
-      const result = (await db.execute(
+      const rows: LoadedRow[] = await selectRows<LoadedRow>(
+        db,
         sql`select ${table.id} as id, ${columns} from ${table} ${after === null ? sql`` : sql`where ${table.id} > ${after}`} order by ${table.id} limit ${LOAD_BATCH}`,
-      )) as unknown as LoadedRow[] | { rows: LoadedRow[] };
-      const rows = Array.isArray(result) ? result : result.rows;
+      );
       for (const r of rows) builder.add(r.id, r, readTsVector);
       if (closed) return null;
       if (rows.length < LOAD_BATCH) break;
@@ -167,8 +167,8 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       if (node === undefined) {
         // The database's own parser makes the query, exactly as the SQL condition does.
         const made = q.fn === 'websearch' ? sql`websearch_to_tsquery('simple', ${q.text})::text` : sql`phraseto_tsquery('simple', ${q.text})::text`;
-        const result = (await db.execute(sql`select ${made} as q`)) as unknown as { rows?: { q: string }[] } | { q: string }[];
-        node = parseTsQuery((Array.isArray(result) ? result : (result.rows ?? []))[0]?.q ?? '');
+        const [row] = await selectRows<{ q: string }>(db, sql`select ${made} as q`);
+        node = parseTsQuery(row?.q ?? '');
         if (parsed.size >= PARSED_QUERIES) parsed.clear();
         parsed.set(key, node);
       }
