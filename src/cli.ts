@@ -65,7 +65,12 @@ async function withExecutor<T>(env: Env, command: string, work: (exec: CliExecut
 }
 
 async function runHere<T>(env: Env, command: string, work: (exec: CliExecutor, via: CliVia) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, owner: { kind: 'cli', command } });
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    owner: { kind: 'cli', command },
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+  });
   try {
     await prepareDatabase(database);
     // Servers sharing this database learn of changed keys and workspaces over the invalidation bus.

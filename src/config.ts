@@ -12,6 +12,8 @@ const envSchema = z.object({
   PORT: intFrom(4000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).optional(),
+  /** Distinct statements each PostgreSQL connection keeps prepared; 0 sends every statement unnamed (a pooler without prepared statement support). */
+  DATABASE_PREPARED_STATEMENTS: intFrom(256),
   REDIS_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().default('./.data'),
   /** Base64 or hex, ≥32 bytes; seals idempotent replays at rest. Default: a file in DATA_DIR. */

@@ -15,7 +15,12 @@ const env = loadEnv();
 const logger = pino({ level: env.LOG_LEVEL });
 let database: Database;
 try {
-  database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, owner: { kind: 'server' } });
+  database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    owner: { kind: 'server' },
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+  });
 } catch (err) {
   if (!(err instanceof DataDirLockedError)) throw err;
   logger.fatal({ holder: err.holder }, 'embedded database in use by another process');

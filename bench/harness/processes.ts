@@ -56,7 +56,8 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Node with tsx as a loader, not `npx tsx`, so the pid we hold is the server itself and signals reach it. */
 export function spawnTs(name: string, script: string, args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const prof = process.env.BENCH_PROFILE_DIR && script === 'src/server.ts' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -87,6 +87,63 @@ export interface PostgresOptions {
   copyTimeoutMs?: number;
   /** Silence from the server, while a reply is due, after which a connection is dropped (default: statement bound + 2 s). */
   silenceTimeoutMs?: number;
+  /** Distinct statements each connection may keep prepared (default 256); 0 sends every statement unnamed. */
+  preparedStatements?: number;
+}
+
+/**
+ * Which statements run as named prepared statements. postgres.js sends an unnamed statement with
+ * parameters in two round trips (Parse and Describe, then Bind once the parameter types are
+ * back), and the server parses and plans it each time; a prepared one is one round trip and no
+ * parse. That halved a paying lead search's cost. But postgres.js keeps every prepared statement
+ * for the life of its connection, as does the server, so only a bounded set is prepared: the
+ * first `limit` texts seen twice (the app's own statements, which repeat; a one-off never
+ * takes a place). Everything else stays unnamed.
+ */
+export function preparedStatementPolicy(limit: number): (text: string) => boolean {
+  const prepared = new Set<string>();
+  const seenOnce = new Set<string>();
+  const SEEN_ONCE_LIMIT = 10_000;
+  return (text) => {
+    if (prepared.has(text)) return true;
+    if (prepared.size >= limit) return false;
+    if (seenOnce.delete(text)) {
+      prepared.add(text);
+      return true;
+    }
+    if (seenOnce.size >= SEEN_ONCE_LIMIT) seenOnce.clear();
+    seenOnce.add(text);
+    return false;
+  };
+}
+
+type Unsafe = (text: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) => unknown;
+type WithCallback = (...args: unknown[]) => unknown;
+
+/**
+ * `sql` (the pool, or a transaction or savepoint drizzle was handed) deciding per statement
+ * whether it is prepared: drizzle asks for every statement unnamed, and its transactions run
+ * on the `sql` postgres.js passes to their callbacks, so those are wrapped too.
+ */
+function withPreparePolicy<T extends object>(sql: T, prepare: (text: string) => boolean): T {
+  return new Proxy(sql, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (prop === 'unsafe' && typeof value === 'function') {
+        const unsafe = value as Unsafe;
+        return (text: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          unsafe.call(target, text, params, { ...options, prepare: !!params?.length && prepare(text) });
+      }
+      if ((prop === 'begin' || prop === 'savepoint') && typeof value === 'function') {
+        const withCallback = value as WithCallback;
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (inner: object) => unknown;
+          return withCallback.call(target, ...args, (inner: object) => fn(withPreparePolicy(inner, prepare)));
+        };
+      }
+      return value;
+    },
+  });
 }
 
 /**
@@ -106,9 +163,9 @@ export interface PostgresOptions {
  * - a COPY whose socket closes after CopyDone never settles: its final callback waits for a
  *   CommandComplete that never comes. The writer waited on it for good.
  * Hence: no `reserve()`; COPY on a client of its own, bounded and destroyed after any failure;
- * a failed connection retires its whole pool, so nothing stays queued on a broken connection;
- * `prepare: false`, so no client-side statement cache outlives a reconnect (drizzle's own
- * queries were unnamed already; the cost measured is in the README).
+ * a failed connection retires its whole pool, so nothing stays queued on a broken connection.
+ * Prepared statements (preparedStatementPolicy) live on the pool's connections only; postgres.js
+ * forgets a connection's statements when it reconnects, and a replaced pool starts with none.
  */
 function singleTcpHost(url: string): boolean {
   try {
@@ -125,6 +182,7 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
   const copyTimeoutMs = opts.copyTimeoutMs ?? 15_000;
   const silenceTimeoutMs = opts.silenceTimeoutMs ?? statementTimeoutMs + 2_000;
   const base = {
+    // Off for every connection but the pool's, whose statements withPreparePolicy chooses.
     prepare: false,
     connect_timeout: connectTimeout,
     // One host over TCP (the usual URL): watch each connection for a silent server (bounded-socket.ts).
@@ -142,9 +200,13 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
   // queries it had queued on it (see the note above), so new work goes to a fresh pool at once
   // and the old one is destroyed, which fails (never strands) whatever it still held.
   let closing = false;
+  const preparedLimit = opts.preparedStatements ?? 256;
+  const preparing = preparedLimit > 0;
+  const prepare = preparedStatementPolicy(preparedLimit);
   const openPool = (): postgres.Sql => {
     const p: postgres.Sql = postgres(url, {
       ...base,
+      prepare: preparing,
       max: opts.max ?? 10,
       connection: { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs },
       onclose: () => {
@@ -183,7 +245,13 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     for (const sub of subscriptions) sub.meta = subscribe(sub, true).catch(() => null);
   };
   /** What drizzle holds: always the current pool. */
-  const client = new Proxy({} as postgres.Sql, { get: (_target, prop) => Reflect.get(pool, prop) as unknown });
+  let wrapped: { pool: postgres.Sql; sql: postgres.Sql } | null = null;
+  const current = (): postgres.Sql => {
+    if (!preparing) return pool;
+    if (wrapped?.pool !== pool) wrapped = { pool, sql: withPreparePolicy(pool, prepare) };
+    return wrapped.sql;
+  };
+  const client = new Proxy({} as postgres.Sql, { get: (_target, prop) => Reflect.get(current(), prop) as unknown });
   const stats = { queries: 0 };
   const db = drizzlePostgres(client, { schema, logger: countingLogger(stats) }) as unknown as Db;
 
@@ -377,6 +445,8 @@ export async function openPgliteThread(init: WorkerInit, owner: LockOwner = { ki
   };
 }
 
-export async function openDatabase(cfg: { databaseUrl?: string; dataDir?: string; owner?: LockOwner }): Promise<Database> {
-  return cfg.databaseUrl ? openPostgres(cfg.databaseUrl) : openPgliteThread({ dataDir: cfg.dataDir }, cfg.owner);
+export async function openDatabase(cfg: { databaseUrl?: string; dataDir?: string; owner?: LockOwner; preparedStatements?: number }): Promise<Database> {
+  return cfg.databaseUrl
+    ? openPostgres(cfg.databaseUrl, { preparedStatements: cfg.preparedStatements })
+    : openPgliteThread({ dataDir: cfg.dataDir }, cfg.owner);
 }

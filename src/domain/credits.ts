@@ -1,4 +1,4 @@
-import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { workspaces } from '../db/schema.js';
 import type { ServiceContext } from './context.js';
@@ -45,8 +45,25 @@ export async function chargeCredits(db: Db, workspaceId: string, amount: number)
     .where(and(eq(workspaces.id, workspaceId), gte(workspaces.creditBalance, amount)))
     .returning({ b: workspaces.creditBalance });
   if (row) return row.b;
+  throw await insufficientCredits(db, workspaceId, amount);
+}
+
+/**
+ * chargeCredits' conditional UPDATE for a statement that works out its own amount (`amount`, an
+ * SQL expression over its other parts) and pays it in the same statement, one round trip instead
+ * of two: it returns the new balance as `balance`, and no row when the amount is 0 or the balance
+ * cannot cover it (the caller then throws insufficientCredits, rolling its transaction back).
+ */
+export function chargeStatement(workspaceId: string, amount: SQL): SQL {
+  return sql`update ${workspaces} set ${sql.identifier(workspaces.creditBalance.name)} = ${workspaces.creditBalance} - ${amount}
+    where ${workspaces.id} = ${workspaceId} and ${amount} > 0 and ${workspaces.creditBalance} >= ${amount}
+    returning ${workspaces.creditBalance} as balance`;
+}
+
+/** The 402 for a charge of `amount` that the balance cannot cover, naming both. */
+export async function insufficientCredits(db: Db, workspaceId: string, amount: number): Promise<ApiError> {
   const balance = await creditBalance(db, workspaceId);
-  throw new ApiError('insufficient_credits', `Insufficient credits: this request costs ${amount} credits and the balance is ${balance}`);
+  return new ApiError('insufficient_credits', `Insufficient credits: this request costs ${amount} credits and the balance is ${balance}`);
 }
 
 export interface Charged<T> {
@@ -79,16 +96,27 @@ export async function withCredits<T>(ctx: ServiceContext, amount: number, work: 
  */
 export async function withCreditsInTransaction<T>(
   ctx: ServiceContext,
-  work: (tx: Db, charge: (amount: number) => Promise<void>) => Promise<T>,
+  work: (tx: Db, charge: (amount: number) => Promise<void>, charged: (amount: number) => void) => Promise<T>,
 ): Promise<Charged<T>> {
   let spent = 0;
+  const valid = (amount: number) => {
+    if (!Number.isSafeInteger(amount) || amount < 0) throw new Error(`invalid credit amount ${amount}`);
+  };
   const value = await ctx.db.transaction(async (tx) => {
     spent = 0;
-    return work(tx, async (amount) => {
-      if (!Number.isSafeInteger(amount) || amount < 0) throw new Error(`invalid credit amount ${amount}`);
-      if (amount > 0) await chargeCredits(tx, ctx.principal.workspaceId, amount);
-      spent += amount;
-    });
+    return work(
+      tx,
+      async (amount) => {
+        valid(amount);
+        if (amount > 0) await chargeCredits(tx, ctx.principal.workspaceId, amount);
+        spent += amount;
+      },
+      // What the work's own statement took (chargeStatement) in this transaction.
+      (amount) => {
+        valid(amount);
+        spent += amount;
+      },
+    );
   });
   ctx.recordCredits(spent);
   return { value, creditsUsed: spent };

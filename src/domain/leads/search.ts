@@ -1,8 +1,8 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { type Db, selectRows } from '../../db/client.js';
 import { leadUnlocks, leadVersions } from '../../db/schema.js';
 import { requireScope, type ServiceContext } from '../context.js';
-import { withCreditsInTransaction } from '../credits.js';
+import { chargeStatement, insufficientCredits, withCreditsInTransaction } from '../credits.js';
 import { cursorOf, loadPage, type PageSql, readPage } from '../pagination.js';
 import { parseInput } from '../validation.js';
 import { COUNT_INPUTS, type CountInput, type LeadFilters, type LeadKind, SEARCH_INPUTS, type SearchInput } from './inputs.js';
@@ -66,17 +66,20 @@ export function pageQuery<K extends LeadKind>(
 ) {
   const def = LEAD_KINDS_DEF[kind];
   const table = def.table;
-  return db
-    .select({
-      ...def.columns,
-      unlocked: sql<boolean>`(${leadUnlocks.leadId} is not null)`,
-      kindVersion: sql<string>`(select ${leadVersions.version} from ${leadVersions} where ${leadVersions.kind} = ${kind})`,
-    })
-    .from(table)
-    .leftJoin(leadUnlocks, and(eq(leadUnlocks.workspaceId, workspaceId), eq(leadUnlocks.leadId, table.id)))
-    .where(and(...(ids ? [inArray(table.id, [...ids])] : conditionsOf(kind, filters)), where))
-    .orderBy(...orderBy)
-    .limit(limit);
+  return (
+    db
+      .select({
+        ...def.columns,
+        unlocked: sql<boolean>`(${leadUnlocks.leadId} is not null)`,
+        kindVersion: sql<string>`(select ${leadVersions.version} from ${leadVersions} where ${leadVersions.kind} = ${kind})`,
+      })
+      .from(table)
+      .leftJoin(leadUnlocks, and(eq(leadUnlocks.workspaceId, workspaceId), eq(leadUnlocks.leadId, table.id)))
+      // One parameter for the ids, not one each: the statement's text stays the same from page to page (it is prepared once).
+      .where(and(...(ids ? [sql`${table.id} = any(string_to_array(${ids.join(',')}, ','))`] : conditionsOf(kind, filters)), where))
+      .orderBy(...orderBy)
+      .limit(limit)
+  );
 }
 
 /**
@@ -98,7 +101,7 @@ export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind:
       ? undefined
       : await ctx.leadIndex.page(kind, input.filters as LeadFilters[K] | undefined, page.after ? String(page.after[0]) : null, page.limit + 1);
 
-  const { value, creditsUsed } = await withCreditsInTransaction(ctx, async (tx, charge) => {
+  const { value, creditsUsed } = await withCreditsInTransaction(ctx, async (tx, _charge, paid) => {
     const loaded = await loadPage(page, async (paging) => {
       if (indexed) {
         const rows = indexed.ids.length ? await pageQuery(tx, kind, input.filters, workspaceId, paging, indexed.ids) : [];
@@ -123,15 +126,8 @@ export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind:
     const wanted = items.filter((r) => !r.unlocked).map((r) => r.id);
     let charged = new Set<string>();
     if (wanted.length) {
-      const now = new Date(ctx.clock.now());
-      // A row a concurrent search unlocked first is theirs to pay for: only the rows this insert made count.
-      const made = await tx
-        .insert(leadUnlocks)
-        .values(wanted.map((leadId) => ({ workspaceId, leadId, unlockedAt: now })))
-        .onConflictDoNothing()
-        .returning({ leadId: leadUnlocks.leadId });
-      charged = new Set(made.map((m) => m.leadId));
-      await charge(charged.size);
+      charged = await unlockAndCharge(tx, workspaceId, wanted, new Date(ctx.clock.now()));
+      paid(charged.size);
     }
     return {
       items: items.map(({ unlocked: _u, kindVersion: _v, ...lead }) => ({ ...lead, charged: charged.has(lead.id) }) as unknown as SearchedLead<K>),
@@ -140,6 +136,29 @@ export async function searchLeads<K extends LeadKind>(ctx: ServiceContext, kind:
     };
   });
   return { ...value, creditsUsed };
+}
+
+/**
+ * Unlocks `ids` for the workspace and pays for the ones this statement unlocked, in one
+ * statement (a search's hottest): a lead a concurrent search unlocked first is that search's to
+ * pay for, so only the rows this insert made are charged. Answers those rows; 402 (rolling the
+ * caller's transaction back) when the balance cannot cover them. Lead ids hold no commas.
+ */
+export async function unlockAndCharge(tx: Db, workspaceId: string, ids: readonly string[], now: Date): Promise<Set<string>> {
+  const amount = sql`(select count(*) from made)`;
+  const [row] = await selectRows<{ made: string | null; amount: number; balance: string | number | null }>(
+    tx,
+    sql`with made as (
+      insert into ${leadUnlocks} (${sql.identifier(leadUnlocks.workspaceId.name)}, ${sql.identifier(leadUnlocks.leadId.name)}, ${sql.identifier(leadUnlocks.unlockedAt.name)})
+      select ${workspaceId}, id, ${now.toISOString()}::timestamptz from unnest(string_to_array(${ids.join(',')}, ',')) as id
+      on conflict do nothing
+      returning ${sql.identifier(leadUnlocks.leadId.name)} as lead_id
+    ), paid as (${chargeStatement(workspaceId, amount)})
+    select (select string_agg(lead_id, ',') from made) as made, ${amount}::int as amount, (select balance from paid) as balance`,
+  );
+  const made = row?.made ? row.made.split(',') : [];
+  if (made.length && (row?.balance ?? null) === null) throw await insufficientCredits(tx, workspaceId, made.length);
+  return new Set(made);
 }
 
 /** Which of `ids` the caller's workspace has unlocked (for callers that only need to know, e.g. saving leads to a list). */

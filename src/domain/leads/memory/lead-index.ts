@@ -23,6 +23,12 @@ const LOAD_BATCH = 20_000;
 /** After a load that a concurrent change made out of date, wait this long before the next (an import changes rows batch after batch). */
 const RELOAD_PAUSE_MS = 5_000;
 const PARSED_QUERIES = 10_000;
+/**
+ * Bytes of answers kept per kind index: a caller paging through a search, or counting before it,
+ * asks the same filters again, and the answer for an index version never changes. 16 MB is 128
+ * answers at a million rows.
+ */
+const ANSWER_CACHE_BYTES = 16 * 1024 * 1024;
 
 type LoadedRow = { id: string } & Record<string, unknown>;
 /** Rows near a radius's edge checked by SQL at once; more (many places on the very edge) and SQL answers the whole query. */
@@ -45,6 +51,12 @@ export interface LeadIndex {
   ready(kind: LeadKind): Promise<boolean>;
   /** Stops loading (the app is closing its database): a load under way ends quietly, and none starts. */
   close(): void;
+}
+
+/** A query's matching rows for one index version: shared by every request that asks it, so never changed once made. */
+interface Answer {
+  rows: Bits;
+  total: number;
 }
 
 export interface IndexedPage {
@@ -78,7 +90,28 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
   const parsed = new Map<string, TsQueryNode | null>();
   /** The version at which a kind's rows could not be indexed (an id of another shape or order): not tried again until it changes. */
   const unusable = new Map<LeadKind, number>();
+  /** Each index's recent answers by their steps, oldest first; dropped with the index. */
+  const answers = new WeakMap<KindIndex, Map<string, Answer>>();
   let closed = false;
+
+  function cachedAnswer(index: KindIndex, key: string): Answer | undefined {
+    const cache = answers.get(index);
+    const hit = cache?.get(key);
+    if (hit) {
+      // Most recently used last: the first entry is the one to drop.
+      cache!.delete(key);
+      cache!.set(key, hit);
+    }
+    return hit;
+  }
+
+  function keepAnswer(index: KindIndex, key: string, answer: Answer): void {
+    let cache = answers.get(index);
+    if (!cache) answers.set(index, (cache = new Map()));
+    const room = Math.max(1, Math.floor(ANSWER_CACHE_BYTES / Math.max(1, answer.rows.words.byteLength)));
+    while (cache.size >= room) cache.delete(cache.keys().next().value!);
+    cache.set(key, answer);
+  }
 
   const versionOf = (kind: LeadKind) => leadVersion(db, kind);
 
@@ -182,7 +215,7 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
     kind: LeadKind,
     filters: Record<string, unknown> | undefined,
     checked: boolean,
-  ): Promise<{ index: KindIndex; rows: Bits } | undefined> {
+  ): Promise<{ index: KindIndex; answer: Answer } | undefined> {
     const steps = translate(kind, filters);
     if (!steps) return undefined;
     const index = checked ? await usable(kind) : current.get(kind);
@@ -190,6 +223,10 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       if (!checked) background(usable(kind));
       return undefined;
     }
+    // JSON would write every non-finite number as null: spelled out, two different steps never share a key.
+    const key = JSON.stringify(steps, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+    const known = cachedAnswer(index, key);
+    if (known) return { index, answer: known };
     let nodes: Map<string, TsQueryNode | null>;
     try {
       nodes = await tsQueries(steps);
@@ -214,13 +251,15 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       // That check read the table later than the version did: only an unchanged table makes the two one answer.
       if ((await versionOf(kind)) !== index.version) return undefined;
     }
-    return { index, rows: evaluation.rows };
+    const answer: Answer = { rows: evaluation.rows, total: evaluation.rows.count() };
+    keepAnswer(index, key, answer);
+    return { index, answer };
   }
 
   return {
     async count(kind, filters) {
       const m = await matching(kind, filters as Record<string, unknown> | undefined, true);
-      return m?.rows.count();
+      return m?.answer.total;
     },
     async page(kind, filters, afterId, limit) {
       // A cursor of another shape than the index's ids is compared by SQL's collation, not here.
@@ -228,7 +267,8 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       const m = await matching(kind, filters as Record<string, unknown> | undefined, false);
       if (!m) return undefined;
       const ids: string[] = [];
-      for (let row = m.rows.next(afterId === null ? 0 : m.index.rowAfter(afterId)); row !== -1 && ids.length < limit; row = m.rows.next(row + 1)) {
+      const rows = m.answer.rows;
+      for (let row = rows.next(afterId === null ? 0 : m.index.rowAfter(afterId)); row !== -1 && ids.length < limit; row = rows.next(row + 1)) {
         ids.push(m.index.id(row));
       }
       return { ids, version: m.index.version };
