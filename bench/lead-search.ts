@@ -28,7 +28,7 @@ import { leadsB2b, leadsCreator, leadsLocal } from '../src/db/schema.js';
 import { camelizeInput } from '../src/domain/field-names.js';
 import { COUNT_INPUTS, type LeadKind, SEARCH_INPUTS } from '../src/domain/leads/inputs.js';
 import { LEAD_KINDS_DEF } from '../src/domain/leads/kinds.js';
-import { countQuery, pageQuery } from '../src/domain/leads/search.js';
+import { countQuery, pageByIdsQuery, pageQuery } from '../src/domain/leads/search.js';
 import { parseInput } from '../src/domain/validation.js';
 import { cleanup, freePort, makeTempDir, sleep, spawnTs, waitUntilReady, type Child } from './harness/processes.js';
 import { intEnv } from './harness/config.js';
@@ -390,7 +390,7 @@ async function explainWith(database: Database, q: BenchQuery, mode: Mode): Promi
     const ids = (await pageQuery(database.db, q.kind, input.filters, 'ws_nobody', paging)).map((r) => r.id);
     out.push(
       'with the search index (the page read by id):',
-      ...(await explain(database, pageQuery(database.db, q.kind, input.filters, 'ws_nobody', paging, ids).getSQL())),
+      ...(await explain(database, pageByIdsQuery(database.db, q.kind, 'ws_nobody', ids.join(',')).getSQL())),
     );
   } else {
     out.push('with the search index: no SQL but the version read (the index counts)');

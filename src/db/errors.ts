@@ -28,6 +28,17 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** The database error with SQLSTATE `code` that `err` is or wraps (drizzle wraps the driver's), with its detail; undefined when none. */
+export function sqlError(err: unknown, code: string): { detail?: string } | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === code) {
+      const detail = (e as { detail?: unknown }).detail;
+      return { detail: typeof detail === 'string' ? detail : undefined };
+    }
+  }
+  return undefined;
+}
+
 /** An error carrying DB_TIMEOUT, for a bound that ran out on a database wait. */
 export function dbTimeout(message: string): Error {
   return Object.assign(new Error(message), { code: 'DB_TIMEOUT' });

@@ -1,5 +1,6 @@
 import { and, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { sqlError } from '../db/errors.js';
 import { workspaces } from '../db/schema.js';
 import type { ServiceContext } from './context.js';
 import { ApiError, errors } from './errors.js';
@@ -48,20 +49,41 @@ export async function chargeCredits(db: Db, workspaceId: string, amount: number)
   throw await insufficientCredits(db, workspaceId, amount);
 }
 
+/** The SQLSTATE of pay_or_fail (a database function): a statement owed credits that the balance could not cover. */
+const UNPAID = 'WC402';
+
 /**
- * chargeCredits' conditional UPDATE for a statement that works out its own amount (`amount`, an
- * SQL expression over its other parts) and pays it in the same statement, one round trip instead
- * of two: it returns the new balance as `balance`, and no row when the amount is 0 or the balance
- * cannot cover it (the caller then throws insufficientCredits, rolling its transaction back).
+ * For one statement that works out what it owes and pays it, atomic without a transaction:
+ * `charge` is chargeCredits' conditional UPDATE for the amount `owed` (an SQL expression over the
+ * statement's other parts), to run as a CTE that returns the new balance (no row when nothing is
+ * owed or the balance cannot cover it); `settle(cte)` is the expression of the statement's answer
+ * that fails the whole statement, undoing all it did, when that CTE paid nothing for a debt.
  */
-export function chargeStatement(workspaceId: string, amount: SQL): SQL {
-  return sql`update ${workspaces} set ${sql.identifier(workspaces.creditBalance.name)} = ${workspaces.creditBalance} - ${amount}
-    where ${workspaces.id} = ${workspaceId} and ${amount} > 0 and ${workspaces.creditBalance} >= ${amount}
-    returning ${workspaces.creditBalance} as balance`;
+export function payInStatement(workspaceId: string, owed: SQL): { charge: SQL; settle: (chargeCte: string) => SQL } {
+  return {
+    charge: sql`update ${workspaces} set ${sql.identifier(workspaces.creditBalance.name)} = ${workspaces.creditBalance} - ${owed}
+      where ${workspaces.id} = ${workspaceId} and ${owed} > 0 and ${workspaces.creditBalance} >= ${owed}
+      returning ${workspaces.creditBalance}`,
+    settle: (chargeCte) => sql`pay_or_fail(${owed}, exists (select 1 from ${sql.identifier(chargeCte)}))`,
+  };
+}
+
+/**
+ * Runs a statement built with payInStatement, and answers 402 when it could not pay: what it owed
+ * comes from the failure, the balance is read then.
+ */
+export async function paidInStatement<T>(db: Db, workspaceId: string, statement: Promise<T>): Promise<T> {
+  try {
+    return await statement;
+  } catch (err) {
+    const unpaid = sqlError(err, UNPAID);
+    if (!unpaid) throw err;
+    throw await insufficientCredits(db, workspaceId, Number(unpaid.detail));
+  }
 }
 
 /** The 402 for a charge of `amount` that the balance cannot cover, naming both. */
-export async function insufficientCredits(db: Db, workspaceId: string, amount: number): Promise<ApiError> {
+async function insufficientCredits(db: Db, workspaceId: string, amount: number): Promise<ApiError> {
   const balance = await creditBalance(db, workspaceId);
   return new ApiError('insufficient_credits', `Insufficient credits: this request costs ${amount} credits and the balance is ${balance}`);
 }
@@ -89,35 +111,25 @@ export async function withCredits<T>(ctx: ServiceContext, amount: number, work: 
 }
 
 /**
- * Spending whose amount the work itself finds out (e.g. the rows a search newly unlocks): the
- * work runs in one transaction and calls `charge` for what it spends there, so a charge the
- * balance cannot cover (402) rolls back the work with it, and work that fails takes no credits.
- * The total is recorded once the transaction has committed.
+ * Spending that one statement of the work finds out and pays (payInStatement, paidInStatement):
+ * the work reports that statement's amount through `charged`, recorded once the work succeeds.
+ * No transaction: the statement is atomic, and a work that fails after it has paid for what it
+ * made (rows unlocked, say) keeps both; the request log records the credits either way.
  */
-export async function withCreditsInTransaction<T>(
-  ctx: ServiceContext,
-  work: (tx: Db, charge: (amount: number) => Promise<void>, charged: (amount: number) => void) => Promise<T>,
-): Promise<Charged<T>> {
+export async function withCreditsInStatement<T>(ctx: ServiceContext, work: (charged: (amount: number) => void) => Promise<T>): Promise<Charged<T>> {
   let spent = 0;
-  const valid = (amount: number) => {
-    if (!Number.isSafeInteger(amount) || amount < 0) throw new Error(`invalid credit amount ${amount}`);
-  };
-  const value = await ctx.db.transaction(async (tx) => {
-    spent = 0;
-    return work(
-      tx,
-      async (amount) => {
-        valid(amount);
-        if (amount > 0) await chargeCredits(tx, ctx.principal.workspaceId, amount);
-        spent += amount;
-      },
-      // What the work's own statement took (chargeStatement) in this transaction.
-      (amount) => {
-        valid(amount);
-        spent += amount;
-      },
-    );
-  });
-  ctx.recordCredits(spent);
-  return { value, creditsUsed: spent };
+  try {
+    const value = await work((amount) => {
+      validAmount(amount);
+      spent += amount;
+    });
+    return { value, creditsUsed: spent };
+  } finally {
+    // Taken is taken: the request log records it even when the work failed afterwards.
+    ctx.recordCredits(spent);
+  }
+}
+
+function validAmount(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount < 0) throw new Error(`invalid credit amount ${amount}`);
 }
