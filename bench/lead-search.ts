@@ -22,6 +22,7 @@
  * (measured, default 20), BENCH_LEADS_CLIENTS (default 8) change the run.
  */
 import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { asc, type SQL, sql } from 'drizzle-orm';
 import { type Database, openDatabase, openPostgres, selectRows } from '../src/db/client.js';
 import { leadsB2b, leadsCreator, leadsLocal } from '../src/db/schema.js';
@@ -164,10 +165,14 @@ async function startServer(label: string, env: Record<string, string>): Promise<
   const port = await freePort();
   // At info, the server says when each kind's search index has loaded.
   const child = spawnTs(label, 'src/server.ts', [], { ...oursEnv(port, env.DATA_DIR ?? makeTempDir()), LOG_LEVEL: 'info', ...env, PORT: String(port) });
+  servers.push(child);
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(child, `${baseUrl}/healthz`, { method: 'GET' });
   return { baseUrl, child };
 }
+
+/** Every server started, so that a failed run shows what they said. */
+const servers: Child[] = [];
 
 /** Waits (bounded) until the server has loaded the search index of every kind: the load is start-up work, not the measured steady state. */
 async function indexLoaded(child: Child): Promise<{ ms: number; loads: string[] }> {
@@ -229,6 +234,8 @@ async function load(target: Target, until: number, run: Run, totals: Map<string,
     { q, mode: 'search' as Mode },
     { q, mode: 'count' as Mode },
   ]);
+  // A kept-alive connection per client over node:http: fetch cost the load generator more than half a core at this rate, on the two cores the server and PostgreSQL share with it.
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       const cursors = new Map<string, { cursor: string | null; page: number }>();
@@ -237,29 +244,66 @@ async function load(target: Target, until: number, run: Run, totals: Map<string,
         const state = cursors.get(q.name) ?? { cursor: null, page: 0 };
         const { path, body } = requestOf(q, mode, mode === 'search' ? state.cursor : null);
         const started = performance.now();
-        const res = await fetch(target.baseUrl + path, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${target.clients[client]!.key}`, ...json },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(30_000),
-        });
-        const text = await res.text();
+        const res = await post(agent, target.baseUrl + path, target.clients[client]!.key, body);
         const ms = performance.now() - started;
         run.samples.push({ query: q.name, mode, ms });
-        const problem = check(q, mode, res.status, text, run, totals);
+        const parsed = parseBody(res.text);
+        const problem = check(q, mode, res.status, res.text, parsed, run, totals);
         if (problem && run.errors.length < 20) run.errors.push(`${q.name} ${mode}: ${problem}`);
         if (mode === 'search' && !problem) {
-          const next = (JSON.parse(text) as { next_cursor: string | null }).next_cursor;
+          const next = (parsed as { next_cursor: string | null }).next_cursor;
           cursors.set(q.name, next && state.page + 1 < PAGES ? { cursor: next, page: state.page + 1 } : { cursor: null, page: 0 });
         }
       }
     }),
   );
+  agent.destroy();
 }
 
-function check(q: BenchQuery, mode: Mode, status: number, text: string, run: Run, totals: Map<string, number>): string | null {
+function post(agent: Agent, url: string, key: string, body: unknown): Promise<{ status: number; text: string }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent,
+        timeout: 30_000,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within 30 s`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+function parseBody(text: string): Record<string, unknown> | null {
+  try {
+    return asRecord(JSON.parse(text)) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function check(
+  q: BenchQuery,
+  mode: Mode,
+  status: number,
+  text: string,
+  parsed: Record<string, unknown> | null,
+  run: Run,
+  totals: Map<string, number>,
+): string | null {
   if (status !== 200) return `status ${status}: ${text.slice(0, 300)}`;
-  const body = JSON.parse(text) as { data: unknown; credits_used: unknown; has_more?: unknown };
+  if (!parsed) return `not JSON: ${text.slice(0, 300)}`;
+  const body = parsed as { data: unknown; credits_used: unknown; has_more?: unknown };
   if (typeof body.credits_used !== 'number') return `no credits_used in ${text.slice(0, 300)}`;
   run.creditsReported += body.credits_used;
   if (mode === 'count') {
@@ -513,6 +557,7 @@ try {
 } catch (err) {
   passed = false;
   console.error(`lead search: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  for (const child of servers) console.error(`${child.name}, its last lines:\n${child.output.lastLines()}`);
 } finally {
   await cleanup();
 }

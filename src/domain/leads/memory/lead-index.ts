@@ -65,9 +65,22 @@ export interface IndexedPage {
   version: number;
 }
 
+/** The version query built once per database: every count and search asks it. */
+const versionQueries = new WeakMap<Db, ReturnType<typeof prepareVersionQuery>>();
+
+function prepareVersionQuery(db: Db) {
+  return db
+    .select({ version: leadVersions.version })
+    .from(leadVersions)
+    .where(eq(leadVersions.kind, sql.placeholder('kind')))
+    .prepare('lead_version');
+}
+
 /** A kind's current version in lead_versions. */
 export async function leadVersion(db: Db, kind: LeadKind): Promise<number> {
-  const [row] = await db.select({ version: leadVersions.version }).from(leadVersions).where(eq(leadVersions.kind, kind));
+  let query = versionQueries.get(db);
+  if (!query) versionQueries.set(db, (query = prepareVersionQuery(db)));
+  const [row] = await query.execute({ kind });
   // No row: NaN, equal to no version, so nothing is taken as current.
   return row ? Number(row.version) : Number.NaN;
 }
