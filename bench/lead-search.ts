@@ -434,7 +434,7 @@ async function explainWith(database: Database, q: BenchQuery, mode: Mode): Promi
     const ids = (await pageQuery(database.db, q.kind, input.filters, 'ws_nobody', paging)).map((r) => r.id);
     out.push(
       'with the search index (the page read by id):',
-      ...(await explain(database, pageByIdsQuery(database.db, q.kind, 'ws_nobody', ids.join(',')).getSQL())),
+      ...(await explain(database, pageByIdsQuery(database.db, q.kind, 'ws_nobody', JSON.stringify(ids)).getSQL())),
     );
   } else {
     out.push('with the search index: no SQL but the version read (the index counts)');

@@ -12,8 +12,11 @@ const envSchema = z.object({
   PORT: intFrom(4000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).optional(),
-  /** Distinct statements each PostgreSQL connection keeps prepared; 0 sends every statement unnamed (a pooler without prepared statement support). */
-  DATABASE_PREPARED_STATEMENTS: intFrom(256),
+  /** Run the app's own fixed statements on PostgreSQL as prepared statements; `false` for a connection pooler that cannot keep them. */
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
   REDIS_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().default('./.data'),
   /** Base64 or hex, ≥32 bytes; seals idempotent replays at rest. Default: a file in DATA_DIR. */

@@ -1,26 +1,27 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Database, openPostgres, preparedStatementPolicy, selectRows } from '../src/db/client.js';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { type Database, namedStatement, openPostgres, preparedStatementPolicy, selectRows } from '../src/db/client.js';
+import { workspaces } from '../src/db/schema.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL;
 
 describe('which statements are prepared', () => {
-  it('a statement seen twice, up to the limit; a one-off never takes a place', () => {
-    const prepare = preparedStatementPolicy(2);
-    expect(prepare('select 1 where $1')).toBe(false);
-    expect(prepare('select 1 where $1')).toBe(true);
-    expect(prepare('select 1 where $1')).toBe(true);
-    expect(prepare('one-off $1')).toBe(false);
-    expect(prepare('select 2 where $1')).toBe(false);
-    expect(prepare('select 2 where $1')).toBe(true);
-    // The limit is reached: later statements stay unnamed, however often they run.
-    for (let i = 0; i < 5; i++) expect(prepare('select 3 where $1')).toBe(false);
-    expect(prepare('select 1 where $1')).toBe(true);
+  it('what the app names, and hand-written SQL marked as named; never what the query builder made (it may be shaped by a request)', () => {
+    const prepare = preparedStatementPolicy(true);
+    expect(prepare('select 1 where $1', true)).toBe(true);
+    expect(prepare('select * from t where a in ($1, $2)', false)).toBe(false);
+    expect(prepare('select 1 where $1', undefined)).toBe(false);
+    const marked = new PgDialect().sqlToQuery(namedStatement('probe', sql`select ${1}`)).sql;
+    expect(marked).toBe('/* prepared: probe */ select $1');
+    expect(prepare(marked, false)).toBe(true);
+    expect(() => namedStatement('Probe; drop', sql`select 1`)).toThrow('lower-case letters and underscores only');
   });
 
-  it('a limit of 0 prepares nothing', () => {
-    const prepare = preparedStatementPolicy(0);
-    for (let i = 0; i < 3; i++) expect(prepare('select 1 where $1')).toBe(false);
+  it('DATABASE_PREPARED_STATEMENTS=false prepares nothing', () => {
+    const prepare = preparedStatementPolicy(false);
+    expect(prepare('select 1 where $1', true)).toBe(false);
+    expect(prepare('/* prepared: probe */ select $1', false)).toBe(false);
   });
 });
 
@@ -31,26 +32,45 @@ describe.skipIf(!PG_URL)('prepared statements on PostgreSQL', () => {
     database = undefined;
   });
 
-  /** The statements the one connection of a fresh pool holds prepared after running `text` three times (and the question itself twice). */
-  async function preparedAfterRepeats(preparedStatements: number): Promise<string[]> {
+  /** The statements the one connection of a fresh pool holds prepared after running each kind of statement three times. */
+  async function preparedAfterRepeats(preparedStatements: boolean): Promise<string[]> {
     database = openPostgres(PG_URL!, { max: 1, preparedStatements });
+    const db = database.db;
     const marker = `prepared_probe_${process.pid}_${preparedStatements}`;
+    const named = db
+      .select({ v: sql<string>`${sql.placeholder('m')}::text || 'named'` })
+      .from(workspaces)
+      .limit(1)
+      .prepare('probe');
     for (let i = 0; i < 3; i++) {
-      const [row] = await selectRows<{ v: string }>(database.db, sql`select ${marker}::text || ${String(i)} as v`);
+      const [row] = await selectRows<{ v: string }>(db, namedStatement('probe', sql`select ${marker}::text || ${String(i)} as v`));
       expect(row?.v).toBe(`${marker}${i}`);
+      // The query builder's own statement, and the same inside a transaction and a savepoint.
+      await db.select({ id: workspaces.id }).from(workspaces).where(sql`${workspaces.id} = ${marker}`);
+      await db.transaction(async (tx) => {
+        await tx.select({ id: workspaces.id }).from(workspaces).where(sql`${workspaces.id} = ${marker}`);
+        await tx.transaction(async (inner) => {
+          const [r] = await selectRows<{ v: string }>(inner, namedStatement('probe', sql`select ${marker}::text || ${String(i)} as v`));
+          // Hand-written but not marked: unnamed.
+          await selectRows(inner, sql`select ${marker}::text || 'unmarked' as v`);
+          expect(r?.v).toBe(`${marker}${i}`);
+        });
+      });
+      await named.execute({ m: marker });
     }
     const rows = await selectRows<{ statement: string }>(
-      database.db,
-      sql`select statement from pg_prepared_statements where statement like ${'%select $1::text%'}`,
+      db,
+      sql`select statement from pg_prepared_statements where statement like ${'%$1::text%'} or statement like ${'%from "workspaces" where%'} order by statement`,
     );
     return rows.map((r) => r.statement);
   }
 
-  it('a repeated statement is prepared on its connection, and still answers with each call’s parameters', async () => {
-    expect(await preparedAfterRepeats(256)).toEqual(['select $1::text || $2 as v']);
+  it('a marked hand-written statement and a named one are prepared on their connection (in transactions too); others are not', async () => {
+    const statements = await preparedAfterRepeats(true);
+    expect(statements).toEqual(['/* prepared: probe */ select $1::text || $2 as v', `select $1::text || 'named' from "workspaces" limit $2`]);
   });
 
-  it('DATABASE_PREPARED_STATEMENTS=0: none is', async () => {
-    expect(await preparedAfterRepeats(0)).toEqual([]);
+  it('DATABASE_PREPARED_STATEMENTS=false: none is', async () => {
+    expect(await preparedAfterRepeats(false)).toEqual([]);
   });
 });

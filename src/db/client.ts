@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import type { Logger, SQL } from 'drizzle-orm';
+import { type Logger, type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { lockDataDir, type DataDirLock, type LockOwner } from './data-dir-lock.js';
@@ -87,34 +87,30 @@ export interface PostgresOptions {
   copyTimeoutMs?: number;
   /** Silence from the server, while a reply is due, after which a connection is dropped (default: statement bound + 2 s). */
   silenceTimeoutMs?: number;
-  /** Distinct statements each connection may keep prepared (default 256); 0 sends every statement unnamed. */
-  preparedStatements?: number;
+  /** Run the app's own fixed statements as prepared statements (default true); false sends every statement unnamed. */
+  preparedStatements?: boolean;
 }
 
 /**
  * Which statements run as named prepared statements. postgres.js sends an unnamed statement with
  * parameters in two round trips (Parse and Describe, then Bind once the parameter types are
- * back), and the server parses and plans it each time; a prepared one is one round trip and no
- * parse. That halved a paying lead search's cost. But postgres.js keeps every prepared statement
- * for the life of its connection, as does the server, so only a bounded set is prepared: the
- * first `limit` texts seen twice (the app's own statements, which repeat; a one-off never
- * takes a place). Everything else stays unnamed.
+ * back), and the server parses it each time; a prepared one is one round trip and no parse. That
+ * halved a paying lead search's cost. But postgres.js keeps every prepared statement for the life
+ * of its connection, as does the server, so only the app's own fixed statements are prepared:
+ * drizzle queries given a name (`.prepare(name)`), and hand-written SQL marked with
+ * `namedStatement`. Every other statement stays unnamed: what drizzle's query builder makes may
+ * be shaped by a request's filters, a new text for each combination.
  */
-export function preparedStatementPolicy(limit: number): (text: string) => boolean {
-  const prepared = new Set<string>();
-  const seenOnce = new Set<string>();
-  const SEEN_ONCE_LIMIT = 10_000;
-  return (text) => {
-    if (prepared.has(text)) return true;
-    if (prepared.size >= limit) return false;
-    if (seenOnce.delete(text)) {
-      prepared.add(text);
-      return true;
-    }
-    if (seenOnce.size >= SEEN_ONCE_LIMIT) seenOnce.clear();
-    seenOnce.add(text);
-    return false;
-  };
+export function preparedStatementPolicy(enabled: boolean): (text: string, asked: boolean | undefined) => boolean {
+  return (text, asked) => enabled && (asked === true || text.startsWith(NAMED_MARK));
+}
+
+const NAMED_MARK = '/* prepared: ';
+
+/** Hand-written SQL the app runs often, with a fixed text: prepared on each connection (see preparedStatementPolicy). `name` is a constant. */
+export function namedStatement(name: string, query: SQL): SQL {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`statement name ${JSON.stringify(name)}: lower-case letters and underscores only`);
+  return sql`${sql.raw(`${NAMED_MARK}${name} */ `)}${query}`;
 }
 
 type Unsafe = (text: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) => unknown;
@@ -122,17 +118,22 @@ type WithCallback = (...args: unknown[]) => unknown;
 
 /**
  * `sql` (the pool, or a transaction or savepoint drizzle was handed) deciding per statement
- * whether it is prepared: drizzle asks for every statement unnamed, and its transactions run
- * on the `sql` postgres.js passes to their callbacks, so those are wrapped too.
+ * whether it is prepared (preparedStatementPolicy): drizzle's query builder asks for unnamed
+ * statements, `.prepare(name)` for named ones, and `db.execute` asks nothing; its transactions
+ * run on the `sql` postgres.js passes to their callbacks, so those are wrapped too. Tagged
+ * template queries on the pool itself (only NOTIFY's) are prepared by postgres.js as always.
  */
-function withPreparePolicy<T extends object>(sql: T, prepare: (text: string) => boolean): T {
+function withPreparePolicy<T extends object>(sql: T, prepare: (text: string, asked: boolean | undefined) => boolean): T {
   return new Proxy(sql, {
     get(target, prop) {
       const value = Reflect.get(target, prop) as unknown;
       if (prop === 'unsafe' && typeof value === 'function') {
         const unsafe = value as Unsafe;
-        return (text: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
-          unsafe.call(target, text, params, { ...options, prepare: !!params?.length && prepare(text) });
+        return (text: string, params?: unknown[] | postgres.UnsafeQueryOptions, options?: postgres.UnsafeQueryOptions) => {
+          // unsafe(text, options) is postgres.js's form without parameters.
+          if (params !== undefined && !Array.isArray(params)) return unsafe.call(target, text, [], { ...params, prepare: false });
+          return unsafe.call(target, text, params, { ...options, prepare: !!params?.length && prepare(text, options?.prepare) });
+        };
       }
       if ((prop === 'begin' || prop === 'savepoint') && typeof value === 'function') {
         const withCallback = value as WithCallback;
@@ -200,9 +201,8 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
   // queries it had queued on it (see the note above), so new work goes to a fresh pool at once
   // and the old one is destroyed, which fails (never strands) whatever it still held.
   let closing = false;
-  const preparedLimit = opts.preparedStatements ?? 256;
-  const preparing = preparedLimit > 0;
-  const prepare = preparedStatementPolicy(preparedLimit);
+  const preparing = opts.preparedStatements ?? true;
+  const prepare = preparedStatementPolicy(preparing);
   const openPool = (): postgres.Sql => {
     const p: postgres.Sql = postgres(url, {
       ...base,
@@ -445,7 +445,7 @@ export async function openPgliteThread(init: WorkerInit, owner: LockOwner = { ki
   };
 }
 
-export async function openDatabase(cfg: { databaseUrl?: string; dataDir?: string; owner?: LockOwner; preparedStatements?: number }): Promise<Database> {
+export async function openDatabase(cfg: { databaseUrl?: string; dataDir?: string; owner?: LockOwner; preparedStatements?: boolean }): Promise<Database> {
   return cfg.databaseUrl
     ? openPostgres(cfg.databaseUrl, { preparedStatements: cfg.preparedStatements })
     : openPgliteThread({ dataDir: cfg.dataDir }, cfg.owner);

@@ -112,7 +112,7 @@ export async function withCredits<T>(ctx: ServiceContext, amount: number, work: 
 
 /**
  * Spending that one statement of the work finds out and pays (payInStatement, paidInStatement):
- * the work reports that statement's amount through `charged`, recorded once the work succeeds.
+ * the work reports that statement's amount through `charged`, which the request log records.
  * No transaction: the statement is atomic, and a work that fails after it has paid for what it
  * made (rows unlocked, say) keeps both; the request log records the credits either way.
  */

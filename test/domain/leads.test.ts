@@ -1,10 +1,11 @@
 import { addCredits, creditBalance } from '../../src/domain/credits.js';
-import { leadsB2b, leadsCreator, leadsLocal } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { leadsB2b, leadsCreator, leadsLocal, leadUnlocks } from '../../src/db/schema.js';
 import { leadId } from '../../src/domain/leads/kinds.js';
 import { countLeads, searchLeads } from '../../src/domain/leads/search.js';
 import type { Domain } from '../support/fixture.js';
 import { describe, expect, test } from '../support/fixture.js';
-import { token } from '../support/leads.js';
+import { insertLeads, token } from '../support/leads.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 let seeded = false;
@@ -216,6 +217,45 @@ describe('lead search', () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => searchLeads(ws.admin.ctx(), 'b2b', { filters: mine({}), limit: 100 })));
     expect(results.reduce((n, r) => n + r.creditsUsed, 0)).toBe(4);
     expect(await creditBalance(domain.db, ws.workspace.id)).toBe(996);
+  });
+
+  test('two concurrent searches the balance pays only one of: one answers, the other 402, and only the paid rows are unlocked', async ({ domain }) => {
+    await seed(domain);
+    const ws = await domain.workspace();
+    await addCredits(domain.db, ws.workspace.id, 3);
+    const berlin = mine({ cities: ['Berlin'] });
+    const elsewhere = mine({ cities: ['Munich', 'Austin'] });
+    const outcomes = await Promise.allSettled([berlin, elsewhere].map((filters) => searchLeads(ws.admin.ctx(), 'b2b', { filters })));
+    const answered = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(answered.map((o) => o.value.creditsUsed)).toEqual([2]);
+    expect(refused.map((o) => (o.reason as { code?: string }).code)).toEqual(['insufficient_credits']);
+    expect(await creditBalance(domain.db, ws.workspace.id)).toBe(1);
+    const unlocked = await domain.db.select({ id: leadUnlocks.leadId }).from(leadUnlocks).where(eq(leadUnlocks.workspaceId, ws.workspace.id));
+    expect(unlocked.map((u) => u.id).sort()).toEqual(answered[0]!.value.items.map((r) => r.id).sort());
+  });
+
+  test('a page the search index found before a write is never returned: the table answers, the new row included', async ({ domain }) => {
+    const ws = await domain.workspace();
+    await addCredits(domain.db, ws.workspace.id, 10);
+    const ctx = ws.admin.ctx();
+    const word = token();
+    const [first] = await insertLeads(domain.db, 'local', `stale-${word}-a`, [{ name: `Cafe ${word}`, category: 'Cafe' }]);
+    // Current now (other files may write meanwhile: then the index is older still, which is the point).
+    expect(await ctx.leadIndex.ready('local')).toBe(true);
+    const indexed = await ctx.leadIndex.page('local', { q: word }, null, 10);
+    expect(indexed?.ids).toEqual([first]);
+
+    const [second] = await insertLeads(domain.db, 'local', `stale-${word}-b`, [{ name: `Bistro ${word}`, category: 'Cafe' }]);
+    const found = await searchLeads(ctx, 'local', { filters: { q: word } });
+    expect(found.items.map((r) => [r.id, r.charged])).toEqual(
+      [
+        [first, true],
+        [second, true],
+      ].sort(),
+    );
+    expect(found.creditsUsed).toBe(2);
+    expect(await creditBalance(domain.db, ws.workspace.id)).toBe(8);
   });
 
   test('pages by cursor without skipping or repeating, and refuses bad input', async ({ domain }) => {
