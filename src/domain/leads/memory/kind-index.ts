@@ -7,7 +7,7 @@
 import { EARTH_KM, nearBox } from '../kinds.js';
 import { compileTsQuery, type TsDoc, type TsPositions, type TsQueryNode } from '../tsquery.js';
 import type { FieldSpec, Range, Step } from './fields.js';
-import { Bits, orPosting, type Postings, PostingsBuilder, postingCount, U32List } from './row-sets.js';
+import { Bits, orderByValue, orPosting, type Postings, PostingsBuilder, postingCount, U32List } from './row-sets.js';
 
 /** Lead ids are `xxx_` and 20 base32 characters: stored in a fixed width. */
 const ID_WIDTH = 24;
@@ -536,7 +536,12 @@ export class KindIndexBuilder {
     }
   }
 
-  build(): KindIndex {
+  /**
+   * Makes the index, column by column, letting other work run between columns: for a million
+   * rows this is seconds of work, and requests (and database connections' timers) must not wait
+   * for all of it.
+   */
+  async build(): Promise<KindIndex> {
     const size = this.size;
     const columns = new Map<string, Column>();
     const denseOf = (postings: Postings, terms: number) => {
@@ -550,6 +555,7 @@ export class KindIndexBuilder {
       return dense;
     };
     for (const [name, b] of this.builds) {
+      await new Promise((resolve) => setImmediate(resolve));
       switch (b.type) {
         case 'value': {
           const postings = b.postings.build(b.codes.size);
@@ -565,8 +571,7 @@ export class KindIndexBuilder {
         }
         case 'number': {
           const values = Float64Array.from(b.values);
-          const order = Uint32Array.from(b.values.keys()).filter((r) => !Number.isNaN(values[r]!));
-          order.sort((x, y) => values[x]! - values[y]!);
+          const order = orderByValue(values);
           const sorted = Float64Array.from(order, (r) => values[r]!);
           const step = Math.max(1, Math.ceil(order.length / PREFIXES));
           const prefixes: Bits[] = [new Bits(size)];

@@ -196,3 +196,64 @@ export class PostingsBuilder {
     return { start, data };
   }
 }
+
+/**
+ * The rows with a value (NaN, a null, left out), ordered by value, equal values by row: a stable
+ * LSD radix sort on the values' bits, 16 at a time. A comparator sort of a million rows held the
+ * event loop for most of a second per column; this takes a few tens of milliseconds.
+ */
+export function orderByValue(values: Float64Array): Uint32Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  let count = 0;
+  for (let r = 0; r < values.length; r++) if (!Number.isNaN(values[r]!)) count++;
+  let rows = new Uint32Array(count);
+  let hi = new Uint32Array(count);
+  let lo = new Uint32Array(count);
+  for (let r = 0, i = 0; r < values.length; r++) {
+    const x = values[r]!;
+    if (Number.isNaN(x)) continue;
+    // IEEE 754 bits made to sort as unsigned integers: negatives inverted, positives with the sign bit set; -0 is 0.
+    let h = bits[2 * r + 1]!;
+    let l = bits[2 * r]!;
+    if (x === 0) {
+      h = 0;
+      l = 0;
+    }
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    rows[i] = r;
+    hi[i] = h;
+    lo[i] = l;
+    i++;
+  }
+  let rows2 = new Uint32Array(count);
+  let hi2 = new Uint32Array(count);
+  let lo2 = new Uint32Array(count);
+  const counts = new Uint32Array(1 << 16);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass < 2 ? lo : hi;
+    const shift = (pass & 1) * 16;
+    counts.fill(0);
+    for (let i = 0; i < count; i++) counts[(word[i]! >>> shift) & 0xffff]!++;
+    // Every key has the same digit here: this pass would change nothing.
+    if (counts[(word[0]! >>> shift) & 0xffff] === count) continue;
+    let at = 0;
+    for (let d = 0; d < counts.length; d++) {
+      const c = counts[d]!;
+      counts[d] = at;
+      at += c;
+    }
+    for (let i = 0; i < count; i++) {
+      const to = counts[(word[i]! >>> shift) & 0xffff]!++;
+      rows2[to] = rows[i]!;
+      hi2[to] = hi[i]!;
+      lo2[to] = lo[i]!;
+    }
+    [rows, rows2] = [rows2, rows];
+    [hi, hi2] = [hi2, hi];
+    [lo, lo2] = [lo2, lo];
+  }
+  return rows;
+}
