@@ -25,6 +25,21 @@ export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
   return Array.isArray(result) ? result : (result.rows ?? []);
 }
 
+/**
+ * `build`'s result made once per database and key, kept as long as the database is: for drizzle
+ * queries prepared once (`.prepare(name)`), whose building costs more than running them.
+ */
+export function oncePerDatabase<K, Q>(build: (db: Db, key: K) => Q): (db: Db, key: K) => Q {
+  const made = new WeakMap<Db, Map<K, Q>>();
+  return (db, key) => {
+    let byKey = made.get(db);
+    if (!byKey) made.set(db, (byKey = new Map()));
+    let query = byKey.get(key);
+    if (query === undefined) byKey.set(key, (query = build(db, key)));
+    return query;
+  };
+}
+
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';

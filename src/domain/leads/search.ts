@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray, type Placeholder, sql } from 'drizzle-orm';
-import { type Db, namedStatement, selectRows } from '../../db/client.js';
+import { type Db, namedStatement, oncePerDatabase, selectRows } from '../../db/client.js';
 import { leadUnlocks, leadVersions } from '../../db/schema.js';
 import { requireScope, type ServiceContext } from '../context.js';
 import { paidInStatement, payInStatement, withCreditsInStatement } from '../credits.js';
@@ -83,18 +83,12 @@ export function pageByIdsQuery(db: Db, kind: LeadKind, workspaceId: string | Pla
 }
 
 /** pageByIdsQuery built once per database and kind: building drizzle's query took a tenth of a search's time. */
-const pagesByIds = new WeakMap<Db, Map<LeadKind, ReturnType<typeof preparePageByIds>>>();
-
-function preparePageByIds(db: Db, kind: LeadKind) {
-  return pageByIdsQuery(db, kind, sql.placeholder('workspaceId'), sql.placeholder('ids')).prepare(`lead_page_by_ids_${kind}`);
-}
+const pageByIds = oncePerDatabase((db, kind: LeadKind) =>
+  pageByIdsQuery(db, kind, sql.placeholder('workspaceId'), sql.placeholder('ids')).prepare(`lead_page_by_ids_${kind}`),
+);
 
 function readPageByIds(db: Db, kind: LeadKind, workspaceId: string, ids: readonly string[]) {
-  let byKind = pagesByIds.get(db);
-  if (!byKind) pagesByIds.set(db, (byKind = new Map()));
-  let prepared = byKind.get(kind);
-  if (!prepared) byKind.set(kind, (prepared = preparePageByIds(db, kind)));
-  return prepared.execute({ workspaceId, ids: JSON.stringify(ids) });
+  return pageByIds(db, kind).execute({ workspaceId, ids: JSON.stringify(ids) });
 }
 
 /**

@@ -9,7 +9,7 @@
  * table by id, in the statement that reads the version.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { type Db, selectRows } from '../../../db/client.js';
+import { type Db, oncePerDatabase, selectRows } from '../../../db/client.js';
 import { leadVersions } from '../../../db/schema.js';
 import type { LeadFilters, LeadKind } from '../inputs.js';
 import { LEAD_ID_PREFIX, LEAD_KINDS_DEF } from '../kinds.js';
@@ -31,6 +31,8 @@ const PARSED_QUERIES = 10_000;
 const ANSWER_CACHE_BYTES = 16 * 1024 * 1024;
 
 type LoadedRow = { id: string } & Record<string, unknown>;
+/** A keyword query's key among the parsed ones. */
+const queryKey = (q: TextQuery) => `${q.fn}\u0000${q.text}`;
 /** Rows near a radius's edge checked by SQL at once; more (many places on the very edge) and SQL answers the whole query. */
 const MAX_BORDERLINE = 1_000;
 /** A lead id as the index stores them. */
@@ -65,22 +67,18 @@ export interface IndexedPage {
   version: number;
 }
 
-/** The version query built once per database: every count and search asks it. */
-const versionQueries = new WeakMap<Db, ReturnType<typeof prepareVersionQuery>>();
-
-function prepareVersionQuery(db: Db) {
-  return db
+/** The version query, built once per database: every count and search asks it. */
+const versionQuery = oncePerDatabase((db, _: undefined) =>
+  db
     .select({ version: leadVersions.version })
     .from(leadVersions)
     .where(eq(leadVersions.kind, sql.placeholder('kind')))
-    .prepare('lead_version');
-}
+    .prepare('lead_version'),
+);
 
 /** A kind's current version in lead_versions. */
 export async function leadVersion(db: Db, kind: LeadKind): Promise<number> {
-  let query = versionQueries.get(db);
-  if (!query) versionQueries.set(db, (query = prepareVersionQuery(db)));
-  const [row] = await query.execute({ kind });
+  const [row] = await versionQuery(db, undefined).execute({ kind });
   // No row: NaN, equal to no version, so nothing is taken as current.
   return row ? Number(row.version) : Number.NaN;
 }
@@ -206,12 +204,11 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
   }
 
   async function tsQueries(steps: readonly Step[]): Promise<Map<string, TsQueryNode | null>> {
-    const keyOf = (q: TextQuery) => `${q.fn}\u0000${q.text}`;
     const wanted = steps.flatMap((s) => (s.type === 'words' ? s.queries : []));
     // This request's queries are kept here as they are found: the shared cache may be cleared meanwhile.
     const out = new Map<string, TsQueryNode | null>();
     for (const q of wanted) {
-      const key = keyOf(q);
+      const key = queryKey(q);
       let node = parsed.get(key);
       if (node === undefined) {
         // The database's own parser makes the query, exactly as the SQL condition does.
@@ -251,7 +248,7 @@ export function createLeadIndex(db: Db, opts: LeadIndexOptions = {}): LeadIndex 
       if (err instanceof Error && err.message.startsWith('tsquery text')) return undefined;
       throw err;
     }
-    const evaluation = index.evaluate(steps, (step) => step.queries.map((q) => nodes.get(`${q.fn}\u0000${q.text}`) ?? null));
+    const evaluation = index.evaluate(steps, (step) => step.queries.map((q) => nodes.get(queryKey(q)) ?? null));
     if (!evaluation) return undefined;
     if (evaluation.borderline.length > MAX_BORDERLINE) return undefined;
     if (evaluation.borderline.length) {
